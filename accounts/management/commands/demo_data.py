@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Organisation, Team, User
+
+DEMO_PASSWORD = "demo-course-2017"
+
+DEMO_PEOPLE = [
+    # email, full name, team, job role, role
+    ("sam.patel@example.org", "Sam Patel", "Children in Care", "Social worker", "practitioner"),
+    ("alex.jones@example.org", "Alex Jones", "Children in Care", "Social worker", "practitioner"),
+    ("priya.shah@example.org", "Priya Shah", "Children in Care", "Team manager", "team_manager"),
+    ("morgan.lee@example.org", "Morgan Lee", "Assessment and Intervention", "Practice educator", "trainer"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create a demo organisation, two teams and four demo accounts (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("demo_data creates accounts with known passwords: it runs only with DEBUG on.")
+        with transaction.atomic():
+            organisation, _ = Organisation.objects.get_or_create(name="Demo Borough Council")
+            teams = {
+                name: Team.objects.get_or_create(organisation=organisation, name=name)[0]
+                for name in ["Children in Care", "Assessment and Intervention"]
+            }
+            for email, full_name, team, job_role, role in DEMO_PEOPLE:
+                user, created = User.objects.get_or_create(
+                    email=email,
+                    defaults={
+                        "full_name": full_name,
+                        "organisation": organisation,
+                        "team": teams[team],
+                        "job_role": job_role,
+                        "role": role,
+                    },
+                )
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.save(update_fields=["password"])
+                if role == User.Role.TEAM_MANAGER:
+                    teams[team].managers.add(user)
+        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        for email, full_name, _team, _job, role in DEMO_PEOPLE:
+            self.stdout.write(f"  {User.Role(role).label:<13} {full_name:<11} {email}")

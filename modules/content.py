@@ -1,0 +1,340 @@
+"""Read and check the `content/` folder, without touching the database.
+
+Every problem found is reported with its file, its field and what is wrong, so a
+trainer can fix them all in one go. Nothing is written unless the whole tree is
+valid: see `services.content_load`.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .rendering import MarkdownContentError, render_markdown
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LESSON_FIELDS = {"title", "slug", "part", "order", "minutes", "summary", "legal_review"}
+LESSON_REQUIRED = {"title", "slug", "part", "order", "minutes", "summary"}
+EXERCISE_FIELDS = {"number", "slug", "title", "lesson", "placement", "pairing", "minutes", "questions"}
+EXERCISE_REQUIRED = {"number", "slug", "title", "lesson", "minutes", "questions"}
+QUESTION_FIELDS = {"key", "stage", "kind", "text"}
+PLACEMENTS = {"start", "end"}
+PAIRINGS = {"pair", "optional", "solo"}
+STAGES = {"individual", "pair"}
+KINDS = {"text", "commitment"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}: {self.field}: {self.message}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class CourseSpec:
+    title: str
+    short_title: str
+    summary: str
+    audience: str
+    source_citation: str
+    parts: list  # [(key, title)]
+
+
+@dataclass
+class LessonSpec:
+    path: str
+    slug: str
+    title: str
+    part: str
+    order: int
+    minutes: int
+    summary: str
+    legal_review: str
+    body_markdown: str
+
+
+@dataclass
+class QuestionSpec:
+    key: str
+    order: int
+    stage: str
+    kind: str
+    text_markdown: str
+
+
+@dataclass
+class ExerciseSpec:
+    path: str
+    number: int
+    slug: str
+    title: str
+    lesson: str
+    placement: str
+    pairing: str
+    minutes: int
+    intro_markdown: str
+    questions: list = field(default_factory=list)
+
+
+@dataclass
+class ContentTree:
+    course: CourseSpec
+    lessons: list
+    exercises: list
+
+
+class _Checker:
+    """Collects problems; each check returns the value, or None when it failed."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems = []
+
+    def fail(self, path, name, message):
+        self.problems.append(Problem(str(path.relative_to(self.root.parent)), name, message))
+
+    def text(self, path, data, name, required=True):
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(path, name, "is missing")
+            return None if required else ""
+        if not isinstance(value, str):
+            self.fail(path, name, f"must be text, not {value!r}")
+            return None
+        return value.strip()
+
+    def whole_number(self, path, data, name, low, high):
+        value = data.get(name)
+        if value is None:
+            self.fail(path, name, "is missing")
+        elif isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(path, name, f"must be a whole number from {low} to {high}, not {value!r}")
+        else:
+            return value
+        return None
+
+    def slug(self, path, data, name):
+        value = self.text(path, data, name)
+        if value is not None and not SLUG.match(value):
+            self.fail(path, name, f"{value!r} must use only lower-case letters, digits and hyphens")
+            return None
+        return value
+
+    def choice(self, path, data, name, choices, default):
+        value = data.get(name, default)
+        if value not in choices:
+            self.fail(path, name, f"{value!r} is not one of: {', '.join(sorted(choices))}")
+            return None
+        return value
+
+    def unknown_fields(self, path, data, known, where=""):
+        for name in sorted(set(data) - known):
+            self.fail(path, f"{where}{name}", "is not a field this file can have")
+
+    def markdown(self, path, name, text):
+        try:
+            render_markdown(text)
+        except MarkdownContentError as error:
+            self.fail(path, name, str(error))
+
+
+def split_front_matter(text: str):
+    """(front matter dict, body) or raise ValueError saying what is wrong."""
+    if not text.startswith("---\n"):
+        raise ValueError("the file must start with front matter between two '---' lines")
+    end = text.find("\n---", 4)
+    if end == -1:
+        raise ValueError("the front matter has no closing '---' line")
+    try:
+        data = yaml.safe_load(text[4:end])
+    except yaml.YAMLError as error:
+        raise ValueError(f"the front matter is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ValueError("the front matter must be a set of 'field: value' lines")
+    return data, text[end + 4 :].lstrip("\n")
+
+
+def _read_course(check: _Checker, path: Path):
+    if not path.is_file():
+        check.fail(path, "file", "course.yaml is missing")
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        check.fail(path, "file", f"not valid YAML: {error}")
+        return None
+    if not isinstance(data, dict):
+        check.fail(path, "file", "must be a set of 'field: value' lines")
+        return None
+    parts, seen = [], set()
+    for number, part in enumerate(data.get("parts") or [], start=1):
+        key = part.get("key") if isinstance(part, dict) else None
+        title = part.get("title") if isinstance(part, dict) else None
+        if not key or not title:
+            check.fail(path, f"parts[{number}]", "each part needs a key and a title")
+        elif key in seen:
+            check.fail(path, f"parts[{number}].key", f"duplicate part key {key!r}")
+        else:
+            seen.add(key)
+            parts.append((key, title))
+    if not parts:
+        check.fail(path, "parts", "at least one part is needed")
+    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    return CourseSpec(
+        title=check.text(path, data, "title") or "",
+        short_title=check.text(path, data, "short_title", required=False) or "",
+        summary=check.text(path, data, "summary") or "",
+        audience=check.text(path, data, "audience") or "",
+        source_citation=(source.get("citation") or "").strip(),
+        parts=parts,
+    )
+
+
+def _read_file(check: _Checker, path: Path):
+    try:
+        return split_front_matter(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        check.fail(path, "file", "is not UTF-8 text")
+    except ValueError as error:
+        check.fail(path, "front matter", str(error))
+    return None, None
+
+
+def _read_lesson(check: _Checker, path: Path, part_keys):
+    data, body = _read_file(check, path)
+    if data is None:
+        return None
+    before = len(check.problems)
+    check.unknown_fields(path, data, LESSON_FIELDS)
+    for name in sorted(LESSON_REQUIRED - set(data)):
+        check.fail(path, name, "is missing")
+    present = LESSON_REQUIRED & set(data)
+    spec = LessonSpec(
+        path=str(path),
+        slug=check.slug(path, data, "slug") if "slug" in present else None,
+        title=check.text(path, data, "title") if "title" in present else None,
+        part=data.get("part"),
+        order=check.whole_number(path, data, "order", 1, 9999) if "order" in present else None,
+        minutes=check.whole_number(path, data, "minutes", 1, 180) if "minutes" in present else None,
+        summary=check.text(path, data, "summary") if "summary" in present else None,
+        legal_review=check.text(path, data, "legal_review", required=False) or "",
+        body_markdown=body,
+    )
+    if "part" in present and spec.part not in part_keys:
+        check.fail(path, "part", f"unknown part {spec.part!r}; course.yaml has {', '.join(part_keys)}")
+    if not body.strip():
+        check.fail(path, "body", "the lesson has no text")
+    else:
+        check.markdown(path, "body", body)
+    return spec if len(check.problems) == before else None
+
+
+def _read_questions(check: _Checker, path: Path, raw):
+    if not isinstance(raw, list) or not raw:
+        check.fail(path, "questions", "must be a list of at least one question")
+        return []
+    questions, keys = [], set()
+    for order, item in enumerate(raw, start=1):
+        where = f"questions[{order}]"
+        if not isinstance(item, dict):
+            check.fail(path, where, "each question needs key, stage and text")
+            continue
+        check.unknown_fields(path, item, QUESTION_FIELDS, where=f"{where}.")
+        key = item.get("key")
+        if not key:
+            check.fail(path, f"{where}.key", "is missing: every question needs a stable key")
+            continue
+        if not isinstance(key, str) or not SLUG.match(key):
+            check.fail(path, f"{where}.key", f"{key!r} must use lower-case letters, digits, hyphens")
+            continue
+        if key in keys:
+            check.fail(path, f"{where}.key", f"duplicate question key {key!r}")
+            continue
+        keys.add(key)
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            check.fail(path, f"{where}.text", "is missing")
+            continue
+        check.markdown(path, f"{where}.text", text)
+        questions.append(
+            QuestionSpec(
+                key=key,
+                order=order,
+                stage=check.choice(path, item, "stage", STAGES, "individual"),
+                kind=check.choice(path, item, "kind", KINDS, "text"),
+                text_markdown=text,
+            )
+        )
+    return questions
+
+
+def _read_exercise(check: _Checker, path: Path):
+    data, body = _read_file(check, path)
+    if data is None:
+        return None
+    before = len(check.problems)
+    check.unknown_fields(path, data, EXERCISE_FIELDS)
+    spec = ExerciseSpec(
+        path=str(path),
+        number=check.whole_number(path, data, "number", 1, 99),
+        slug=check.slug(path, data, "slug"),
+        title=check.text(path, data, "title"),
+        lesson=check.text(path, data, "lesson"),
+        placement=check.choice(path, data, "placement", PLACEMENTS, "end"),
+        pairing=check.choice(path, data, "pairing", PAIRINGS, "solo"),
+        minutes=check.whole_number(path, data, "minutes", 1, 180),
+        intro_markdown=body,
+        questions=_read_questions(check, path, data.get("questions")),
+    )
+    check.markdown(path, "body", body)
+    return spec if len(check.problems) == before else None
+
+
+def _check_unique(check: _Checker, specs, attribute, label):
+    seen = {}
+    for spec in specs:
+        value = getattr(spec, attribute)
+        if value in seen:
+            check.fail(
+                Path(spec.path),
+                attribute,
+                f"duplicate {label} {value!r}: {Path(seen[value]).name} has it too",
+            )
+        else:
+            seen[value] = spec.path
+
+
+def read_content(directory) -> ContentTree:
+    """Parse and check the whole folder; raise ContentError listing every problem."""
+    root = Path(directory)
+    check = _Checker(root)
+    course = _read_course(check, root / "course.yaml")
+    part_keys = [key for key, _title in course.parts] if course else []
+    lesson_paths = sorted((root / "lessons").glob("*.md"))
+    if not lesson_paths:
+        check.fail(root / "lessons", "file", "there are no lessons")
+    lessons = [s for s in (_read_lesson(check, p, part_keys) for p in lesson_paths) if s]
+    exercises = [s for s in (_read_exercise(check, p) for p in sorted((root / "exercises").glob("*.md"))) if s]
+    _check_unique(check, lessons, "slug", "lesson slug")
+    _check_unique(check, lessons, "order", "lesson order")
+    _check_unique(check, exercises, "number", "exercise number")
+    _check_unique(check, exercises, "slug", "exercise slug")
+    lesson_slugs = {lesson.slug for lesson in lessons}
+    for exercise in exercises:
+        if exercise.lesson not in lesson_slugs:
+            check.fail(Path(exercise.path), "lesson", f"no lesson has the slug {exercise.lesson!r}")
+    if check.problems:
+        raise ContentError(check.problems)
+    return ContentTree(course=course, lessons=lessons, exercises=exercises)

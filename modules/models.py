@@ -1,0 +1,206 @@
+"""The course content (parts, lessons, exercises and their questions) and each
+person's progress through the lessons.
+
+Exercises and questions live here, beside the lessons, because they are content
+loaded from `content/`; the `reflections` app stores the answers to them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .rendering import render_markdown
+
+
+class Course(models.Model):
+    """The course as a whole (one row), from content/course.yaml."""
+
+    title = models.CharField(max_length=200)
+    short_title = models.CharField(max_length=100, blank=True)
+    summary = models.TextField()
+    audience = models.TextField()
+    source_citation = models.TextField(help_text="The resource the course is adapted from.")
+
+    def __str__(self):
+        return self.title
+
+
+class Part(models.Model):
+    key = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.title
+
+
+class LessonQuerySet(models.QuerySet):
+    def in_order(self):
+        return self.select_related("part").order_by("order")
+
+
+class Lesson(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="lessons")
+    order = models.PositiveIntegerField(unique=True, help_text="Reading order across the course.")
+    minutes = models.PositiveIntegerField(help_text="Estimated reading time.")
+    summary = models.CharField(max_length=300, blank=True)
+    body_markdown = models.TextField()
+    body_html = models.TextField(editable=False, help_text="Sanitised HTML, rendered on save.")
+    legal_review = models.TextField(
+        blank=True,
+        help_text="For trainers: law or guidance here may have changed since June 2017.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body_markdown)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("modules:lesson", kwargs={"slug": self.slug})
+
+
+class LessonRevision(models.Model):
+    """Every version of a lesson's text, newest first: the lesson's history."""
+
+    class Source(models.TextChoices):
+        CONTENT_FILE = "file", "Loaded from content/"
+        EDITOR = "editor", "Edited in the browser"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=200)
+    body_markdown = models.TextField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.lesson} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Exercise(models.Model):
+    class Placement(models.TextChoices):
+        START = "start", "At the start of the lesson"
+        END = "end", "At the end of the lesson"
+
+    class Pairing(models.TextChoices):
+        PAIR = "pair", "Written for pairs"
+        OPTIONAL = "optional", "With a colleague if you can"
+        SOLO = "solo", "On your own"
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="exercises")
+    placement = models.CharField(max_length=5, choices=Placement.choices, default=Placement.END)
+    pairing = models.CharField(max_length=10, choices=Pairing.choices, default=Pairing.SOLO)
+    minutes = models.PositiveIntegerField()
+    intro_markdown = models.TextField(blank=True)
+    intro_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Reflective exercise {self.number}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.intro_html = render_markdown(self.intro_markdown) if self.intro_markdown else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def is_shareable(self):
+        return self.pairing != self.Pairing.SOLO
+
+
+class QuestionQuerySet(models.QuerySet):
+    def current(self):
+        """Questions still in the content; retired ones keep their answers but are not asked."""
+        return self.filter(retired=False)
+
+
+class Question(models.Model):
+    class Stage(models.TextChoices):
+        INDIVIDUAL = "individual", "On your own"
+        PAIR = "pair", "With your colleague"
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Written answer"
+        COMMITMENT = "commitment", "One change, with dates"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=100, help_text="Stable: answers are stored against it.")
+    order = models.PositiveSmallIntegerField()
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.INDIVIDUAL)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    text_markdown = models.TextField()
+    text_html = models.TextField(editable=False)
+    retired = models.BooleanField(default=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["exercise__number", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "key"], name="question_key_unique_in_exercise")
+        ]
+
+    def __str__(self):
+        return f"Exercise {self.exercise.number}, question {self.order}"
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_markdown(self.text_markdown)
+        super().save(*args, **kwargs)
+
+
+class LessonProgressQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def completed(self):
+        return self.filter(completed_at__isnull=False)
+
+
+class LessonProgress(models.Model):
+    """One person's progress in one lesson: opened, last seen, completed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_viewed_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LessonProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="progress_unique_per_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.lesson}"
+
+    @property
+    def is_completed(self):
+        return self.completed_at is not None

@@ -1,0 +1,133 @@
+"""Markdown to safe HTML, done once when content is loaded or saved.
+
+Everything a trainer writes passes through an allow-list sanitiser (nh3): any tag,
+attribute or URL scheme not listed below is removed, whatever the Markdown held.
+"""
+
+import html
+import re
+
+import markdown
+import nh3
+import yaml
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li",
+    "ol", "p", "pre", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "aria-hidden"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+CHART_BLOCK = re.compile(r"^```chart[ \t]*\n(?P<body>.*?)\n```[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+class MarkdownContentError(ValueError):
+    """The Markdown is well formed but something in it is not (a chart's data, say)."""
+
+
+def sanitise_html(dirty: str) -> str:
+    return nh3.clean(
+        dirty,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def chart_html(spec) -> str:
+    """A horizontal bar chart for sighted readers and the same figures as a table."""
+    if not isinstance(spec, dict) or not spec.get("title") or not spec.get("bars"):
+        raise MarkdownContentError("a chart needs a title and a list of bars")
+    bars = spec["bars"]
+    for number, bar in enumerate(bars, start=1):
+        if not isinstance(bar, dict) or not bar.get("label"):
+            raise MarkdownContentError(f"chart bar {number} needs a label")
+        if not isinstance(bar.get("value"), int) or isinstance(bar["value"], bool):
+            raise MarkdownContentError(f"chart bar {number} needs a whole-number value")
+    esc = html.escape
+    largest = max(bar["value"] for bar in bars) or 1
+    unit = esc(str(spec.get("unit", "")))
+    rows, table_rows = [], []
+    for bar in bars:
+        width = round(100 * bar["value"] / largest)
+        value = f"{bar['value']:,}"
+        rows.append(
+            '<div class="chart-row">'
+            f'<span class="chart-label">{esc(str(bar["label"]))}</span>'
+            f'<span class="chart-track"><span class="chart-fill chart-w-{width}"></span></span>'
+            f'<span class="chart-value">{value}</span></div>'
+        )
+        table_rows.append(
+            f'<tr><th scope="row">{esc(str(bar["label"]))}</th><td>{value}</td>'
+            f"<td>{esc(str(bar.get('source', '')))}</td></tr>"
+        )
+    title = esc(str(spec["title"]))
+    return (
+        f'<figure class="chart"><figcaption class="chart-title">{title}</figcaption>'
+        f'<div class="chart-bars" aria-hidden="true">{"".join(rows)}</div>'
+        f'<details class="chart-data"><summary>The figures as a table</summary>'
+        f'<table class="table table-sm"><caption>{title}</caption>'
+        f'<thead><tr><th scope="col">What was counted</th><th scope="col">Number of {unit}</th>'
+        f'<th scope="col">Source</th></tr></thead><tbody>{"".join(table_rows)}</tbody></table>'
+        "</details></figure>"
+    )
+
+
+class ChartPreprocessor(Preprocessor):
+    def run(self, lines):
+        text = "\n".join(lines)
+
+        def replace(match):
+            try:
+                spec = yaml.safe_load(match.group("body"))
+            except yaml.YAMLError as error:
+                raise MarkdownContentError(f"a chart's data is not valid YAML: {error}") from None
+            return "\n" + self.md.htmlStash.store(chart_html(spec)) + "\n"
+
+        return CHART_BLOCK.sub(replace, text).split("\n")
+
+
+class ChartExtension(Extension):
+    def extendMarkdown(self, md):
+        # Before fenced code blocks (priority 25), which would otherwise claim the block.
+        md.preprocessors.register(ChartPreprocessor(md), "course_chart", 30)
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["extra", "admonition", "sane_lists", "toc", ChartExtension()],
+        extension_configs={"toc": {"permalink": False}},
+        output_format="html",
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Course Markdown to sanitised HTML, ready to store."""
+    return sanitise_html(_converter().convert(text))
+
+
+def render_plain_text(text: str) -> str:
+    """A practitioner's own words as paragraphs: escaped, then sanitised all the same."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    body = "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in p.splitlines()) + "</p>"
+        for p in paragraphs
+    )
+    return nh3.clean(body, tags={"p", "br"}, attributes={})

@@ -1,0 +1,123 @@
+"""Reads for the course pages. Each runs a fixed number of queries, whatever the
+number of lessons or people."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from .models import Course, Exercise, Lesson, LessonProgress, Question
+
+
+class LessonState:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+    LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
+
+
+@dataclass
+class OutlineEntry:
+    lesson: Lesson
+    state: str
+
+    @property
+    def state_label(self):
+        return LessonState.LABELS[self.state]
+
+
+@dataclass
+class OutlinePart:
+    part: object
+    entries: list
+
+
+@dataclass
+class Outline:
+    parts: list
+    entries: list
+    resume_lesson: Lesson | None
+    completed_count: int
+
+    @property
+    def total(self):
+        return len(self.entries)
+
+    @property
+    def percent_complete(self):
+        return round(100 * self.completed_count / self.total) if self.total else 0
+
+    @property
+    def is_started(self):
+        return any(entry.state != LessonState.NOT_STARTED for entry in self.entries)
+
+    def neighbours(self, lesson):
+        """(previous lesson, next lesson) around `lesson` in reading order."""
+        lessons = [entry.lesson for entry in self.entries]
+        index = next(i for i, candidate in enumerate(lessons) if candidate.pk == lesson.pk)
+        previous = lessons[index - 1] if index > 0 else None
+        following = lessons[index + 1] if index + 1 < len(lessons) else None
+        return previous, following
+
+    def state_of(self, lesson):
+        return next(entry.state for entry in self.entries if entry.lesson.pk == lesson.pk)
+
+
+def course_get():
+    return Course.objects.first()
+
+
+def _resume_lesson(lessons, progress_by_lesson):
+    """The lesson someone was on; if they finished it, the next one they have not."""
+    if not progress_by_lesson:
+        return lessons[0] if lessons else None
+    last = max(progress_by_lesson.values(), key=lambda p: p.last_viewed_at)
+    if last.completed_at is None:
+        return next(lesson for lesson in lessons if lesson.pk == last.lesson_id)
+    position = next(i for i, lesson in enumerate(lessons) if lesson.pk == last.lesson_id)
+    unfinished = [
+        lesson
+        for lesson in lessons[position + 1 :] + lessons[:position]
+        if not getattr(progress_by_lesson.get(lesson.pk), "completed_at", None)
+    ]
+    return unfinished[0] if unfinished else None
+
+
+def course_outline(*, user) -> Outline:
+    """Every lesson by part, with `user`'s state in each: two queries."""
+    lessons = list(Lesson.objects.in_order().defer("body_markdown", "body_html"))
+    progress = {}
+    if user.is_authenticated:
+        progress = {p.lesson_id: p for p in LessonProgress.objects.for_user(user)}
+    entries, parts = [], []
+    for lesson in lessons:
+        record = progress.get(lesson.pk)
+        if record is None:
+            state = LessonState.NOT_STARTED
+        elif record.completed_at:
+            state = LessonState.COMPLETED
+        else:
+            state = LessonState.IN_PROGRESS
+        entry = OutlineEntry(lesson=lesson, state=state)
+        entries.append(entry)
+        if not parts or parts[-1].part.pk != lesson.part_id:
+            parts.append(OutlinePart(part=lesson.part, entries=[]))
+        parts[-1].entries.append(entry)
+    return Outline(
+        parts=parts,
+        entries=entries,
+        resume_lesson=_resume_lesson(lessons, progress),
+        completed_count=sum(entry.state == LessonState.COMPLETED for entry in entries),
+    )
+
+
+def lesson_get_for_reading(*, slug) -> Lesson:
+    """The lesson with its exercises and their current questions (three queries)."""
+    exercises = Exercise.objects.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.current().order_by("order"))
+    )
+    return (
+        Lesson.objects.select_related("part")
+        .prefetch_related(Prefetch("exercises", queryset=exercises))
+        .get(slug=slug)
+    )

@@ -1,0 +1,235 @@
+"""Writes for the course: loading content, and recording a person's progress."""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .content import ContentError, Problem, read_content
+from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
+
+# Rows whose unique order changes are parked here first, so two lessons can swap places.
+_PARKING_OFFSET = 1_000_000
+
+
+@dataclass
+class LoadReport:
+    created: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+
+    @property
+    def has_changes(self):
+        return bool(self.created or self.changed or self.removed)
+
+
+def _sync(instance, values) -> bool:
+    """Set the fields that differ; True when any did."""
+    differs = {name: value for name, value in values.items() if getattr(instance, name) != value}
+    for name, value in differs.items():
+        setattr(instance, name, value)
+    return bool(differs)
+
+
+def _load_course(tree, report):
+    values = {
+        "title": tree.course.title,
+        "short_title": tree.course.short_title,
+        "summary": tree.course.summary,
+        "audience": tree.course.audience,
+        "source_citation": tree.course.source_citation,
+    }
+    course = Course.objects.first()
+    if course is None:
+        Course.objects.create(**values)
+        report.created.append("course")
+    elif _sync(course, values):
+        course.save()
+        report.changed.append("course")
+    else:
+        report.unchanged.append("course")
+
+
+def _load_parts(tree, report):
+    existing = {part.key: part for part in Part.objects.all()}
+    wanted = {key: (order, title) for order, (key, title) in enumerate(tree.course.parts, start=1)}
+    for part in existing.values():
+        if part.key in wanted and part.order != wanted[part.key][0]:
+            Part.objects.filter(pk=part.pk).update(order=_PARKING_OFFSET + part.order)
+            part.order = _PARKING_OFFSET + part.order
+    parts = {}
+    for key, (order, title) in wanted.items():
+        part = existing.get(key)
+        if part is None:
+            parts[key] = Part.objects.create(key=key, order=order, title=title)
+            report.created.append(f"part {key}")
+        elif _sync(part, {"order": order, "title": title}):
+            part.save()
+            parts[key] = part
+            report.changed.append(f"part {key}")
+        else:
+            parts[key] = part
+            report.unchanged.append(f"part {key}")
+    return parts, [part for key, part in existing.items() if key not in wanted]
+
+
+def _load_lessons(tree, parts, report):
+    existing = {lesson.slug: lesson for lesson in Lesson.objects.all()}
+    specs = {spec.slug: spec for spec in tree.lessons}
+    for lesson in existing.values():
+        spec = specs.get(lesson.slug)
+        if spec is None or spec.order != lesson.order:
+            Lesson.objects.filter(pk=lesson.pk).update(order=_PARKING_OFFSET + lesson.order)
+            lesson.order = _PARKING_OFFSET + lesson.order
+    lessons = {}
+    for slug, spec in specs.items():
+        values = {
+            "title": spec.title,
+            "part": parts[spec.part],
+            "order": spec.order,
+            "minutes": spec.minutes,
+            "summary": spec.summary,
+            "legal_review": spec.legal_review,
+            "body_markdown": spec.body_markdown,
+        }
+        lesson = existing.get(slug)
+        if lesson is None:
+            lesson = Lesson.objects.create(slug=slug, **values)
+            report.created.append(f"lesson {slug}")
+        else:
+            text_changed = (lesson.title, lesson.body_markdown) != (spec.title, spec.body_markdown)
+            if not _sync(lesson, values):
+                report.unchanged.append(f"lesson {slug}")
+                lessons[slug] = lesson
+                continue
+            lesson.save()
+            report.changed.append(f"lesson {slug}")
+            if not text_changed:
+                lessons[slug] = lesson
+                continue
+        LessonRevision.objects.create(
+            lesson=lesson,
+            title=lesson.title,
+            body_markdown=lesson.body_markdown,
+            source=LessonRevision.Source.CONTENT_FILE,
+        )
+        lessons[slug] = lesson
+    return lessons, [lesson for slug, lesson in existing.items() if slug not in specs]
+
+
+def _load_questions(exercise, specs, report):
+    existing = {question.key: question for question in exercise.questions.all()}
+    for spec in specs:
+        values = {
+            "order": spec.order,
+            "stage": spec.stage,
+            "kind": spec.kind,
+            "text_markdown": spec.text_markdown,
+            "retired": False,
+        }
+        question = existing.get(spec.key)
+        label = f"exercise {exercise.number} question {spec.key}"
+        if question is None:
+            Question.objects.create(exercise=exercise, key=spec.key, **values)
+            report.created.append(label)
+        elif _sync(question, values):
+            question.save()
+            report.changed.append(label)
+        else:
+            report.unchanged.append(label)
+    wanted = {spec.key for spec in specs}
+    for key, question in existing.items():
+        # A question taken out of the content is retired, never deleted: answers survive.
+        if key not in wanted and not question.retired:
+            question.retired = True
+            question.save(update_fields=["retired"])
+            report.removed.append(f"exercise {exercise.number} question {key} (retired)")
+
+
+def _load_exercises(tree, lessons, report):
+    existing = {exercise.number: exercise for exercise in Exercise.objects.all()}
+    missing = sorted(set(existing) - {spec.number for spec in tree.exercises})
+    if missing:
+        raise ContentError(
+            Problem("content/exercises", "number", f"exercise {n} is in the database but not in "
+                    "content/; answers are stored against it, so it cannot be removed")
+            for n in missing
+        )
+    slugs_changing = [e for e in existing.values() if any(
+        s.number != e.number and s.slug == e.slug for s in tree.exercises)]
+    for exercise in slugs_changing:
+        Exercise.objects.filter(pk=exercise.pk).update(slug=f"{exercise.slug}-{exercise.number}-old")
+        exercise.slug = f"{exercise.slug}-{exercise.number}-old"
+    for spec in tree.exercises:
+        values = {
+            "slug": spec.slug,
+            "title": spec.title,
+            "lesson": lessons[spec.lesson],
+            "placement": spec.placement,
+            "pairing": spec.pairing,
+            "minutes": spec.minutes,
+            "intro_markdown": spec.intro_markdown,
+        }
+        exercise = existing.get(spec.number)
+        if exercise is None:
+            exercise = Exercise.objects.create(number=spec.number, **values)
+            report.created.append(f"exercise {spec.number}")
+        elif _sync(exercise, values):
+            exercise.save()
+            report.changed.append(f"exercise {spec.number}")
+        else:
+            report.unchanged.append(f"exercise {spec.number}")
+        _load_questions(exercise, spec.questions, report)
+
+
+def content_load(*, directory) -> LoadReport:
+    """Make the database match `directory`, all or nothing.
+
+    Raises ContentError (and changes nothing) when any file is wrong. Running it
+    twice in a row changes nothing the second time.
+    """
+    tree = read_content(directory)
+    report = LoadReport()
+    with transaction.atomic():
+        _load_course(tree, report)
+        parts, old_parts = _load_parts(tree, report)
+        lessons, old_lessons = _load_lessons(tree, parts, report)
+        _load_exercises(tree, lessons, report)
+        for lesson in old_lessons:
+            lesson.delete()
+            report.removed.append(f"lesson {lesson.slug}")
+        for part in old_parts:
+            part.delete()
+            report.removed.append(f"part {part.key}")
+    return report
+
+
+# --- Progress -------------------------------------------------------------------------
+
+
+def progress_record_view(*, user, lesson) -> None:
+    """Note that `user` has this lesson open: it becomes where they left off."""
+    now = timezone.now()
+    if LessonProgress.objects.filter(user=user, lesson=lesson).update(last_viewed_at=now):
+        return
+    try:
+        with transaction.atomic():
+            LessonProgress.objects.create(user=user, lesson=lesson, last_viewed_at=now)
+    except IntegrityError:  # the same person opened it in another tab at the same moment
+        LessonProgress.objects.filter(user=user, lesson=lesson).update(last_viewed_at=now)
+
+
+def progress_mark_complete(*, user, lesson) -> LessonProgress:
+    now = timezone.now()
+    progress, _created = LessonProgress.objects.get_or_create(
+        user=user, lesson=lesson, defaults={"last_viewed_at": now, "completed_at": now}
+    )
+    if progress.completed_at is None:
+        progress.completed_at = now
+        progress.save(update_fields=["completed_at"])
+    return progress
+
+
+def progress_mark_incomplete(*, user, lesson) -> None:
+    LessonProgress.objects.filter(user=user, lesson=lesson).update(completed_at=None)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "modules"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lessons/<slug:slug>/", views.lesson_detail, name="lesson"),
+    path("lessons/<slug:slug>/complete/", views.lesson_complete, name="lesson_complete"),
+]

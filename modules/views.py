@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import Lesson
+from .selectors import course_outline, lesson_get_for_reading
+from .services import progress_mark_complete, progress_mark_incomplete, progress_record_view
+
+
+def home(request):
+    return render(request, "modules/home.html", {"outline": course_outline(user=request.user)})
+
+
+def _lesson_or_404(slug):
+    try:
+        return lesson_get_for_reading(slug=slug)
+    except Lesson.DoesNotExist:
+        raise Http404("No such lesson.") from None
+
+
+@login_required
+def lesson_detail(request, slug):
+    lesson = _lesson_or_404(slug)
+    progress_record_view(user=request.user, lesson=lesson)
+    outline = course_outline(user=request.user)
+    previous_lesson, next_lesson = outline.neighbours(lesson)
+    exercises = list(lesson.exercises.all())
+    context = {
+        "lesson": lesson,
+        "outline": outline,
+        "state": outline.state_of(lesson),
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+        "exercises_at_start": [e for e in exercises if e.placement == e.Placement.START],
+        "exercises_at_end": [e for e in exercises if e.placement == e.Placement.END],
+    }
+    return render(request, "modules/lesson.html", context)
+
+
+@login_required
+@require_POST
+def lesson_complete(request, slug):
+    lesson = _lesson_or_404(slug)
+    if request.POST.get("completed") == "no":
+        progress_mark_incomplete(user=request.user, lesson=lesson)
+        messages.info(request, f"“{lesson.title}” is marked as not complete.")
+        return redirect(lesson)
+    progress_mark_complete(user=request.user, lesson=lesson)
+    messages.success(request, f"“{lesson.title}” is marked as complete.")
+    return redirect(lesson)
