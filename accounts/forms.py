@@ -24,7 +24,9 @@ class RegistrationForm(forms.Form):
         help_text="Teams are listed under their organisation.",
     )
     job_role = forms.CharField(
-        label="Job role", max_length=150, help_text="For example: social worker, family support worker."
+        label="Job role",
+        max_length=150,
+        help_text="For example: social worker, family support worker.",
     )
     password1 = forms.CharField(
         label="Password",
@@ -78,10 +80,8 @@ class RegistrationForm(forms.Form):
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign in with email and password; the error never says whether the email exists."""
 
-    error_messages = {
-        "invalid_login": "That email and password do not match an account. Check both and try again.",
-        "inactive": "That email and password do not match an account. Check both and try again.",
-    }
+    NOT_MATCHED = "That email and password do not match an account. Check both and try again."
+    error_messages = {"invalid_login": NOT_MATCHED, "inactive": NOT_MATCHED}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,16 @@ from .rendering import MarkdownContentError, render_markdown
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FIELDS = {"title", "slug", "part", "order", "minutes", "summary", "legal_review"}
 LESSON_REQUIRED = {"title", "slug", "part", "order", "minutes", "summary"}
-EXERCISE_FIELDS = {"number", "slug", "title", "lesson", "placement", "pairing", "minutes", "questions"}
+EXERCISE_FIELDS = {
+    "number",
+    "slug",
+    "title",
+    "lesson",
+    "placement",
+    "pairing",
+    "minutes",
+    "questions",
+}
 EXERCISE_REQUIRED = {"number", "slug", "title", "lesson", "minutes", "questions"}
 QUESTION_FIELDS = {"key", "stage", "kind", "text"}
 PLACEMENTS = {"start", "end"}
@@ -233,7 +242,9 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
         body_markdown=body,
     )
     if "part" in present and spec.part not in part_keys:
-        check.fail(path, "part", f"unknown part {spec.part!r}; course.yaml has {', '.join(part_keys)}")
+        check.fail(
+            path, "part", f"unknown part {spec.part!r}; course.yaml has {', '.join(part_keys)}"
+        )
     if not body.strip():
         check.fail(path, "body", "the lesson has no text")
     else:
@@ -257,7 +268,9 @@ def _read_questions(check: _Checker, path: Path, raw):
             check.fail(path, f"{where}.key", "is missing: every question needs a stable key")
             continue
         if not isinstance(key, str) or not SLUG.match(key):
-            check.fail(path, f"{where}.key", f"{key!r} must use lower-case letters, digits, hyphens")
+            check.fail(
+                path, f"{where}.key", f"{key!r} must use lower-case letters, digits, hyphens"
+            )
             continue
         if key in keys:
             check.fail(path, f"{where}.key", f"duplicate question key {key!r}")
@@ -326,7 +339,11 @@ def read_content(directory) -> ContentTree:
     if not lesson_paths:
         check.fail(root / "lessons", "file", "there are no lessons")
     lessons = [s for s in (_read_lesson(check, p, part_keys) for p in lesson_paths) if s]
-    exercises = [s for s in (_read_exercise(check, p) for p in sorted((root / "exercises").glob("*.md"))) if s]
+    exercises = [
+        s
+        for s in (_read_exercise(check, p) for p in sorted((root / "exercises").glob("*.md")))
+        if s
+    ]
     _check_unique(check, lessons, "slug", "lesson slug")
     _check_unique(check, lessons, "order", "lesson order")
     _check_unique(check, exercises, "number", "exercise number")

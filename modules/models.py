@@ -160,7 +160,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["exercise__number", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["exercise", "key"], name="question_key_unique_in_exercise")
+            models.UniqueConstraint(
+                fields=["exercise", "key"], name="question_key_unique_in_exercise"
+            )
         ]
 
     def __str__(self):

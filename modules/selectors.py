@@ -48,6 +48,10 @@ class Outline:
         return round(100 * self.completed_count / self.total) if self.total else 0
 
     @property
+    def total_minutes(self):
+        return sum(entry.lesson.minutes for entry in self.entries)
+
+    @property
     def is_started(self):
         return any(entry.state != LessonState.NOT_STARTED for entry in self.entries)
 

@@ -152,14 +152,23 @@ def _load_exercises(tree, lessons, report):
     missing = sorted(set(existing) - {spec.number for spec in tree.exercises})
     if missing:
         raise ContentError(
-            Problem("content/exercises", "number", f"exercise {n} is in the database but not in "
-                    "content/; answers are stored against it, so it cannot be removed")
+            Problem(
+                "content/exercises",
+                "number",
+                f"exercise {n} is in the database but not in "
+                "content/; answers are stored against it, so it cannot be removed",
+            )
             for n in missing
         )
-    slugs_changing = [e for e in existing.values() if any(
-        s.number != e.number and s.slug == e.slug for s in tree.exercises)]
+    slugs_changing = [
+        e
+        for e in existing.values()
+        if any(s.number != e.number and s.slug == e.slug for s in tree.exercises)
+    ]
     for exercise in slugs_changing:
-        Exercise.objects.filter(pk=exercise.pk).update(slug=f"{exercise.slug}-{exercise.number}-old")
+        Exercise.objects.filter(pk=exercise.pk).update(
+            slug=f"{exercise.slug}-{exercise.number}-old"
+        )
         exercise.slug = f"{exercise.slug}-{exercise.number}-old"
     for spec in tree.exercises:
         values = {

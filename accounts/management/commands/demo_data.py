@@ -11,7 +11,13 @@ DEMO_PEOPLE = [
     ("sam.patel@example.org", "Sam Patel", "Children in Care", "Social worker", "practitioner"),
     ("alex.jones@example.org", "Alex Jones", "Children in Care", "Social worker", "practitioner"),
     ("priya.shah@example.org", "Priya Shah", "Children in Care", "Team manager", "team_manager"),
-    ("morgan.lee@example.org", "Morgan Lee", "Assessment and Intervention", "Practice educator", "trainer"),
+    (
+        "morgan.lee@example.org",
+        "Morgan Lee",
+        "Assessment and Intervention",
+        "Practice educator",
+        "trainer",
+    ),
 ]
 
 
@@ -20,7 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("demo_data creates accounts with known passwords: it runs only with DEBUG on.")
+            raise CommandError(
+                "demo_data creates accounts with known passwords: it runs only with DEBUG on."
+            )
         with transaction.atomic():
             organisation, _ = Organisation.objects.get_or_create(name="Demo Borough Council")
             teams = {
@@ -43,6 +51,6 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
                 if role == User.Role.TEAM_MANAGER:
                     teams[team].managers.add(user)
-        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, full_name, _team, _job, role in DEMO_PEOPLE:
             self.stdout.write(f"  {User.Role(role).label:<13} {full_name:<11} {email}")

@@ -19,8 +19,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "Nothing was loaded; fix these and run again:\n" + "\n".join(lines)
             ) from None
-        for label, items in [("Created", report.created), ("Changed", report.changed),
-                             ("Removed", report.removed)]:
+        for label, items in [
+            ("Created", report.created),
+            ("Changed", report.changed),
+            ("Removed", report.removed),
+        ]:
             for item in items:
                 self.stdout.write(f"{label}: {item}")
         self.stdout.write(

@@ -1,0 +1,190 @@
+"""A practitioner's answers to the reflective exercises, their history, the
+shares through which a named colleague may read them, and the exercise 4
+commitment.
+
+Who may read what is decided in `selectors.py`, nowhere else.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+ANSWER_MAX_LENGTH = 20_000
+
+
+class ExerciseResponseQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(user=user)
+
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+
+class ExerciseResponse(models.Model):
+    """One person's work on one exercise: draft until submitted, editable after."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_responses"
+    )
+    exercise = models.ForeignKey(
+        "modules.Exercise", on_delete=models.PROTECT, related_name="responses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExerciseResponseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercise"], name="one_response_per_exercise")
+        ]
+
+    def __str__(self):
+        # Never the answer text: this string can reach logs and admin screens.
+        return f"Response {self.pk} to exercise {self.exercise_id}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """The current text of one answer. Every saved version is also kept in AnswerVersion.
+
+    `version` goes up by one on every save; a save must say which version it was
+    based on, so an edit made in an older tab never silently overwrites a newer one.
+    """
+
+    response = models.ForeignKey(ExerciseResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey("modules.Question", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self):
+        return f"Answer {self.pk} (version {self.version})"
+
+
+class AnswerVersion(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "version"], name="one_row_per_answer_version")
+        ]
+
+    def __str__(self):
+        return f"Answer {self.answer_id} version {self.version}"
+
+
+class Commitment(models.Model):
+    """Exercise 4: one specific change, by when, and when to come back to review it."""
+
+    response = models.OneToOneField(
+        ExerciseResponse, on_delete=models.CASCADE, related_name="commitment"
+    )
+    question = models.ForeignKey("modules.Question", on_delete=models.PROTECT, related_name="+")
+    action = models.TextField(max_length=ANSWER_MAX_LENGTH)
+    due_on = models.DateField(help_text="By when the practitioner will have done it.")
+    review_on = models.DateField(help_text="When they will come back and review their progress.")
+    review_outcome = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_for = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The review date a reminder was last emailed for: one email per review.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Commitment {self.pk} (review on {self.review_on})"
+
+
+class ShareQuerySet(models.QuerySet):
+    def live(self):
+        """Pending or accepted, and not ended."""
+        return self.filter(status__in=[Share.Status.PENDING, Share.Status.ACCEPTED])
+
+    def accepted(self):
+        return self.filter(status=Share.Status.ACCEPTED)
+
+    def involving(self, user):
+        return self.filter(Q(owner=user) | Q(colleague=user))
+
+    def between(self, first, second):
+        return self.filter(Q(owner=first, colleague=second) | Q(owner=second, colleague=first))
+
+
+def _new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Share(models.Model):
+    """A pair-share of one exercise between the practitioner who asked and a colleague.
+
+    The colleague is a registered person in the same organisation, or someone
+    invited by email who has not registered yet (`colleague` empty until they do).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a reply"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
+
+    exercise = models.ForeignKey("modules.Exercise", on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares_started"
+    )
+    colleague = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="shares_received",
+    )
+    invited_email = models.EmailField(blank=True)
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A pair shares one exercise at most once at a time (the reverse pair is
+            # checked by the service, under a row lock).
+            models.UniqueConstraint(
+                fields=["exercise", "owner", "colleague"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="one_live_share_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(colleague__isnull=False) | ~Q(invited_email=""),
+                name="share_has_colleague_or_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Share {self.pk} of exercise {self.exercise_id} ({self.status})"
+
+    def partner_of(self, user):
+        return self.colleague if user.pk == self.owner_id else self.owner

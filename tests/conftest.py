@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from modules.services import content_load
+
+from .factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def organisation():
+    return OrganisationFactory(name="Test Borough Council")
+
+
+@pytest.fixture
+def team(organisation):
+    return TeamFactory(organisation=organisation, name="Children in Care")
+
+
+@pytest.fixture
+def practitioner(team):
+    return UserFactory(team=team, full_name="Sam Patel", email="sam@example.org")
+
+
+@pytest.fixture
+def colleague(team):
+    return UserFactory(team=team, full_name="Alex Jones", email="alex@example.org")
+
+
+@pytest.fixture
+def manager(team):
+    user = UserFactory(team=team, full_name="Priya Shah", role="team_manager")
+    team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def trainer(team):
+    return UserFactory(team=team, full_name="Morgan Lee", role="trainer")
+
+
+@pytest.fixture
+def course_content(db):
+    """The real course, loaded from content/."""
+    content_load(directory=Path(settings.CONTENT_DIR))
