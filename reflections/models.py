@@ -90,13 +90,15 @@ class AnswerVersion(models.Model):
 
 
 class Commitment(models.Model):
-    """Exercise 4: one specific change, by when, and when to come back to review it."""
+    """Exercise 4: one specific change, by when, and when to come back to review it.
+
+    What the change is, is the Answer to the exercise's `commitment` question; this
+    row holds its dates and the practitioner's review of how it went.
+    """
 
     response = models.OneToOneField(
         ExerciseResponse, on_delete=models.CASCADE, related_name="commitment"
     )
-    question = models.ForeignKey("modules.Question", on_delete=models.PROTECT, related_name="+")
-    action = models.TextField(max_length=ANSWER_MAX_LENGTH)
     due_on = models.DateField(help_text="By when the practitioner will have done it.")
     review_on = models.DateField(help_text="When they will come back and review their progress.")
     review_outcome = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
