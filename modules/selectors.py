@@ -20,6 +20,7 @@ class LessonState:
 class OutlineEntry:
     lesson: Lesson
     state: str
+    number: int  # position in reading order, from 1
 
     @property
     def state_label(self):
@@ -63,8 +64,8 @@ class Outline:
         following = lessons[index + 1] if index + 1 < len(lessons) else None
         return previous, following
 
-    def state_of(self, lesson):
-        return next(entry.state for entry in self.entries if entry.lesson.pk == lesson.pk)
+    def entry_for(self, lesson):
+        return next(entry for entry in self.entries if entry.lesson.pk == lesson.pk)
 
 
 def course_get():
@@ -102,7 +103,7 @@ def course_outline(*, user) -> Outline:
             state = LessonState.COMPLETED
         else:
             state = LessonState.IN_PROGRESS
-        entry = OutlineEntry(lesson=lesson, state=state)
+        entry = OutlineEntry(lesson=lesson, state=state, number=len(entries) + 1)
         entries.append(entry)
         if not parts or parts[-1].part.pk != lesson.part_id:
             parts.append(OutlinePart(part=lesson.part, entries=[]))

@@ -30,7 +30,7 @@ def lesson_detail(request, slug):
     context = {
         "lesson": lesson,
         "outline": outline,
-        "state": outline.state_of(lesson),
+        "entry": outline.entry_for(lesson),
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
         "exercises_at_start": [e for e in exercises if e.placement == e.Placement.START],
