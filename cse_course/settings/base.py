@@ -194,3 +194,6 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# The trainers' Markdown editor previews through the same sanitising renderer as the course.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "modules.rendering.render_markdown"
