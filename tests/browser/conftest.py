@@ -28,6 +28,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a skipped browser test is a failure: CI must drive the browser."""
+    report = yield
+    skipped = report.skipped and not hasattr(report, "wasxfail")
+    if IN_CI and skipped and item.get_closest_marker("browser") is not None:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a browser test may not be skipped ({reason})"
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
