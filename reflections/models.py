@@ -5,6 +5,7 @@ commitment.
 Who may read what is decided in `selectors.py`, nowhere else.
 """
 
+import re
 import secrets
 
 from django.conf import settings
@@ -12,6 +13,22 @@ from django.db import models
 from django.db.models import Q
 
 ANSWER_MAX_LENGTH = 20_000
+
+# PostgreSQL text cannot hold NUL (U+0000), yet an answer must come back exactly as
+# typed. Stored text therefore escapes it: U+E000 (a private-use character) is the
+# escape, "\ue000" + "0" stands for NUL and "\ue000\ue000" for U+E000 itself. Any
+# other text is stored unchanged. Read answers through `typed_text`.
+_TEXT_ESCAPE = "\ue000"
+_ESCAPED = re.compile("\ue000([\ue0000])")
+
+
+def answer_text_encode(text: str) -> str:
+    """The stored form of `text` (see above); `answer_text_decode` undoes it exactly."""
+    return text.replace(_TEXT_ESCAPE, _TEXT_ESCAPE * 2).replace("\x00", _TEXT_ESCAPE + "0")
+
+
+def answer_text_decode(stored: str) -> str:
+    return _ESCAPED.sub(lambda m: "\x00" if m.group(1) == "0" else _TEXT_ESCAPE, stored)
 
 
 class ExerciseResponseQuerySet(models.QuerySet):
@@ -72,6 +89,11 @@ class Answer(models.Model):
     def __str__(self):
         return f"Answer {self.pk} (version {self.version})"
 
+    @property
+    def typed_text(self):
+        """The text exactly as the practitioner typed it."""
+        return answer_text_decode(self.text)
+
 
 class AnswerVersion(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="versions")
@@ -87,6 +109,10 @@ class AnswerVersion(models.Model):
 
     def __str__(self):
         return f"Answer {self.answer_id} version {self.version}"
+
+    @property
+    def typed_text(self):
+        return answer_text_decode(self.text)
 
 
 class Commitment(models.Model):
