@@ -113,7 +113,7 @@ class _Checker:
     def fail(self, path, name, message):
         self.problems.append(Problem(str(path.relative_to(self.root.parent)), name, message))
 
-    def text(self, path, data, name, required=True):
+    def text(self, path, data, name, required=True, max_length=None):
         value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -122,7 +122,11 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(path, name, f"must be text, not {value!r}")
             return None
-        return value.strip()
+        value = value.strip()
+        if max_length and len(value) > max_length:
+            self.fail(path, name, f"must be at most {max_length} characters, not {len(value)}")
+            return None
+        return value
 
     def whole_number(self, path, data, name, low, high):
         value = data.get(name)
@@ -135,7 +139,7 @@ class _Checker:
         return None
 
     def slug(self, path, data, name):
-        value = self.text(path, data, name)
+        value = self.text(path, data, name, max_length=100)
         if value is not None and not SLUG.match(value):
             self.fail(path, name, f"{value!r} must use only lower-case letters, digits and hyphens")
             return None
@@ -202,8 +206,8 @@ def _read_course(check: _Checker, path: Path):
         check.fail(path, "parts", "at least one part is needed")
     source = data.get("source") if isinstance(data.get("source"), dict) else {}
     return CourseSpec(
-        title=check.text(path, data, "title") or "",
-        short_title=check.text(path, data, "short_title", required=False) or "",
+        title=check.text(path, data, "title", max_length=200) or "",
+        short_title=check.text(path, data, "short_title", required=False, max_length=100) or "",
         summary=check.text(path, data, "summary") or "",
         audience=check.text(path, data, "audience") or "",
         source_citation=(source.get("citation") or "").strip(),
@@ -213,7 +217,8 @@ def _read_course(check: _Checker, path: Path):
 
 def _read_file(check: _Checker, path: Path):
     try:
-        return split_front_matter(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark some editors add is not part of the text.
+        return split_front_matter(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         check.fail(path, "file", "is not UTF-8 text")
     except ValueError as error:
@@ -233,11 +238,11 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
     spec = LessonSpec(
         path=str(path),
         slug=check.slug(path, data, "slug") if "slug" in present else None,
-        title=check.text(path, data, "title") if "title" in present else None,
+        title=check.text(path, data, "title", max_length=200) if "title" in present else None,
         part=data.get("part"),
         order=check.whole_number(path, data, "order", 1, 9999) if "order" in present else None,
         minutes=check.whole_number(path, data, "minutes", 1, 180) if "minutes" in present else None,
-        summary=check.text(path, data, "summary") if "summary" in present else None,
+        summary=check.text(path, data, "summary", max_length=300) if "summary" in present else None,
         legal_review=check.text(path, data, "legal_review", required=False) or "",
         body_markdown=body,
     )
@@ -303,7 +308,7 @@ def _read_exercise(check: _Checker, path: Path):
         path=str(path),
         number=check.whole_number(path, data, "number", 1, 99),
         slug=check.slug(path, data, "slug"),
-        title=check.text(path, data, "title"),
+        title=check.text(path, data, "title", max_length=200),
         lesson=check.text(path, data, "lesson"),
         placement=check.choice(path, data, "placement", PLACEMENTS, "end"),
         pairing=check.choice(path, data, "pairing", PAIRINGS, "solo"),

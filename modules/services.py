@@ -55,7 +55,8 @@ def _load_parts(tree, report):
     existing = {part.key: part for part in Part.objects.all()}
     wanted = {key: (order, title) for order, (key, title) in enumerate(tree.course.parts, start=1)}
     for part in existing.values():
-        if part.key in wanted and part.order != wanted[part.key][0]:
+        # Parts leaving the course are parked too, so a new part can take their order.
+        if part.key not in wanted or part.order != wanted[part.key][0]:
             Part.objects.filter(pk=part.pk).update(order=_PARKING_OFFSET + part.order)
             part.order = _PARKING_OFFSET + part.order
     parts = {}
