@@ -1,1 +1,209 @@
-urlpatterns = []
+"""Pair-sharing screens: choose a colleague, answer an invitation, compare, end a share.
+
+Every share or invitation is fetched through a selector scoped to the person asking,
+so an id or token that is not theirs is a 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User
+from modules.models import Exercise
+
+from ..models import Share
+from ..selectors import (
+    colleague_get,
+    colleague_search,
+    exercise_sharing,
+    invitation_can_respond,
+    share_accepted_get,
+    share_comparison,
+    share_get_for_invitee,
+    share_get_for_participant,
+    shareable_exercise_get,
+)
+from ..services.sharing import (
+    SharingError,
+    share_accept,
+    share_create,
+    share_decline,
+    share_end,
+    share_invite,
+)
+
+
+class EmailInviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Their work email address",
+        help_text="If they have no account yet, the invitation asks them to create one.",
+        max_length=254,
+    )
+
+
+def _exercise_url(exercise):
+    return reverse("reflections:exercise", kwargs={"number": exercise.number})
+
+
+def _exercise_or_404(number):
+    try:
+        return shareable_exercise_get(number=number)
+    except Exercise.DoesNotExist:
+        raise Http404("No such exercise to share.") from None
+
+
+def _invite(request, exercise, email_form):
+    """Send the invitation the POST asks for; the error message, or None on success."""
+    try:
+        if "colleague" in request.POST:
+            colleague = colleague_get(viewer=request.user, user_id=request.POST["colleague"])
+            share_create(owner=request.user, exercise=exercise, colleague=colleague)
+            messages.success(request, f"Invitation sent to {colleague.full_name}.")
+        elif not email_form.is_bound:
+            return "Choose a colleague, or enter their email address."
+        elif email_form.is_valid():
+            email = email_form.cleaned_data["email"]
+            share_invite(owner=request.user, exercise=exercise, email=email)
+            messages.success(request, f"Invitation sent to {email.lower()}.")
+        else:
+            return None  # the form shows what is wrong with the address
+    except (User.DoesNotExist, ValueError):
+        return "Choose a colleague from your organisation."
+    except SharingError as error:
+        return str(error)
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_start(request, number):
+    """Pick a colleague by name (or invite by email) to pair on an exercise."""
+    exercise = _exercise_or_404(number)
+    query = request.GET.get("q", "").strip()[:100]
+    email_form = EmailInviteForm(request.POST if "email" in request.POST else None)
+    error = None
+    if request.method == "POST":
+        error = _invite(request, exercise, email_form)
+        if error == "":
+            return redirect(_exercise_url(exercise))
+    context = {
+        "exercise": exercise,
+        "sharing": exercise_sharing(viewer=request.user, exercise=exercise),
+        "query": query,
+        "results": list(colleague_search(viewer=request.user, query=query)) if query else [],
+        "email_form": email_form,
+        "error": error,
+        "exercise_url": _exercise_url(exercise),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reflections/share_start.html", context, status=status)
+
+
+@login_required
+@require_GET
+def colleague_search_json(request):
+    """Names and teams of matching colleagues: never an email address."""
+    people = colleague_search(viewer=request.user, query=request.GET.get("q", "")[:100])
+    results = [
+        {"id": person.pk, "name": person.full_name, "team": person.team.name if person.team else ""}
+        for person in people
+    ]
+    return JsonResponse({"results": results})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """An invitation link: the invitee accepts or declines; anyone else gets a 404."""
+    try:
+        share = share_get_for_invitee(user=request.user, token=token)
+    except Share.DoesNotExist:
+        accepted = share_accepted_get(user=request.user, token=token)
+        if accepted is None:
+            raise Http404("No such invitation.") from None
+        return redirect(_exercise_url(accepted.exercise))
+    error = None
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                share_accept(share=share, user=request.user)
+                messages.success(request, f"You are now pairing with {share.owner.full_name}.")
+                return redirect(_exercise_url(share.exercise))
+            if decision == "decline":
+                share_decline(share=share, user=request.user)
+                messages.info(request, f"You declined {share.owner.full_name}'s invitation.")
+                return redirect("reflections:mine")
+            error = "Choose Accept or Decline."
+        except SharingError as sharing_error:
+            error = str(sharing_error)
+    context = {
+        "share": share,
+        "exercise": share.exercise,
+        "is_owner": share.owner_id == request.user.pk,
+        "can_respond": invitation_can_respond(user=request.user, share=share),
+        "error": error,
+    }
+    return render(request, "reflections/invitation.html", context, status=400 if error else 200)
+
+
+def _share_or_404(request, share_id):
+    try:
+        return share_get_for_participant(user=request.user, share_id=share_id)
+    except Share.DoesNotExist:
+        raise Http404("No such share.") from None
+
+
+@login_required
+@require_GET
+def share_detail(request, share_id):
+    """The two partners' answers side by side, once both have submitted."""
+    share = _share_or_404(request, share_id)
+    sharing = exercise_sharing(viewer=request.user, exercise=share.exercise)
+    if sharing.share is None or sharing.share.pk != share.pk:
+        raise Http404("No such share.")
+    context = {
+        "share": share,
+        "exercise": share.exercise,
+        "sharing": sharing,
+        "comparison": share_comparison(viewer=request.user, share=share),
+        "exercise_url": _exercise_url(share.exercise),
+    }
+    return render(request, "reflections/share_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_end_view(request, share_id):
+    """Confirm, then end a share (or withdraw an invitation) at once."""
+    share = _share_or_404(request, share_id)
+    if request.method == "POST":
+        try:
+            share_end(share=share, user=request.user)
+        except SharingError as error:
+            messages.error(request, str(error))
+            return redirect(_exercise_url(share.exercise))
+        partner = share.partner_of(request.user)
+        who = partner.full_name if partner else share.invited_email
+        messages.success(request, f"You have stopped sharing this exercise with {who}.")
+        return redirect(_exercise_url(share.exercise))
+    context = {
+        "share": share,
+        "exercise": share.exercise,
+        "partner": share.partner_of(request.user),
+        "exercise_url": _exercise_url(share.exercise),
+    }
+    return render(request, "reflections/share_end.html", context)
+
+
+urlpatterns = [
+    path("exercises/<int:number>/share/", share_start, name="share_start"),
+    path("colleagues/search/", colleague_search_json, name="colleague_search"),
+    path("invitations/<str:token>/", invitation, name="invitation"),
+    path("shares/<int:share_id>/", share_detail, name="share_detail"),
+    path("shares/<int:share_id>/end/", share_end_view, name="share_end"),
+]

@@ -1,0 +1,193 @@
+"""Writes for pair-sharing: invite a colleague, accept, decline, end.
+
+Every write locks the people involved (their user rows) first, so two invitations
+sent at the same moment cannot leave anyone in two live shares of one exercise; the
+`one_live_share_per_pair` constraint backs this up. Who may do what is read from
+`reflections.selectors`.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import audit_record
+
+from ..models import Share
+from ..selectors import (
+    invitation_can_respond,
+    share_between_exists,
+    share_engaged_get,
+)
+
+
+class SharingError(Exception):
+    """A share that cannot be made or changed; the message is written for the person."""
+
+
+def _lock_people(*people):
+    """Lock the user rows of `people` in id order (one order everywhere: no deadlocks)."""
+    ids = sorted({person.pk for person in people if person is not None})
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def _check_owner_free(*, owner, exercise):
+    current = share_engaged_get(user=owner, exercise=exercise)
+    if current is None:
+        return
+    if current.status == Share.Status.PENDING and current.owner_id == owner.pk:
+        raise SharingError(
+            "You have already invited someone to pair on this exercise. Withdraw that "
+            "invitation before inviting someone else."
+        )
+    partner = current.partner_of(owner)
+    raise SharingError(
+        f"You are already sharing this exercise with {partner.full_name}. End that share "
+        "before starting another."
+    )
+
+
+def _check_can_share(*, owner, exercise):
+    if not exercise.is_shareable:
+        raise SharingError(f"Exercise {exercise.number} is for you alone; it cannot be shared.")
+    _check_owner_free(owner=owner, exercise=exercise)
+
+
+def _save_new_share(share):
+    try:
+        with transaction.atomic():
+            share.save()
+    except IntegrityError:
+        raise SharingError("You are already sharing this exercise with this person.") from None
+    audit_record(
+        action="share.created",
+        actor=share.owner,
+        target=share,
+        exercise=share.exercise.number,
+        by_email=share.colleague_id is None,
+    )
+    return share
+
+
+@transaction.atomic
+def _share_create_with(*, owner, exercise, colleague) -> Share:
+    _lock_people(owner, colleague)
+    if colleague.pk == owner.pk:
+        raise SharingError("You cannot share an exercise with yourself.")
+    if not User.objects.colleagues_of(owner).filter(pk=colleague.pk).exists():
+        raise SharingError("You can only share with colleagues in your own organisation.")
+    _check_can_share(owner=owner, exercise=exercise)
+    if share_between_exists(first=owner, second=colleague, exercise=exercise):
+        raise SharingError(
+            f"{colleague.full_name} has already invited you to pair on this exercise. You can "
+            "accept their invitation on My reflections."
+        )
+    return _save_new_share(Share(owner=owner, colleague=colleague, exercise=exercise))
+
+
+@transaction.atomic
+def _share_create_by_email(*, owner, exercise, email) -> Share:
+    _lock_people(owner)
+    _check_can_share(owner=owner, exercise=exercise)
+    return _save_new_share(Share(owner=owner, invited_email=email, exercise=exercise))
+
+
+def _send_invitation(share):
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "reflections:invitation", kwargs={"token": share.token}
+    )
+    context = {"share": share, "link": link, "exercise": share.exercise, "owner": share.owner}
+    recipient = share.colleague.email if share.colleague_id else share.invited_email
+    send_mail(
+        subject=render_to_string("reflections/email/share_invitation_subject.txt", context).strip(),
+        message=render_to_string("reflections/email/share_invitation.txt", context),
+        from_email=None,
+        recipient_list=[recipient],
+    )
+
+
+def share_create(*, owner, exercise, colleague) -> Share:
+    """Invite a colleague, picked by name, to pair on `exercise`; email them the link."""
+    share = _share_create_with(owner=owner, exercise=exercise, colleague=colleague)
+    _send_invitation(share)
+    return share
+
+
+def share_invite(*, owner, exercise, email: str) -> Share:
+    """Invite by email. A colleague registered in the owner's organisation is invited by
+    name; anyone else (not registered, or registered elsewhere, which is never revealed)
+    gets an invitation to the address, acceptable only from the owner's organisation."""
+    email = email.strip().lower()
+    if email == owner.email.lower():
+        raise SharingError("You cannot share an exercise with yourself.")
+    colleague = User.objects.colleagues_of(owner).filter(email__iexact=email).first()
+    if colleague is not None:
+        return share_create(owner=owner, exercise=exercise, colleague=colleague)
+    share = _share_create_by_email(owner=owner, exercise=exercise, email=email)
+    _send_invitation(share)
+    return share
+
+
+def _locked_share(share, *people):
+    _lock_people(share.owner, *people)
+    return Share.objects.select_for_update().select_related("owner", "exercise").get(pk=share.pk)
+
+
+@transaction.atomic
+def share_accept(*, share, user) -> Share:
+    """`user` accepts an invitation: from now on the two of them are pairing."""
+    share = _locked_share(share, user)
+    if not invitation_can_respond(user=user, share=share):
+        raise SharingError(
+            "This invitation cannot be accepted from your account. You can pair only with "
+            "colleagues in your own organisation."
+        )
+    current = share_engaged_get(user=user, exercise=share.exercise)
+    if current is not None:
+        raise SharingError(
+            f"You are already sharing this exercise with {current.partner_of(user).full_name}. "
+            "End that share before accepting another."
+        )
+    share.colleague = user
+    share.status = Share.Status.ACCEPTED
+    share.responded_at = timezone.now()
+    try:
+        with transaction.atomic():
+            share.save(update_fields=["colleague", "status", "responded_at"])
+    except IntegrityError:
+        raise SharingError("You are already sharing this exercise with this person.") from None
+    audit_record(action="share.accepted", actor=user, target=share)
+    return share
+
+
+@transaction.atomic
+def share_decline(*, share, user) -> Share:
+    share = _locked_share(share, user)
+    if not invitation_can_respond(user=user, share=share):
+        raise SharingError("This invitation is no longer waiting for a reply.")
+    share.colleague = user
+    share.status = Share.Status.DECLINED
+    share.responded_at = timezone.now()
+    share.save(update_fields=["colleague", "status", "responded_at"])
+    audit_record(action="share.declined", actor=user, target=share)
+    return share
+
+
+@transaction.atomic
+def share_end(*, share, user) -> Share:
+    """Either partner ends the share (or the owner withdraws an invitation): at once,
+    neither can read the other's answers any more."""
+    share = _locked_share(share, user)
+    if share.status not in (Share.Status.PENDING, Share.Status.ACCEPTED):
+        raise SharingError("This share has already ended.")
+    if user.pk not in (share.owner_id, share.colleague_id):
+        raise SharingError("Only the two people in a share can end it.")
+    share.status = Share.Status.ENDED
+    share.ended_at = timezone.now()
+    share.ended_by = user
+    share.save(update_fields=["status", "ended_at", "ended_by"])
+    audit_record(action="share.ended", actor=user, target=share)
+    return share
