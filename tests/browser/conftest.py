@@ -91,7 +91,9 @@ def new_context(browser, live_server, client):
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
         )
-        client.logout()
+        # Forget the cookie rather than log out: logging out would delete the session
+        # the browser now holds.
+        del client.cookies[settings.SESSION_COOKIE_NAME]
 
     make.sign_in = sign_in
     yield make
