@@ -61,6 +61,8 @@ def chart_html(spec) -> str:
             raise MarkdownContentError(f"chart bar {number} needs a label")
         if not isinstance(bar.get("value"), int) or isinstance(bar["value"], bool):
             raise MarkdownContentError(f"chart bar {number} needs a whole-number value")
+        if bar["value"] < 0:
+            raise MarkdownContentError(f"chart bar {number}'s value must not be negative")
     esc = html.escape
     largest = max(bar["value"] for bar in bars) or 1
     unit = esc(str(spec.get("unit", "")))

@@ -1,0 +1,241 @@
+"""Markdown to sanitised HTML, and practitioners' plain text to escaped HTML."""
+
+import re
+
+import pytest
+
+from modules.models import Exercise, Lesson, Question
+from modules.rendering import (
+    MarkdownContentError,
+    chart_html,
+    render_markdown,
+    render_plain_text,
+    sanitise_html,
+)
+from tests.factories import ExerciseFactory, LessonFactory, QuestionFactory
+
+# Every payload carries "pwned" in the part that would run: it may survive only as
+# harmless text, never inside a tag.
+HOSTILE_MARKDOWN = {
+    "script element": "<script>pwned()</script>",
+    "script element inline": "Some text <script>pwned()</script> more text.",
+    "mixed-case script": "<ScRiPt>pwned()</sCrIpT>",
+    "script split by a null": "<scr\x00ipt>pwned()</script>",
+    "onerror on an image": '<img src="x.png" onerror="pwned()">',
+    "mixed-case onerror": '<IMG SRC="x.png" OnErRoR="pwned()">',
+    "onclick on a paragraph": '<p onclick="pwned()">Click</p>',
+    "javascript link in Markdown": "[Click](javascript:pwned())",
+    "javascript link in HTML": '<a href="javascript:pwned()">Click</a>',
+    "mixed-case javascript link": '<a href="JaVaScRiPt:pwned()">Click</a>',
+    "javascript link as entities": '<a href="&#106;avascript:pwned()">Click</a>',
+    "javascript link as hex entities": '<a href="&#x6A;&#x61;vascript:pwned()">Click</a>',
+    "javascript link with a tab": '<a href="java&#9;script:pwned()">Click</a>',
+    "javascript link with a newline": '<a href="java&#x0A;script:pwned()">Click</a>',
+    "javascript link with a leading space": '<a href=" javascript:pwned()">Click</a>',
+    "javascript link with padded entities": '<a href="&#0000106avascript:pwned()">Click</a>',
+    "javascript reference link": "[Click][1]\n\n[1]: javascript:pwned()",
+    "javascript autolink": "<javascript:pwned()>",
+    "vbscript link": '<a href="vbscript:pwned()">Click</a>',
+    "data link in Markdown": "[Click](data:text/html;base64,cHduZWQ=pwned)",
+    "data link in HTML": '<a href="data:text/html,<script>pwned()</script>">Click</a>',
+    "data image in Markdown": "![Alt](data:image/svg+xml,pwned)",
+    "iframe": '<iframe src="https://evil.example/pwned"></iframe>',
+    "mixed-case iframe": '<IfRaMe SrC="https://evil.example/pwned"></IfRaMe>',
+    "iframe srcdoc": '<iframe srcdoc="<script>pwned()</script>"></iframe>',
+    "style attribute": '<p style="background:url(pwned)">Styled</p>',
+    "style element": "<style>body { background: url(pwned) }</style>",
+    "object": '<object data="pwned.swf"></object>',
+    "embed": '<embed src="pwned.swf">',
+    "form": '<form action="https://evil.example/pwned"><input name="pwned"></form>',
+    "button with formaction": '<button formaction="https://evil.example/pwned">Go</button>',
+    "svg with onload": '<svg onload="pwned()"><circle r="1"/></svg>',
+    "svg with a script": "<svg><script>pwned()</script></svg>",
+    "math with a link": '<math><a xlink:href="javascript:pwned()">x</a></math>',
+    "meta refresh": '<meta http-equiv="refresh" content="0;url=https://evil.example/pwned">',
+    "base href": '<base href="https://evil.example/pwned/">',
+    "link stylesheet": '<link rel="stylesheet" href="https://evil.example/pwned.css">',
+    "comment hiding a script": "<!-- --><script>pwned()</script><!-- -->",
+    "unclosed attribute": '<img src="x.png" alt="a" onerror=pwned() ',
+    "event handler in an allowed tag": '<h2 id="x" onmouseover="pwned()">Heading</h2>',
+}
+# Elements that must never be output, and words that must never appear inside a tag
+# (as escaped text they are harmless, and the reader sees what was written).
+FORBIDDEN_TAGS = [
+    "<script", "<iframe", "<style", "<object", "<embed", "<form", "<input", "<button",
+    "<svg", "<math", "<meta", "<base", "<link",
+]  # fmt: skip
+FORBIDDEN_IN_TAGS = [
+    "pwned", " on", "javascript:", "vbscript:", "data:", "style=", "srcdoc", "formaction",
+]  # fmt: skip
+
+
+def _dangers(rendered):
+    rendered = rendered.lower()
+    tags = " ".join(re.findall(r"<[^>]*>", rendered))
+    return [word for word in FORBIDDEN_TAGS if word in rendered] + [
+        word for word in FORBIDDEN_IN_TAGS if word in tags
+    ]
+
+
+@pytest.mark.parametrize("markdown_text", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
+def test_hostile_markup_is_removed(markdown_text):
+    assert _dangers(render_markdown(markdown_text)) == []
+
+
+def test_the_words_around_removed_markup_are_kept():
+    rendered = render_markdown('Before <script>pwned()</script> <iframe src="x"></iframe> after.')
+
+    assert rendered == "<p>Before   after.</p>"
+
+
+def test_a_lesson_with_every_hostile_construct_stores_none_of_them(db):
+    lesson = LessonFactory(body_markdown="\n\n".join(HOSTILE_MARKDOWN.values()))
+
+    assert _dangers(Lesson.objects.get(pk=lesson.pk).body_html) == []
+
+
+def test_safe_links_keep_their_address_and_open_safely():
+    rendered = render_markdown("[Guidance](https://www.gov.uk/guidance) and [mail](mailto:a@b.org)")
+
+    link = '<a href="https://www.gov.uk/guidance" rel="noopener noreferrer">Guidance</a>'
+    assert link in rendered
+    assert 'href="mailto:a@b.org"' in rendered
+
+
+def test_relative_links_and_images_are_kept():
+    rendered = render_markdown("[Next](/lessons/next/) ![A chart](/static/img/chart.png)")
+
+    assert 'href="/lessons/next/"' in rendered
+    assert '<img alt="A chart" src="/static/img/chart.png">' in rendered
+
+
+def test_headings_get_ids_for_linking():
+    assert render_markdown("## Why it matters") == '<h2 id="why-it-matters">Why it matters</h2>'
+
+
+def test_tables_keep_their_structure():
+    rendered = render_markdown("| Age | Count |\n|---|---|\n| 14 | 2 |")
+
+    assert "<table>" in rendered
+    assert "<th>Age</th>" in rendered
+    assert "<td>14</td>" in rendered
+
+
+def test_a_box_callout_becomes_a_titled_box():
+    rendered = render_markdown('!!! box "Box 1: Key terminology"\n    Inside the box.')
+
+    assert rendered == (
+        '<div class="admonition box">\n'
+        '<p class="admonition-title">Box 1: Key terminology</p>\n'
+        "<p>Inside the box.</p>\n"
+        "</div>"
+    )
+
+
+def test_a_top_level_heading_is_not_allowed_in_a_lesson():
+    # The lesson title is the page's only h1.
+    assert "<h1" not in render_markdown("# A second title")
+
+
+CHART = """\
+```chart
+title: "Counted <things>"
+unit: "things"
+bars:
+  - label: "Fewer <b>bold</b>"
+    value: 5000
+    source: "Someone 2013"
+  - label: "More"
+    value: 40000
+```"""
+
+
+def test_a_chart_is_drawn_and_given_as_a_table():
+    rendered = render_markdown(CHART)
+
+    assert rendered.startswith('<figure class="chart">')
+    assert '<div class="chart-bars" aria-hidden="true">' in rendered
+    assert '<span class="chart-fill chart-w-12"></span>' in rendered
+    assert '<span class="chart-fill chart-w-100"></span>' in rendered
+    assert "<caption>Counted &lt;things&gt;</caption>" in rendered
+    assert "<td>5,000</td><td>Someone 2013</td>" in rendered
+    assert '<th scope="row">More</th><td>40,000</td><td></td>' in rendered
+
+
+def test_a_charts_labels_are_shown_as_text_not_markup():
+    rendered = render_markdown(CHART)
+
+    assert "<b>" not in rendered
+    assert "Fewer &lt;b&gt;bold&lt;/b&gt;" in rendered
+
+
+def test_a_chart_inside_ordinary_code_fences_is_left_as_code():
+    rendered = render_markdown("```yaml\ntitle: x\n```")
+
+    assert "<figure" not in rendered
+    assert "<code" in rendered
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"bars": [{"label": "A", "value": 1}]}, "a chart needs a title and a list of bars"),
+        ({"title": "T", "bars": []}, "a chart needs a title and a list of bars"),
+        ({"title": "T", "bars": [{"value": 1}]}, "chart bar 1 needs a label"),
+        ({"title": "T", "bars": [{"label": "A", "value": "1"}]}, "needs a whole-number value"),
+        ({"title": "T", "bars": [{"label": "A", "value": 1.5}]}, "needs a whole-number value"),
+        ({"title": "T", "bars": [{"label": "A", "value": True}]}, "needs a whole-number value"),
+        ({"title": "T", "bars": [{"label": "A", "value": -5}]}, "must not be negative"),
+        (["not", "a", "mapping"], "a chart needs a title and a list of bars"),
+    ],
+)
+def test_bad_chart_data_is_refused_with_its_reason(spec, message):
+    with pytest.raises(MarkdownContentError, match=message):
+        chart_html(spec)
+
+
+def test_a_chart_of_zeros_draws_empty_bars():
+    rendered = chart_html({"title": "T", "bars": [{"label": "A", "value": 0}]})
+
+    assert "chart-w-0" in rendered
+
+
+def test_sanitise_html_strips_comments():
+    assert sanitise_html("<p>a<!-- secret --></p>") == "<p>a</p>"
+
+
+def test_saving_a_lesson_renders_and_stores_its_html(db):
+    lesson = LessonFactory(body_markdown="Some *emphasis*.")
+
+    lesson.body_markdown = "Some **strength**."
+    lesson.save()
+
+    assert Lesson.objects.get(pk=lesson.pk).body_html == "<p>Some <strong>strength</strong>.</p>"
+
+
+def test_saving_an_exercise_and_a_question_renders_their_html(db):
+    question = QuestionFactory(
+        text_markdown="What <script>pwned()</script> *now*?",
+        exercise=ExerciseFactory(intro_markdown="Read <em>this</em>."),
+    )
+
+    assert Question.objects.get(pk=question.pk).text_html == "<p>What  <em>now</em>?</p>"
+    assert Exercise.objects.get(pk=question.exercise_id).intro_html == "<p>Read <em>this</em>.</p>"
+
+
+class TestRenderPlainText:
+    def test_paragraphs_and_line_breaks_are_kept(self):
+        assert render_plain_text("One\ntwo\n\nThree") == "<p>One<br>two</p><p>Three</p>"
+
+    def test_markup_is_shown_as_text(self):
+        assert render_plain_text("<script>pwned()</script> & <b>") == (
+            "<p>&lt;script&gt;pwned()&lt;/script&gt; &amp; &lt;b&gt;</p>"
+        )
+
+    def test_markdown_is_not_interpreted(self):
+        assert render_plain_text("**not bold** [link](javascript:x)") == (
+            "<p>**not bold** [link](javascript:x)</p>"
+        )
+
+    def test_blank_text_gives_nothing(self):
+        assert render_plain_text("  \n\n  ") == ""
