@@ -320,10 +320,11 @@ def _posted_edit(request, field):
         base = request.POST.get(f"saved-version-{field.key}", "")
         if choice == "merged":
             text = request.POST.get(f"merged-{field.key}", "").replace("\r\n", "\n")
+    # Shown again as posted if anything goes wrong, so nothing typed is lost.
+    field.text = text
     if not base.isdecimal():
         raise ValueError("The form was incomplete. Please save again.")
-    # Shown again as posted if anything goes wrong, so nothing typed is lost.
-    field.text, field.version = text, int(base)
+    field.version = int(base)
     return AnswerEdit(
         question=field.question, text=text, base_version=int(base), from_html_form=True
     )
