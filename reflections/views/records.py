@@ -1,1 +1,135 @@
-urlpatterns = []
+"""The records: the commitment's dates and review, the CPD record (page and PDF), the data
+export and deleting an account. Every one is about the signed-in person only: no URL
+carries an id of theirs to guess.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from modules.models import Exercise
+
+from ..export import account_delete, user_data_export_record
+from ..pdf import cpd_record_pdf
+from ..records_forms import AccountDeleteForm, CommitmentDatesForm, CommitmentReviewForm
+from ..selectors import commitment_of, cpd_record
+from ..services.records import commitment_review_save, commitment_save
+
+
+def _exercise_page(number):
+    return reverse("reflections:exercise", args=[number]) + "#commitment"
+
+
+@login_required
+@never_cache
+def commitment_dates(request, number):
+    """Its own small page, because the exercise page's answers are already one form."""
+    exercise = Exercise.objects.filter(number=number, questions__kind="commitment").first()
+    if exercise is None:
+        raise Http404("This exercise has no commitment.")
+    commitment = commitment_of(user=request.user, exercise_number=number)
+    form = CommitmentDatesForm(request.POST or None, commitment=commitment)
+    if request.method == "POST" and form.is_valid():
+        commitment_save(
+            user=request.user,
+            exercise=exercise,
+            due_on=form.cleaned_data["due_on"],
+            review_on=form.cleaned_data["review_on"],
+        )
+        messages.success(request, "Your dates are saved. We will email you when it is time.")
+        return redirect(_exercise_page(number))
+    context = {"exercise": exercise, "commitment": commitment, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reflections/commitment_dates.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_POST
+def commitment_review(request, number):
+    commitment = commitment_of(user=request.user, exercise_number=number)
+    if commitment is None:
+        raise Http404("No commitment to review.")
+    form = CommitmentReviewForm(request.POST, prefix=f"review-{number}")
+    if not form.is_valid():
+        # Shown again at once, with the typed text, rather than kept anywhere.
+        context = {"commitment": commitment, "form": form, "today": timezone.localdate()}
+        return render(request, "reflections/commitment_review.html", context, status=400)
+    commitment_review_save(commitment=commitment, outcome=form.cleaned_data["outcome"])
+    messages.success(request, "Your review is saved with exercise 4. You can edit it later.")
+    return redirect(reverse("reflections:mine") + "#commitments")
+
+
+@login_required
+@never_cache
+def cpd_record_page(request):
+    return render(request, "reflections/cpd_record.html", {"record": cpd_record(user=request.user)})
+
+
+@login_required
+@never_cache
+def cpd_record_download(request):
+    record = cpd_record(user=request.user)
+    response = HttpResponse(cpd_record_pdf(record), content_type="application/pdf")
+    filename = f"cpd-record-cse-course-{timezone.localdate():%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@never_cache
+def data_export(request):
+    data = user_data_export_record(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    filename = f"my-data-cse-course-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("password")
+def account_delete_view(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        account_delete(user=user)
+        return redirect("reflections:account_deleted")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reflections/account_delete.html", {"form": form}, status=status)
+
+
+@never_cache
+def account_deleted(request):
+    return render(request, "reflections/account_deleted.html")
+
+
+urlpatterns = [
+    path(
+        "exercises/<int:number>/commitment/",
+        commitment_dates,
+        name="commitment_dates",
+    ),
+    path(
+        "exercises/<int:number>/commitment/review/",
+        commitment_review,
+        name="commitment_review",
+    ),
+    path("cpd-record/", cpd_record_page, name="cpd_record"),
+    path("cpd-record.pdf", cpd_record_download, name="cpd_record_pdf"),
+    path("my-data.json", data_export, name="data_export"),
+    path("delete-account/", account_delete_view, name="account_delete"),
+    path("account-deleted/", account_deleted, name="account_deleted"),
+]

@@ -1,0 +1,242 @@
+"""Everything the service holds about one person: exported as JSON, or erased.
+
+`USER_DATA` is the register of every model that holds a person's data. Export and
+erasure both work from it, and a test walks all installed models and fails when one
+that points at a person is neither in the register nor in `NOT_ERASED` (with a reason).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from modules.models import LessonProgress
+
+from .models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share, answer_text_decode
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One model holding a person's data, and the lookups from its rows to that person."""
+
+    model: type
+    owner_lookups: tuple
+
+    def rows_of(self, user):
+        condition = Q()
+        for lookup in self.owner_lookups:
+            condition |= Q(**{lookup: user})
+        return self.model._default_manager.filter(condition)
+
+
+# In erasure order: rows that point at others first.
+USER_DATA = (
+    Holding(AnswerVersion, ("answer__response__user",)),
+    Holding(Answer, ("response__user",)),
+    Holding(Commitment, ("response__user",)),
+    Holding(ExerciseResponse, ("user",)),
+    Holding(LessonProgress, ("user",)),
+    Holding(Share, ("owner", "colleague")),
+    Holding(User, ("pk",)),
+)
+
+# Models that point at a person but are deliberately kept on erasure, and why.
+NOT_ERASED = {
+    # A trail of who did what, holding ids and short facts only (never answer text);
+    # the actor becomes empty (SET_NULL) when the account goes. Exported all the same.
+    "audit.AuditEvent": "ids only; actor is set to null when the account is deleted",
+    # The administration site's own history of staff edits: it is removed with the
+    # staff member's account (CASCADE) and holds object names, not answers.
+    "admin.LogEntry": "staff-only admin history; removed with the account by CASCADE",
+    # Lesson text edited by a trainer is course content, not personal data; the author
+    # link becomes empty (SET_NULL) so the lesson's history survives.
+    "modules.LessonRevision": "course content; author is set to null on deletion",
+    # Which people manage a team is organisation structure; the link row is removed
+    # with the account.
+    "accounts.Team": "team membership of managers; link rows removed with the account",
+}
+# Stores that hold a person's email without a foreign key, kept on purpose: django-axes'
+# sign-in attempt logs (security records, cleared by axes' own expiry) and sessions (the
+# person is signed out on deletion; other sessions stop working once the account is gone).
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def _account(user):
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "job_role": user.job_role,
+        "role": user.get_role_display(),
+        "organisation": user.organisation.name if user.organisation else None,
+        "team": user.team.name if user.team else None,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+    }
+
+
+def _lesson_progress(user):
+    return [
+        {
+            "lesson": progress.lesson.title,
+            "started_at": _iso(progress.started_at),
+            "last_viewed_at": _iso(progress.last_viewed_at),
+            "completed_at": _iso(progress.completed_at),
+        }
+        for progress in LessonProgress.objects.for_user(user)
+        .select_related("lesson")
+        .order_by("lesson__order")
+    ]
+
+
+def _responses(user):
+    answers = Answer.objects.select_related("question").prefetch_related(
+        Prefetch("versions", queryset=AnswerVersion.objects.order_by("version"))
+    )
+    responses = (
+        ExerciseResponse.objects.owned_by(user)
+        .select_related("exercise")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("exercise__number")
+    )
+    return [
+        {
+            "exercise": response.exercise.number,
+            "exercise_title": response.exercise.title,
+            "created_at": _iso(response.created_at),
+            "last_saved_at": _iso(response.last_saved_at),
+            "submitted_at": _iso(response.submitted_at),
+            "answers": [_answer(answer) for answer in response.answers.all()],
+        }
+        for response in responses
+    ]
+
+
+def _answer(answer):
+    return {
+        "question": answer.question.key,
+        "text": answer.typed_text,
+        "version": answer.version,
+        "updated_at": _iso(answer.updated_at),
+        "history": [
+            {"version": v.version, "text": v.typed_text, "saved_at": _iso(v.saved_at)}
+            for v in answer.versions.all()
+        ],
+    }
+
+
+def _commitments(user):
+    return [
+        {
+            "exercise": commitment.response.exercise.number,
+            "due_on": commitment.due_on.isoformat(),
+            "review_on": commitment.review_on.isoformat(),
+            "review_outcome": answer_text_decode(commitment.review_outcome),
+            "reviewed_at": _iso(commitment.reviewed_at),
+            "reminder_sent_for": _iso(commitment.reminder_sent_for),
+            "updated_at": _iso(commitment.updated_at),
+        }
+        for commitment in Commitment.objects.filter(response__user=user).select_related(
+            "response__exercise"
+        )
+    ]
+
+
+def _shares(user):
+    """The shares this person is part of: the partner's name, never the partner's answers."""
+    shares = (
+        Share.objects.involving(user)
+        .select_related("exercise", "owner", "colleague")
+        .order_by("created_at")
+    )
+    rows = []
+    for share in shares:
+        started = share.owner_id == user.pk
+        partner = share.partner_of(user)
+        rows.append(
+            {
+                "exercise": share.exercise.number,
+                "you_asked": started,
+                "partner": partner.full_name if partner else None,
+                "invited_email": share.invited_email if started else "",
+                "status": share.get_status_display(),
+                "created_at": _iso(share.created_at),
+                "responded_at": _iso(share.responded_at),
+                "ended_at": _iso(share.ended_at),
+            }
+        )
+    return rows
+
+
+def _audit_events(user):
+    events = AuditEvent.objects.filter(
+        Q(actor=user) | Q(target_type=User._meta.label_lower, target_id=str(user.pk))
+    ).order_by("created_at", "id")
+    return [
+        {
+            "at": _iso(event.created_at),
+            "action": event.action,
+            "target_type": event.target_type,
+            "target_id": event.target_id,
+            "detail": event.detail,
+        }
+        for event in events
+    ]
+
+
+def user_data_export(*, user) -> dict:
+    """All of `user`'s own data (a fixed number of queries, whatever its size)."""
+    user = User.objects.select_related("organisation", "team").get(pk=user.pk)
+    return {
+        "format_version": FORMAT_VERSION,
+        "exported_at": _iso(timezone.now()),
+        "account": _account(user),
+        "lesson_progress": _lesson_progress(user),
+        "exercise_responses": _responses(user),
+        "commitments": _commitments(user),
+        "shares": _shares(user),
+        "audit_events": _audit_events(user),
+    }
+
+
+@transaction.atomic
+def user_data_export_record(*, user, actor=None, via="download") -> dict:
+    """Export `user`'s data and note that it was exported (ids only)."""
+    data = user_data_export(user=user)
+    audit_record(action="account.data_exported", actor=actor or user, target=user, via=via)
+    return data
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Erase `user`'s answers, history, commitments, progress and shares, then the account.
+
+    Live shares end first, so from this moment a partner gets nothing (404). The audit
+    event keeps the account's id and counts only. The account is deleted rather than
+    anonymised: nothing it held is needed once the person has gone, and a deleted row
+    cannot leak.
+    """
+    live_share_ids = list(Share.objects.involving(user).live().values_list("pk", flat=True))
+    Share.objects.filter(pk__in=live_share_ids).update(
+        status=Share.Status.ENDED, ended_at=timezone.now()
+    )
+    erased = {}
+    for holding in USER_DATA:
+        if holding.model is User:
+            # Recorded while the row still exists; only its id is kept.
+            audit_record(
+                action="account.deleted",
+                target=user,
+                shares_ended=live_share_ids,
+                erased=erased,
+            )
+        _count, by_model = holding.rows_of(user).delete()
+        erased[holding.model._meta.label] = by_model.get(holding.model._meta.label, 0)

@@ -1,0 +1,215 @@
+"""The CPD record as a PDF, drawn from the same `CpdRecord` as the printable page.
+
+Text is set in Noto Sans, which comes from PyPI (the `fontpkg-noto-sans` package), so
+no system fonts are needed. Where the system has DejaVu Sans it is added as a fallback
+for scripts Noto Sans lacks (Hebrew, Arabic...). A character no font has is printed as
+U+FFFD, so any text at all (emoji, right-to-left, control characters) makes a PDF.
+"""
+
+import functools
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+from django.utils import timezone
+from fpdf import FPDF
+from fpdf.enums import TextMode, XPos, YPos
+
+logger = logging.getLogger(__name__)
+
+FAMILY = "body"
+FALLBACK_FAMILY = "fallback"
+REPLACEMENT = "\ufffd"
+SYSTEM_FALLBACKS = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _packaged_font():
+    try:
+        import fontpkg_noto_sans
+    except ImportError:  # pragma: no cover - it is in requirements/base.txt
+        return None
+    path = fontpkg_noto_sans.ROOT / "files" / "NotoSans[wdth,wght].ttf"
+    return path if path.exists() else None
+
+
+@functools.cache
+def _font_files():
+    """(main font, fallback font or None): paths, or (None, None) for the built-in font."""
+    system = next((path for path in SYSTEM_FALLBACKS if path.exists()), None)
+    main = _packaged_font()
+    if main is None:
+        logger.warning("Noto Sans is not installed; the CPD record PDF uses another font")
+        return system, None
+    return main, system
+
+
+class RecordPDF(FPDF):
+    def __init__(self, *, footer_text):
+        super().__init__(format="A4")
+        self.footer_text = footer_text
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(auto=True, margin=20)
+        self.covered = None  # code points the loaded fonts can draw; None: Latin-1 only
+        main, fallback = _font_files()
+        if main is None:
+            self.family = "helvetica"
+            return
+        self.family = FAMILY
+        self.add_font(FAMILY, fname=str(main))
+        self.covered = set(self.fonts[FAMILY].cmap)
+        if fallback is not None:
+            self.add_font(FALLBACK_FAMILY, fname=str(fallback))
+            self.covered |= set(self.fonts[FALLBACK_FAMILY].cmap)
+            self.set_fallback_fonts([FALLBACK_FAMILY])
+
+    def clean(self, text):
+        """`text` made safe to draw: every character is one some loaded font has."""
+        text = unicodedata.normalize("NFC", str(text or ""))
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+        text = _CONTROL.sub("", text)
+        if self.covered is None:
+            return text.encode("latin-1", "replace").decode("latin-1")
+        return "".join(c if c == "\n" or ord(c) in self.covered else REPLACEMENT for c in text)
+
+    def footer(self):
+        self.set_y(-14)
+        self.set_font(self.family, size=8)
+        self.set_text_color(80, 80, 80)
+        self.multi_cell(0, 4, self.clean(self.footer_text), align="L")
+        self.set_y(-14)
+        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.set_text_color(0, 0, 0)
+
+    # Drawing helpers ---------------------------------------------------------------
+
+    def heading(self, text, size=14):
+        if self.will_page_break(size + 12):
+            self.add_page()
+        self.ln(3)
+        self.set_font(self.family, size=size)
+        # Bold by drawing the outline as well: one font file serves every weight.
+        self.text_mode, self.line_width = TextMode.FILL_STROKE, 0.18
+        self.set_draw_color(0, 0, 0)
+        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.text_mode = TextMode.FILL
+        self.ln(1)
+
+    def para(self, text, size=10.5, muted=False):
+        self.set_font(self.family, size=size)
+        if muted:
+            self.set_text_color(70, 70, 70)
+        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0, 0, 0)
+        self.ln(1.5)
+
+    def field(self, label, value):
+        self.para(label, size=9.5, muted=True)
+        self.para(value or "Not answered.")
+
+
+def _date(moment):
+    return f"{timezone.localtime(moment):%-d %B %Y}" if moment else "None yet"
+
+
+def _day(day):
+    return f"{day:%-d %B %Y}" if day else ""
+
+
+def cpd_record_pdf(record) -> bytes:
+    """The PDF of `record` (a `reflections.cpd.CpdRecord`)."""
+    citation = getattr(record.course, "source_citation", "")
+    pdf = RecordPDF(footer_text=f"Adapted from: {citation}" if citation else "")
+    pdf.set_title(f"CPD record: {record.course_title}")
+    pdf.set_author(pdf.clean(record.user.full_name))
+    pdf.add_page()
+    _title(pdf, record)
+    _activity(pdf, record)
+    _learning(pdf, record)
+    _impact(pdf, record)
+    _peer(pdf, record)
+    return bytes(pdf.output())
+
+
+def _title(pdf, record):
+    pdf.heading("Continuing professional development record", size=18)
+    pdf.para(record.course_title, size=12)
+    user = record.user
+    who = ", ".join(
+        part
+        for part in (
+            user.full_name,
+            user.job_role,
+            user.organisation.name if user.organisation_id else "",
+        )
+        if part
+    )
+    pdf.para(f"{who}. Made on {timezone.localdate():%-d %B %Y}.", muted=True)
+
+
+def _activity(pdf, record):
+    pdf.heading("Type of activity")
+    pdf.para(record.activity_type)
+    pdf.heading("Description and relevance")
+    pdf.para(record.description)
+    if getattr(record.course, "source_citation", ""):
+        pdf.para(f"Adapted from: {record.course.source_citation}", size=9.5, muted=True)
+    lessons = record.completed_lessons
+    pdf.para(f"Lessons completed ({len(lessons)}):", size=10.5)
+    for lesson in lessons:
+        pdf.para(f"•  {lesson.title} ({lesson.minutes} minutes)", size=10)
+    pdf.heading("Dates")
+    pdf.para(
+        f"First activity: {_date(record.first_activity)}. "
+        f"Last activity: {_date(record.last_activity)}."
+    )
+    pdf.heading("Time spent")
+    pdf.para(
+        f"{record.time_spent}. This is an estimate: the reading time of the lessons completed "
+        "and the suggested time of the exercises submitted."
+    )
+
+
+def _learning(pdf, record):
+    pdf.heading("What I learnt")
+    pdf.para("My own answers to the course's reflective exercises.", muted=True)
+    for entry in record.exercises:
+        pdf.heading(f"Reflective exercise {entry.exercise.number}: {entry.exercise.title}", 12)
+        for answer in entry.individual:
+            if answer.question.kind == "commitment":
+                continue
+            pdf.field(answer.question.text_markdown, answer.text)
+
+
+def _impact(pdf, record):
+    pdf.heading("Impact on my practice")
+    if not record.commitments:
+        pdf.para("No commitment recorded yet (reflective exercise 4).")
+    for commitment in record.commitments:
+        pdf.field("What I will do", commitment.text)
+        pdf.para(
+            f"By {_day(commitment.due_on)}. Review of my progress: {_day(commitment.review_on)}."
+        )
+        if commitment.reviewed_at:
+            pdf.field(
+                f"How it went (reviewed {_date(commitment.reviewed_at)})", commitment.review_outcome
+            )
+        else:
+            pdf.para("Not reviewed yet.", muted=True)
+
+
+def _peer(pdf, record):
+    pdf.heading("Reflection with a peer")
+    entries = record.peer_exercises
+    if not entries:
+        pdf.para("No exercise discussed with a colleague yet.")
+    for entry in entries:
+        pdf.heading(f"Reflective exercise {entry.exercise.number}: {entry.exercise.title}", 12)
+        names = ", ".join(entry.partners) if entry.partners else "No colleague recorded"
+        pdf.para(f"Discussed with: {names}.")
+        for answer in entry.pair:
+            pdf.field(answer.question.text_markdown, answer.text)

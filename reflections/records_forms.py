@@ -1,0 +1,105 @@
+"""Forms for the commitment's dates, its review, and deleting an account."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import ANSWER_MAX_LENGTH
+from .services.records import commitment_dates_problems
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CommitmentDatesForm(forms.Form):
+    due_on = forms.DateField(
+        label="The date by which you will have done it",
+        widget=DateInput(),
+        help_text="Today or later.",
+        error_messages={
+            "required": "Enter the date by which you will have done it.",
+            "invalid": "Enter a real date, for example 31/03/2027.",
+        },
+    )
+    review_on = forms.DateField(
+        label="When you will come back to review your progress",
+        widget=DateInput(),
+        help_text="On or after the date above. We will remind you by email on that day.",
+        error_messages={
+            "required": "Enter the date when you will review your progress.",
+            "invalid": "Enter a real date, for example 30/04/2027.",
+        },
+    )
+
+    def __init__(self, *args, commitment=None, **kwargs):
+        self.commitment = commitment
+        if commitment is not None:
+            kwargs.setdefault(
+                "initial", {"due_on": commitment.due_on, "review_on": commitment.review_on}
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        problems = commitment_dates_problems(
+            due_on=cleaned["due_on"],
+            review_on=cleaned["review_on"],
+            today=timezone.localdate(),
+            previous=self.commitment,
+        )
+        for name, message in problems.items():
+            self.add_error(name, message)
+        return cleaned
+
+
+class CommitmentReviewForm(forms.Form):
+    outcome = forms.CharField(
+        label="How did it go?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=ANSWER_MAX_LENGTH,
+        strip=False,
+        help_text="What you did, what changed in your practice, and what you will do next.",
+        error_messages={
+            "required": "Write a few words about how it went before saving.",
+            "max_length": (
+                f"Your review is too long to save: keep it to {ANSWER_MAX_LENGTH:,} "
+                "characters (you have %(show_value)s). Your text is still here."
+            ),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser would silently cut a long paste. The
+        # length is checked here instead, and the whole text is shown back.
+        self.fields["outcome"].widget.attrs.pop("maxlength", None)
+
+    def clean_outcome(self):
+        outcome = self.cleaned_data["outcome"]
+        if not outcome.strip():
+            raise forms.ValidationError("Write a few words about how it went before saving.")
+        return outcome
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+        error_messages={"required": "Enter your password to confirm."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing has been deleted.")
+        return password

@@ -1,0 +1,142 @@
+"""Writes for the records: the exercise 4 commitment and its review, and the
+review reminders. (Exporting and erasing a person's data is in `reflections.export`.)
+"""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.services import audit_record
+
+from ..models import Commitment, ExerciseResponse, answer_text_encode
+
+logger = logging.getLogger(__name__)
+
+# Dates further ahead than this are almost always a typing slip (e.g. 2062 for 2026).
+LONGEST_PLAN = timedelta(days=2 * 366)
+
+
+def commitment_dates_problems(*, due_on, review_on, today, previous=None) -> dict:
+    """What is wrong with these dates, as {field: message}; empty when they are fine.
+
+    A date already saved may stay as it is even once it has passed (so a review can be
+    recorded after the due date); a date being set or changed must be today or later.
+    The review comes on or after the due date, so there is something to look back on.
+    """
+    problems = {}
+    latest = today + LONGEST_PLAN
+    for name, value in (("due_on", due_on), ("review_on", review_on)):
+        unchanged = previous is not None and getattr(previous, name) == value
+        if value < today and not unchanged:
+            problems[name] = "This date is in the past. Choose today or a later date."
+        elif value > latest:
+            problems[name] = f"Choose a date before {latest:%-d %B %Y}."
+    if "review_on" not in problems and "due_on" not in problems and review_on < due_on:
+        problems["review_on"] = (
+            "Your review date is before the date you will have done it by. "
+            "Choose the same day or a later one."
+        )
+    return problems
+
+
+@transaction.atomic
+def commitment_save(*, user, exercise, due_on: date, review_on: date) -> Commitment:
+    """Set the dates of `user`'s commitment for `exercise`, starting their response if needed.
+
+    Moving the review date starts a new review: it is due again (and a new reminder
+    will be sent), with the earlier review text kept to edit.
+    """
+    response, _created = ExerciseResponse.objects.get_or_create(user=user, exercise=exercise)
+    commitment = Commitment.objects.select_for_update().filter(response=response).first()
+    if commitment is None:
+        commitment = Commitment.objects.create(
+            response=response, due_on=due_on, review_on=review_on
+        )
+        audit_record(action="commitment.created", actor=user, target=commitment)
+        return commitment
+    if commitment.review_on != review_on:
+        commitment.reviewed_at = None
+    commitment.due_on, commitment.review_on = due_on, review_on
+    commitment.save(update_fields=["due_on", "review_on", "reviewed_at", "updated_at"])
+    return commitment
+
+
+@transaction.atomic
+def commitment_review_save(*, commitment: Commitment, outcome: str) -> Commitment:
+    """Record how the commitment went. Saving again edits the same review."""
+    commitment.review_outcome = answer_text_encode(outcome)
+    commitment.reviewed_at = timezone.now()
+    commitment.save(update_fields=["review_outcome", "reviewed_at", "updated_at"])
+    return commitment
+
+
+# --- Review reminders -------------------------------------------------------------------
+
+
+def _due_for_reminder(today: date):
+    """Reviews that have come, are not recorded yet, and have had no reminder for this date."""
+    return Commitment.objects.filter(
+        review_on__lte=today, reviewed_at__isnull=True, response__user__is_active=True
+    ).exclude(reminder_sent_for=F("review_on"))
+
+
+def review_reminders_due(*, today: date) -> int:
+    return _due_for_reminder(today).count()
+
+
+def review_reminders_send(*, today: date) -> int:
+    """Email everyone whose review is due, once per review date; return how many were sent.
+
+    Each reminder is claimed with a conditional UPDATE before it is sent, inside the same
+    transaction: two runs at once can both see a row, but only one UPDATE matches it.
+    """
+    candidates = list(
+        _due_for_reminder(today).select_related("response__user").order_by("review_on", "pk")
+    )
+    sent = 0
+    for commitment in candidates:
+        try:
+            sent += _claim_and_send(commitment, today)
+        except Exception:
+            # The claim is rolled back with the transaction: the next run tries again.
+            logger.exception("Review reminder for commitment %s could not be sent", commitment.pk)
+    return sent
+
+
+@transaction.atomic
+def _claim_and_send(commitment, today) -> int:
+    claimed = (
+        _due_for_reminder(today).filter(pk=commitment.pk).update(reminder_sent_for=F("review_on"))
+    )
+    if not claimed:
+        return 0
+    _send_review_reminder(commitment)
+    audit_record(
+        action="commitment.review_reminder_sent",
+        target=commitment,
+        user_id=commitment.response.user_id,
+    )
+    return 1
+
+
+def _send_review_reminder(commitment):
+    """The email says only that a review is due: email is not private enough for answers."""
+    user = commitment.response.user
+    context = {
+        "name": user.get_short_name(),
+        "link": settings.SITE_URL.rstrip("/") + reverse("reflections:mine"),
+    }
+    send_mail(
+        subject=render_to_string("reflections/email/review_reminder_subject.txt", context).strip(),
+        message=render_to_string("reflections/email/review_reminder.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    logger.info("Review reminder sent for commitment %s", commitment.pk)
