@@ -1,0 +1,304 @@
+"""The course home page, lesson pages and marking lessons complete."""
+
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from modules.models import LessonProgress
+from modules.services import content_load, progress_mark_complete, progress_record_view
+from tests.factories import ExerciseFactory, LessonFactory, PartFactory, QuestionFactory
+
+from .test_rendering import HOSTILE_MARKDOWN, _dangers
+from .volume import add_volume
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lessons():
+    part = PartFactory(title="The only part")
+    return [
+        LessonFactory(part=part, order=1, title="Opening", body_markdown="Opening **text**."),
+        LessonFactory(part=part, order=2, title="Middle", body_markdown="Middle text."),
+        LessonFactory(part=part, order=3, title="Closing", body_markdown="Closing text."),
+    ]
+
+
+@pytest.fixture
+def signed_in(client, practitioner):
+    client.force_login(practitioner)
+    return client
+
+
+def _complete_url(lesson):
+    return reverse("modules:lesson_complete", kwargs={"slug": lesson.slug})
+
+
+def _state(user, lesson):
+    progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    if progress is None:
+        return "not started"
+    return "completed" if progress.is_completed else "in progress"
+
+
+# --- Home ------------------------------------------------------------------------
+
+
+def test_home_shows_a_visitor_the_course_and_how_to_start(client, course_content):
+    page = client.get("/").content.decode()
+
+    assert "<h1>Child Sexual Exploitation: awareness, identification" in page
+    assert reverse("accounts:register") in page
+    assert "Your progress" not in page
+
+
+def test_home_lists_lessons_to_a_visitor_without_links_or_states(client, lessons):
+    page = client.get("/").content.decode()
+
+    assert '<span class="fw-semibold">Opening</span>' in page
+    assert lessons[0].get_absolute_url() not in page
+    assert "Not started" not in page
+
+
+def test_home_shows_a_newcomer_where_to_start(signed_in, lessons):
+    page = signed_in.get("/").content.decode()
+
+    assert "0 of 3 lessons completed (0%)" in page
+    assert f'href="{lessons[0].get_absolute_url()}"' in page
+    assert "Start the course" in page
+
+
+def test_home_shows_progress_and_where_to_continue(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[0])
+
+    page = signed_in.get("/").content.decode()
+
+    assert "1 of 3 lessons completed (33%)" in page
+    assert '<progress class="course-progress-bar" max="100" value="33"' in page
+    assert "Continue where you left off" in page
+    assert "Next: Middle" in page
+    assert page.count("Completed</span>") == 1
+    assert page.count("Not started</span>") == 2
+
+
+def test_home_congratulates_someone_who_has_finished(signed_in, practitioner, lessons):
+    for lesson in lessons:
+        progress_mark_complete(user=practitioner, lesson=lesson)
+
+    page = signed_in.get("/").content.decode()
+
+    assert "3 of 3 lessons completed (100%)" in page
+    assert "You have completed every lesson." in page
+    assert "Continue where you left off" not in page
+
+
+# --- A lesson ------------------------------------------------------------------------
+
+
+def test_a_lesson_needs_signing_in(client, lessons):
+    response = client.get(lessons[0].get_absolute_url())
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={lessons[0].get_absolute_url()}"
+
+
+def test_an_unknown_lesson_is_not_found(signed_in, lessons):
+    assert signed_in.get("/lessons/no-such-lesson/").status_code == 404
+
+
+def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons):
+    page = signed_in.get(lessons[1].get_absolute_url()).content.decode()
+
+    assert '<h1 id="lesson-title">Middle</h1>' in page
+    assert "The only part · Lesson 2 of 3 · About 10 minutes" in page
+    assert '<div class="lesson-body"><p>Middle text.</p></div>' in page
+    assert f'rel="prev" href="{lessons[0].get_absolute_url()}"' in page
+    assert f'rel="next" href="{lessons[2].get_absolute_url()}"' in page
+
+
+def test_opening_a_lesson_starts_it_and_makes_it_the_place_to_resume(
+    signed_in, practitioner, lessons
+):
+    signed_in.get(lessons[2].get_absolute_url())
+
+    assert _state(practitioner, lessons[2]) == "in progress"
+    home = signed_in.get("/").content.decode()
+    assert "Next: Closing" in home
+
+
+def test_a_lesson_shows_its_exercises_where_they_are_placed(signed_in, lessons):
+    start = ExerciseFactory(lesson=lessons[0], placement="start", title="Before reading")
+    end = ExerciseFactory(lesson=lessons[0], placement="end", title="After reading")
+    QuestionFactory(exercise=start, text_markdown="A current question?")
+    QuestionFactory(exercise=start, text_markdown="A retired question?", retired=True)
+
+    page = signed_in.get(lessons[0].get_absolute_url()).content.decode()
+
+    assert page.index(start.title) < page.index("Opening <strong>text</strong>")
+    assert page.index("Opening <strong>text</strong>") < page.index(end.title)
+    assert "A current question?" in page
+    assert "A retired question?" not in page
+
+
+def test_a_lesson_view_does_not_render_markdown(signed_in, lessons):
+    with (
+        mock.patch("modules.rendering.render_markdown") as render,
+        mock.patch("modules.models.render_markdown") as model_render,
+        mock.patch("markdown.Markdown") as converter,
+    ):
+        response = signed_in.get(lessons[0].get_absolute_url())
+
+    assert "Opening <strong>text</strong>." in response.content.decode()
+    render.assert_not_called()
+    model_render.assert_not_called()
+    converter.assert_not_called()
+
+
+def test_a_lesson_with_hostile_markup_is_served_without_it(signed_in, content_tree):
+    hostile = "\n\n".join(HOSTILE_MARKDOWN.values())
+    content_tree.replace(
+        "lessons/01-first-lesson.md", "The first lesson's text.", "Lesson text.\n\n" + hostile
+    )
+    content_tree.replace("exercises/1-first-exercise.md", "Answer on your own first.", hostile)
+    content_tree.replace(
+        "exercises/1-first-exercise.md", '"What do you think?"', repr(HOSTILE_MARKDOWN["iframe"])
+    )
+    content_load(directory=content_tree.root)
+
+    page = signed_in.get("/lessons/first-lesson/").content.decode()
+
+    # From the lesson's heading to its own mark-complete form: the trainer's words.
+    article = page[page.index("<article") : page.index('<form method="post" action="/lessons/')]
+    assert "<p>Lesson text.</p>" in article
+    assert "Reflective exercise 1" in article
+    assert _dangers(article) == []
+    assert "evil.example" not in page
+
+
+# --- Marking complete ----------------------------------------------------------------------
+
+
+def test_marking_complete_is_post_only(signed_in, practitioner, lessons):
+    response = signed_in.get(_complete_url(lessons[0]))
+
+    assert response.status_code == 405
+    assert _state(practitioner, lessons[0]) == "not started"
+
+
+def test_marking_complete_needs_signing_in(client, lessons):
+    response = client.post(_complete_url(lessons[0]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert not LessonProgress.objects.exists()
+
+
+def test_marking_complete_completes_the_lesson_and_returns_to_it(signed_in, practitioner, lessons):
+    response = signed_in.post(_complete_url(lessons[1]), follow=True)
+
+    assert response.redirect_chain == [(lessons[1].get_absolute_url(), 302)]
+    assert _state(practitioner, lessons[1]) == "completed"
+    page = response.content.decode()
+    assert "“Middle” is marked as complete." in page
+    assert '<div class="messages" role="status">' in page
+    assert "Mark as not complete" in page
+
+
+def test_marking_complete_twice_changes_nothing_more(signed_in, practitioner, lessons):
+    signed_in.post(_complete_url(lessons[1]))
+    first = LessonProgress.objects.get(user=practitioner).completed_at
+
+    signed_in.post(_complete_url(lessons[1]))
+
+    assert LessonProgress.objects.get(user=practitioner).completed_at == first
+
+
+def test_marking_not_complete_takes_completion_back(signed_in, practitioner, lessons):
+    signed_in.post(_complete_url(lessons[1]))
+
+    response = signed_in.post(_complete_url(lessons[1]), {"completed": "no"}, follow=True)
+
+    assert _state(practitioner, lessons[1]) == "in progress"
+    page = response.content.decode()
+    assert "“Middle” is marked as not complete." in page
+    assert "Mark this lesson complete" in page
+
+
+def test_marking_an_unknown_lesson_complete_is_not_found(signed_in, lessons):
+    assert signed_in.post("/lessons/no-such-lesson/complete/").status_code == 404
+
+
+def test_no_address_on_the_course_names_a_person(practitioner, lessons):
+    for url in [reverse("modules:home"), lessons[0].get_absolute_url(), _complete_url(lessons[0])]:
+        assert str(practitioner.pk) not in url.replace(lessons[0].slug, "")
+        assert "user" not in url
+
+
+def test_a_practitioner_changes_only_their_own_progress(client, practitioner, colleague, lessons):
+    progress_mark_complete(user=colleague, lesson=lessons[0])
+    progress_record_view(user=colleague, lesson=lessons[1])
+    client.force_login(practitioner)
+
+    # Naming someone else in the form makes no difference: the signed-in person is used.
+    client.post(_complete_url(lessons[0]), {"completed": "no", "user": colleague.pk})
+    client.post(_complete_url(lessons[1]), {"user": colleague.pk, "user_id": colleague.pk})
+
+    assert _state(colleague, lessons[0]) == "completed"
+    assert _state(colleague, lessons[1]) == "in progress"
+    assert _state(practitioner, lessons[1]) == "completed"
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signed_in_as_practitioner", [False, True])
+def test_home_queries_do_not_grow_with_lessons_or_people(
+    client, practitioner, lessons, django_assert_max_num_queries, signed_in_as_practitioner
+):
+    if signed_in_as_practitioner:
+        client.force_login(practitioner)
+        progress_mark_complete(user=practitioner, lesson=lessons[0])
+    bound = 5 if signed_in_as_practitioner else 2
+    with django_assert_max_num_queries(bound):
+        client.get("/")
+
+    add_volume(user=practitioner)
+
+    with django_assert_max_num_queries(bound):
+        response = client.get("/")
+    assert response.context["outline"].total == len(lessons) + 25
+
+
+def test_lesson_page_queries_do_not_grow_with_lessons_or_people(
+    signed_in, practitioner, lessons, django_assert_max_num_queries
+):
+    exercise = ExerciseFactory(lesson=lessons[1])
+    QuestionFactory.create_batch(2, exercise=exercise)
+    url = lessons[1].get_absolute_url()
+    signed_in.get(url)
+    bound = 9
+    with django_assert_max_num_queries(bound):
+        signed_in.get(url)
+
+    add_volume(user=practitioner)
+    QuestionFactory.create_batch(10, exercise=exercise)
+    ExerciseFactory(lesson=lessons[1], placement="start")
+
+    with django_assert_max_num_queries(bound):
+        response = signed_in.get(url)
+    assert len(response.context["exercises_at_start"]) == 1
+
+
+def test_marking_complete_queries_do_not_grow_with_lessons_or_people(
+    signed_in, practitioner, lessons, django_assert_max_num_queries
+):
+    bound = 8
+    with django_assert_max_num_queries(bound):
+        signed_in.post(_complete_url(lessons[0]))
+
+    add_volume(user=practitioner)
+
+    with django_assert_max_num_queries(bound):
+        signed_in.post(_complete_url(lessons[1]))
+    assert _state(practitioner, lessons[1]) == "completed"
