@@ -161,3 +161,80 @@ class ExerciseSharing:
 def exercise_sharing(*, viewer, exercise) -> ExerciseSharing:
     """The viewer's share of `exercise`, and what it lets them see (a fixed few queries)."""
     return ExerciseSharing()
+
+
+# --- Records --------------------------------------------------------------------------
+# The CPD record, the commitment and its review: always the requesting user's own rows.
+# Models are imported inside the functions so this section stands alone in the file.
+
+
+def commitments_of(*, user) -> list:
+    """`user`'s commitments, each with the text of its commitment answer (two queries)."""
+    from modules.models import Question
+
+    from .models import Answer, Commitment, answer_text_decode
+
+    commitments = list(
+        Commitment.objects.filter(response__user=user)
+        .select_related("response__exercise")
+        .order_by("response__exercise__number")
+    )
+    texts = dict(
+        Answer.objects.filter(
+            response__user=user, question__kind=Question.Kind.COMMITMENT
+        ).values_list("response_id", "text")
+    )
+    for commitment in commitments:
+        commitment.text = answer_text_decode(texts.get(commitment.response_id, ""))
+        commitment.outcome_text = answer_text_decode(commitment.review_outcome)
+    return commitments
+
+
+def commitment_of(*, user, exercise_number):
+    """`user`'s commitment for one exercise, or None: nobody else's is ever found."""
+    from .models import Commitment
+
+    return (
+        Commitment.objects.filter(response__user=user, response__exercise__number=exercise_number)
+        .select_related("response__exercise")
+        .first()
+    )
+
+
+def cpd_record(*, user):
+    """Everything `user`'s CPD record shows, in a fixed number of queries (seven).
+
+    Only `user`'s own answers are read. Of a colleague, only the name, from shares
+    that were accepted (the discussion happened even if the share has ended since).
+    """
+    from django.db.models import Prefetch, Q
+
+    from modules.models import Course, Exercise, LessonProgress, Question
+
+    from .cpd import CpdRecord
+    from .models import Answer, Commitment, ExerciseResponse, Share
+
+    exercises = Exercise.objects.order_by("number").prefetch_related(
+        Prefetch("questions", queryset=Question.objects.order_by("order"))
+    )
+    responses = ExerciseResponse.objects.owned_by(user).prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.only("response_id", "question_id", "text"))
+    )
+    peer_shares = (
+        Share.objects.involving(user)
+        .filter(
+            Q(status=Share.Status.ACCEPTED)
+            | Q(status=Share.Status.ENDED, responded_at__isnull=False)
+        )
+        .exclude(colleague__isnull=True)
+        .select_related("owner", "colleague")
+    )
+    return CpdRecord.build(
+        user=user,
+        course=Course.objects.first(),
+        exercises=list(exercises),
+        progress=list(LessonProgress.objects.for_user(user).select_related("lesson")),
+        responses=list(responses),
+        commitments=list(Commitment.objects.filter(response__user=user)),
+        peer_shares=list(peer_shares),
+    )
