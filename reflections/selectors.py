@@ -7,11 +7,12 @@ practitioner, a team manager, a trainer or an administrator.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
+from accounts.models import User
 from modules.models import Exercise, Question
 
-from .models import Answer, AnswerVersion, ExerciseResponse
+from .models import Answer, AnswerVersion, ExerciseResponse, Share
 
 # --- Own answers ----------------------------------------------------------------------
 # A practitioner's own response is found through the requesting user, never through an
@@ -135,6 +136,19 @@ def question_for_answering(*, number, key) -> Question:
 
 
 # --- Sharing --------------------------------------------------------------------------
+# A share lets two colleagues in one organisation read each other's answers to one
+# exercise, once both have accepted and both have submitted. Everything below decides
+# who may see which share, invitation or answer; views and templates only ask.
+
+_LIVE = [Share.Status.PENDING, Share.Status.ACCEPTED]
+COLLEAGUE_SEARCH_LIMIT = 10
+
+
+class ShareState:
+    NONE = "none"  # no share of this exercise yet
+    INVITED = "invited"  # the viewer asked; waiting for a reply
+    WAITING = "waiting"  # both in; not both submitted yet
+    REVEALED = "revealed"  # both submitted: each reads the other's answers
 
 
 @dataclass
@@ -145,6 +159,10 @@ class ExerciseSharing:
     partner: object = None  # the other person in that share, once registered
     revealed: bool = False  # both accepted and both submitted: answers are visible
     partner_answers: dict = field(default_factory=dict)  # question id -> Answer, when revealed
+    shareable: bool = True  # the exercise is written for pairs (or optionally so)
+    viewer_submitted: bool = False
+    partner_submitted: bool = False
+    invitations: list = field(default_factory=list)  # pending invitations to the viewer
 
     @property
     def pair_questions_open(self):
@@ -157,10 +175,216 @@ class ExerciseSharing:
             return f"You and {self.partner.full_name}"
         return "Only you"
 
+    @property
+    def state(self):
+        if self.share is None:
+            return ShareState.NONE
+        if self.share.status == Share.Status.PENDING:
+            return ShareState.INVITED
+        return ShareState.REVEALED if self.revealed else ShareState.WAITING
+
+    @property
+    def partner_name(self):
+        """The partner's name, or the address an invitation went to before they registered."""
+        if self.partner is not None:
+            return self.partner.full_name
+        return self.share.invited_email if self.share is not None else ""
+
+    @property
+    def partner_answer_list(self):
+        """The partner's answers in question order (empty until revealed)."""
+        return sorted(self.partner_answers.values(), key=lambda answer: answer.question.order)
+
+
+def _engaged_shares(user):
+    """Shares `user` is really in: live ones they started, and ones they accepted.
+
+    A person is in at most one of these per exercise; invitations they have not yet
+    answered do not count.
+    """
+    return Share.objects.filter(
+        Q(owner=user, status__in=_LIVE) | Q(colleague=user, status=Share.Status.ACCEPTED)
+    )
+
+
+def share_engaged_get(*, user, exercise):
+    """The share of `exercise` that `user` is in (started or accepted), or None."""
+    shares = _engaged_shares(user).filter(exercise=exercise)
+    return shares.select_related("owner", "colleague").first()
+
+
+def share_invitations_for(*, user):
+    """Invitations waiting for `user`'s reply: to them by name, or by email to their
+    address from someone in their own organisation."""
+    addressed = Q(colleague=user)
+    if user.organisation_id is not None:
+        addressed |= Q(
+            colleague__isnull=True,
+            invited_email__iexact=user.email,
+            owner__organisation_id=user.organisation_id,
+        )
+    return (
+        Share.objects.filter(addressed, status=Share.Status.PENDING)
+        .exclude(owner=user)
+        .select_related("owner", "owner__team", "exercise")
+        .order_by("exercise__number", "created_at")
+    )
+
+
+def share_between_exists(*, first, second, exercise) -> bool:
+    """A live share of `exercise` between the two, whichever of them started it."""
+    return Share.objects.live().between(first, second).filter(exercise=exercise).exists()
+
+
+def share_get_for_participant(*, user, share_id):
+    """A live share that `user` started or was named in; Share.DoesNotExist otherwise."""
+    return (
+        Share.objects.live()
+        .involving(user)
+        .select_related("owner", "colleague", "exercise")
+        .get(pk=share_id)
+    )
+
+
+def share_get_for_invitee(*, user, token):
+    """The pending share behind an invitation link, for the person it was sent to (or its
+    sender); Share.DoesNotExist for anyone else, so a guessed or forwarded link reveals
+    nothing."""
+    by_name = Q(colleague=user)
+    by_email = Q(colleague__isnull=True, invited_email__iexact=user.email)
+    return (
+        Share.objects.filter(by_name | by_email | Q(owner=user), status=Share.Status.PENDING)
+        .select_related("owner", "owner__team", "colleague", "exercise")
+        .get(token=token)
+    )
+
+
+def share_accepted_get(*, user, token):
+    """The accepted share behind an invitation link that `user` accepted, if any."""
+    return (
+        Share.objects.accepted()
+        .filter(colleague=user, token=token)
+        .select_related("exercise")
+        .first()
+    )
+
+
+def invitation_can_respond(*, user, share) -> bool:
+    """Whether `user` may accept or decline this pending share."""
+    if share.owner_id == user.pk or share.status != Share.Status.PENDING:
+        return False
+    if share.colleague_id is not None:
+        return share.colleague_id == user.pk
+    same_organisation = (
+        user.organisation_id is not None and user.organisation_id == share.owner.organisation_id
+    )
+    return same_organisation and share.invited_email.lower() == user.email.lower()
+
+
+def partner_answers_visible(*, viewer, share) -> bool:
+    """The reveal rule: the share is accepted and not ended, and both have submitted."""
+    if share is None or share.status != Share.Status.ACCEPTED:
+        return False
+    if viewer.pk not in (share.owner_id, share.colleague_id):
+        return False
+    submitted = ExerciseResponse.objects.submitted().filter(
+        exercise_id=share.exercise_id, user_id__in=[share.owner_id, share.colleague_id]
+    )
+    return submitted.count() == 2
+
+
+def _submitted_user_ids(*, exercise, user_ids):
+    responses = ExerciseResponse.objects.submitted().filter(exercise=exercise, user_id__in=user_ids)
+    return set(responses.values_list("user_id", flat=True))
+
+
+def _answers_of(*, user, exercise):
+    return (
+        Answer.objects.filter(response__user=user, response__exercise=exercise)
+        .filter(question__retired=False)
+        .select_related("question")
+        .order_by("question__order")
+    )
+
 
 def exercise_sharing(*, viewer, exercise) -> ExerciseSharing:
-    """The viewer's share of `exercise`, and what it lets them see (a fixed few queries)."""
-    return ExerciseSharing()
+    """The viewer's share of `exercise`, and what it lets them see (at most four queries)."""
+    if not exercise.is_shareable or not viewer.is_authenticated:
+        return ExerciseSharing(shareable=False)
+    invitations = list(share_invitations_for(user=viewer).filter(exercise=exercise))
+    share = share_engaged_get(user=viewer, exercise=exercise)
+    if share is None:
+        return ExerciseSharing(invitations=invitations)
+    partner = share.partner_of(viewer)
+    sharing = ExerciseSharing(share=share, partner=partner, invitations=invitations)
+    if share.status != Share.Status.ACCEPTED:
+        return sharing
+    submitted = _submitted_user_ids(exercise=exercise, user_ids=[viewer.pk, partner.pk])
+    sharing.viewer_submitted = viewer.pk in submitted
+    sharing.partner_submitted = partner.pk in submitted
+    sharing.revealed = sharing.viewer_submitted and sharing.partner_submitted
+    if sharing.revealed:
+        answers = _answers_of(user=partner, exercise=exercise)
+        sharing.partner_answers = {answer.question_id: answer for answer in answers}
+    return sharing
+
+
+@dataclass
+class ComparedQuestion:
+    question: object
+    own_answer: object  # the viewer's Answer, or None
+    partner_answer: object  # the partner's Answer, or None
+
+
+def share_comparison(*, viewer, share) -> list:
+    """Question by question, the viewer's answer beside their partner's; [] until revealed."""
+    if not partner_answers_visible(viewer=viewer, share=share):
+        return []
+    partner = share.partner_of(viewer)
+    answers = (
+        Answer.objects.filter(
+            response__exercise_id=share.exercise_id, response__user_id__in=[viewer.pk, partner.pk]
+        )
+        .select_related("response")
+        .only("question_id", "text", "response__user_id")
+    )
+    by_owner = {(answer.response.user_id, answer.question_id): answer for answer in answers}
+    questions = share.exercise.questions.current().order_by("order")
+    return [
+        ComparedQuestion(
+            question=question,
+            own_answer=by_owner.get((viewer.pk, question.pk)),
+            partner_answer=by_owner.get((partner.pk, question.pk)),
+        )
+        for question in questions
+    ]
+
+
+def shareable_exercise_get(*, number):
+    """An exercise written for pairs; Exercise.DoesNotExist for a solo one."""
+    exercise = Exercise.objects.get(number=number)
+    if not exercise.is_shareable:
+        raise Exercise.DoesNotExist(f"Exercise {number} is not shared.")
+    return exercise
+
+
+def colleague_search(*, viewer, query: str, limit: int = COLLEAGUE_SEARCH_LIMIT):
+    """Active people in the viewer's organisation whose name contains `query`."""
+    query = query.strip()
+    if not query:
+        return User.objects.none()
+    return (
+        User.objects.colleagues_of(viewer)
+        .filter(full_name__icontains=query)
+        .select_related("team")
+        .only("id", "full_name", "team__name")
+        .order_by("full_name", "pk")[:limit]
+    )
+
+
+def colleague_get(*, viewer, user_id):
+    """A colleague the viewer may pick, or User.DoesNotExist."""
+    return User.objects.colleagues_of(viewer).get(pk=user_id)
 
 
 # --- Records --------------------------------------------------------------------------

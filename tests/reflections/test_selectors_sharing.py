@@ -1,0 +1,227 @@
+import pytest
+from django.utils import timezone
+
+from modules.models import Exercise, Question
+from reflections.models import Share
+from reflections.selectors import (
+    ShareState,
+    colleague_search,
+    exercise_sharing,
+    partner_answers_visible,
+    share_comparison,
+    share_get_for_invitee,
+    share_get_for_participant,
+    share_invitations_for,
+)
+from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exercise():
+    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
+    QuestionFactory(exercise=exercise, order=1, key="first")
+    QuestionFactory(exercise=exercise, order=2, key="second")
+    QuestionFactory(exercise=exercise, order=3, key="together", stage=Question.Stage.PAIR)
+    return exercise
+
+
+def write(user, exercise, label, *, submitted=True):
+    response = ExerciseResponseFactory(
+        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
+    )
+    for question in exercise.questions.all():
+        AnswerFactory(response=response, question=question, text=f"{label} on {question.key}")
+    return response
+
+
+def accepted(owner, colleague, exercise):
+    return Share.objects.create(
+        owner=owner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+
+
+def test_without_a_share_only_the_viewer_reads_their_answers(practitioner, exercise):
+    sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
+
+    assert sharing.state == ShareState.NONE
+    assert sharing.readers_label == "Only you"
+    assert not sharing.pair_questions_open
+
+
+def test_a_solo_exercise_is_not_shareable(practitioner):
+    solo = ExerciseFactory(pairing=Exercise.Pairing.SOLO)
+
+    assert exercise_sharing(viewer=practitioner, exercise=solo).shareable is False
+
+
+def test_a_pending_share_reveals_nothing(practitioner, colleague, exercise):
+    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    write(practitioner, exercise, "Sam")
+    write(colleague, exercise, "Alex")
+
+    sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
+
+    assert sharing.state == ShareState.INVITED
+    assert not sharing.revealed
+    assert sharing.partner_answers == {}
+
+
+def test_an_accepted_share_reveals_nothing_until_both_submit(practitioner, colleague, exercise):
+    accepted(practitioner, colleague, exercise)
+    write(practitioner, exercise, "Sam")
+    write(colleague, exercise, "Alex", submitted=False)
+
+    for viewer in (practitioner, colleague):
+        sharing = exercise_sharing(viewer=viewer, exercise=exercise)
+        assert sharing.state == ShareState.WAITING
+        assert sharing.partner_answers == {}
+        assert sharing.readers_label == "Only you"
+        assert not sharing.pair_questions_open
+
+
+def test_once_both_submit_each_reads_the_others_answers(practitioner, colleague, exercise):
+    accepted(practitioner, colleague, exercise)
+    write(practitioner, exercise, "Sam")
+    write(colleague, exercise, "Alex")
+
+    sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
+
+    assert sharing.state == ShareState.REVEALED
+    assert sharing.pair_questions_open
+    assert sharing.readers_label == "You and Alex Jones"
+    assert [a.typed_text for a in sharing.partner_answer_list] == [
+        "Alex on first",
+        "Alex on second",
+        "Alex on together",
+    ]
+    other_side = exercise_sharing(viewer=colleague, exercise=exercise)
+    assert other_side.partner_answer_list[0].typed_text == "Sam on first"
+
+
+def test_an_ended_share_reveals_nothing(practitioner, colleague, exercise):
+    share = accepted(practitioner, colleague, exercise)
+    write(practitioner, exercise, "Sam")
+    write(colleague, exercise, "Alex")
+    share.status = Share.Status.ENDED
+    share.save()
+
+    sharing = exercise_sharing(viewer=colleague, exercise=exercise)
+
+    assert (sharing.share, sharing.partner_answers) == (None, {})
+    assert not partner_answers_visible(viewer=colleague, share=share)
+    assert share_comparison(viewer=colleague, share=share) == []
+
+
+def test_a_share_of_one_exercise_reveals_nothing_of_another(practitioner, colleague, exercise):
+    other = ExerciseFactory(pairing=Exercise.Pairing.OPTIONAL)
+    QuestionFactory(exercise=other)
+    accepted(practitioner, colleague, exercise)
+    for item in (exercise, other):
+        write(practitioner, item, "Sam")
+        write(colleague, item, "Alex")
+
+    assert exercise_sharing(viewer=colleague, exercise=other).partner_answers == {}
+
+
+def test_share_comparison_puts_answers_side_by_side(practitioner, colleague, exercise):
+    share = accepted(practitioner, colleague, exercise)
+    write(practitioner, exercise, "Sam")
+    write(colleague, exercise, "Alex")
+
+    rows = share_comparison(viewer=colleague, share=share)
+
+    assert [(r.own_answer.typed_text, r.partner_answer.typed_text) for r in rows][0] == (
+        "Alex on first",
+        "Sam on first",
+    )
+
+
+def test_invitations_are_listed_for_the_invited_colleague_only(
+    practitioner, colleague, team, exercise
+):
+    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+
+    assert list(share_invitations_for(user=colleague)) == [share]
+    assert list(share_invitations_for(user=practitioner)) == []
+    assert list(share_invitations_for(user=UserFactory(team=team))) == []
+
+
+def test_an_email_invitation_is_listed_once_its_address_registers_in_the_organisation(
+    practitioner, team, exercise
+):
+    share = Share.objects.create(
+        owner=practitioner, invited_email="new@example.org", exercise=exercise
+    )
+    newcomer = UserFactory(team=team, email="new@example.org")
+    elsewhere = UserFactory(team=team, email="someone@example.org")
+
+    assert list(share_invitations_for(user=newcomer)) == [share]
+    assert list(share_invitations_for(user=elsewhere)) == []
+
+
+def test_an_email_invitation_is_not_listed_for_the_address_in_another_organisation(
+    practitioner, exercise
+):
+    Share.objects.create(owner=practitioner, invited_email="far@example.org", exercise=exercise)
+    far = UserFactory(email="far@example.org")
+
+    assert list(share_invitations_for(user=far)) == []
+
+
+def test_share_get_for_participant_refuses_anyone_else(practitioner, colleague, team, exercise):
+    share = accepted(practitioner, colleague, exercise)
+
+    assert share_get_for_participant(user=colleague, share_id=share.pk) == share
+    with pytest.raises(Share.DoesNotExist):
+        share_get_for_participant(user=UserFactory(team=team), share_id=share.pk)
+
+
+def test_share_get_for_invitee_needs_the_invited_address(practitioner, team, exercise):
+    share = Share.objects.create(
+        owner=practitioner, invited_email="new@example.org", exercise=exercise
+    )
+
+    invitee = UserFactory(team=team, email="new@example.org")
+    assert share_get_for_invitee(user=invitee, token=share.token) == share
+    with pytest.raises(Share.DoesNotExist):
+        share_get_for_invitee(user=UserFactory(team=team), token=share.token)
+
+
+def test_colleague_search_finds_active_people_in_the_organisation_by_name(
+    practitioner, colleague, team
+):
+    UserFactory(team=team, full_name="Alexandra Gone", is_active=False)
+    UserFactory(full_name="Alex Elsewhere")
+
+    found = colleague_search(viewer=practitioner, query="alex")
+
+    assert list(found) == [colleague]
+    assert list(colleague_search(viewer=practitioner, query="Sam")) == []
+    assert list(colleague_search(viewer=practitioner, query="  ")) == []
+
+
+def test_colleague_search_returns_at_most_ten(practitioner, team):
+    UserFactory.create_batch(12, team=team, full_name="Chris Example")
+
+    assert len(colleague_search(viewer=practitioner, query="chris")) == 10
+
+
+def test_exercise_sharing_runs_a_fixed_number_of_queries(
+    practitioner, colleague, team, exercise, django_assert_max_num_queries
+):
+    accepted(practitioner, colleague, exercise)
+    write(practitioner, exercise, "Sam")
+    write(colleague, exercise, "Alex")
+    for _ in range(3):
+        Share.objects.create(
+            owner=UserFactory(team=team), colleague=practitioner, exercise=exercise
+        )
+        QuestionFactory(exercise=exercise)
+
+    with django_assert_max_num_queries(4):
+        sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
+        [answer.question.order for answer in sharing.partner_answer_list]
+        [invitation.owner.team for invitation in sharing.invitations]

@@ -1,0 +1,477 @@
+import pytest
+from django.core import mail
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone
+
+from modules.models import Exercise, Question
+from reflections.models import Share
+from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exercise():
+    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR, title="Your role")
+    QuestionFactory(exercise=exercise, order=1, key="first")
+    QuestionFactory(exercise=exercise, order=2, key="together", stage=Question.Stage.PAIR)
+    return exercise
+
+
+@pytest.fixture
+def signed_in(client, practitioner):
+    client.force_login(practitioner)
+    return client
+
+
+def write(user, exercise, text, *, submitted=True):
+    response = ExerciseResponseFactory(
+        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
+    )
+    for question in exercise.questions.all():
+        AnswerFactory(response=response, question=question, text=f"{text} {question.key}")
+
+
+def revealed_share(owner, colleague, exercise):
+    share = Share.objects.create(
+        owner=owner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+    write(owner, exercise, "OWNER-TEXT")
+    write(colleague, exercise, "COLLEAGUE-TEXT")
+    return share
+
+
+def share_start_url(exercise):
+    return reverse("reflections:share_start", args=[exercise.number])
+
+
+def exercise_url(exercise):
+    return reverse("reflections:exercise", args=[exercise.number])
+
+
+# --- Choosing a colleague ---------------------------------------------------------------
+
+
+def test_share_page_lists_matching_colleagues_to_pick_without_javascript(
+    signed_in, colleague, exercise
+):
+    UserFactory(full_name="Alex Elsewhere")
+
+    page = signed_in.get(share_start_url(exercise), {"q": "alex"}).content.decode()
+
+    assert 'type="radio" name="colleague"' in page
+    assert "Alex Jones, Children in Care" in page
+    assert "Alex Elsewhere" not in page
+    assert "alex@example.org" not in page
+
+
+def test_share_page_says_when_no_colleague_matches(signed_in, exercise):
+    page = signed_in.get(share_start_url(exercise), {"q": "Nobody"}).content.decode()
+
+    assert "No one in your organisation has a name matching “Nobody”" in page
+
+
+def test_share_page_of_a_solo_exercise_is_not_found(signed_in):
+    solo = ExerciseFactory(pairing=Exercise.Pairing.SOLO)
+
+    assert signed_in.get(share_start_url(solo)).status_code == 404
+
+
+def test_picking_a_colleague_invites_them_and_emails_a_link(
+    signed_in, practitioner, colleague, exercise, settings
+):
+    settings.SITE_URL = "https://course.example.org"
+    write(practitioner, exercise, "MY-PRIVATE-THOUGHTS", submitted=False)
+
+    response = signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
+
+    assert response.status_code == 302
+    assert response.url == exercise_url(exercise)
+    share = Share.objects.get(owner=practitioner, colleague=colleague, exercise=exercise)
+    [email] = mail.outbox
+    assert f"https://course.example.org/reflections/invitations/{share.token}/" in email.body
+    assert "MY-PRIVATE-THOUGHTS" not in email.body + email.subject
+
+
+def test_picking_someone_outside_the_organisation_is_refused(signed_in, exercise):
+    outsider = UserFactory()
+
+    response = signed_in.post(share_start_url(exercise), {"colleague": outsider.pk})
+
+    assert response.status_code == 400
+    assert "Choose a colleague from your organisation." in response.content.decode()
+    assert not Share.objects.exists()
+
+
+def test_a_refused_share_explains_why_on_the_page(signed_in, practitioner, colleague, exercise):
+    Share.objects.create(owner=colleague, colleague=practitioner, exercise=exercise)
+
+    response = signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
+
+    assert response.status_code == 400
+    assert "Alex Jones has already invited you" in response.content.decode()
+
+
+def test_inviting_by_email_sends_the_invitation(signed_in, practitioner, exercise):
+    response = signed_in.post(share_start_url(exercise), {"email": "New@Example.org"})
+
+    assert response.status_code == 302
+    share = Share.objects.get(owner=practitioner)
+    assert share.invited_email == "new@example.org"
+    assert mail.outbox[0].to == ["new@example.org"]
+
+
+def test_a_mistyped_email_is_explained_and_kept_on_screen(signed_in, exercise):
+    response = signed_in.post(share_start_url(exercise), {"email": "not-an-address"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a valid email address." in page
+    assert 'value="not-an-address"' in page
+    assert 'href="#id_email"' in page
+    assert not Share.objects.exists()
+
+
+def test_share_page_shows_the_current_share_instead_of_the_forms(
+    signed_in, practitioner, colleague, exercise
+):
+    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+
+    page = signed_in.get(share_start_url(exercise)).content.decode()
+
+    assert "You have invited Alex Jones to pair on this exercise." in page
+    assert 'name="colleague"' not in page
+
+
+# --- Colleague search (JSON) --------------------------------------------------------------
+
+
+def test_colleague_search_returns_names_and_teams_never_emails(signed_in, colleague):
+    UserFactory(full_name="Alex Outside")
+
+    data = signed_in.get(reverse("reflections:colleague_search"), {"q": "ale"}).json()
+
+    assert data == {
+        "results": [{"id": colleague.pk, "name": "Alex Jones", "team": "Children in Care"}]
+    }
+
+
+def test_colleague_search_needs_a_signed_in_person(client, colleague):
+    response = client.get(reverse("reflections:colleague_search"), {"q": "ale"})
+
+    assert response.status_code == 302
+    assert "Alex" not in response.content.decode()
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+
+def invitation_url(share):
+    return reverse("reflections:invitation", args=[share.token])
+
+
+def test_signed_out_invitation_link_leads_to_sign_in_and_registration_keeping_the_link(
+    client, practitioner, colleague, exercise
+):
+    share = Share.objects.create(
+        owner=practitioner, invited_email="new@example.org", exercise=exercise
+    )
+
+    response = client.get(invitation_url(share), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[0][0].startswith(reverse("accounts:login"))
+    assert f"{reverse('accounts:register')}?next={invitation_url(share)}" in page
+
+
+def test_the_invited_colleague_sees_who_invited_them(client, practitioner, colleague, exercise):
+    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    client.force_login(colleague)
+
+    page = client.get(invitation_url(share)).content.decode()
+
+    assert "Sam Patel" in page
+    assert 'value="accept"' in page
+
+
+def test_an_invitation_link_is_not_found_for_anyone_else(
+    client, practitioner, colleague, team, exercise
+):
+    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    client.force_login(UserFactory(team=team))
+
+    assert client.get(invitation_url(share)).status_code == 404
+    assert client.post(invitation_url(share), {"decision": "accept"}).status_code == 404
+    assert Share.objects.get().status == Share.Status.PENDING
+
+
+def test_accepting_leads_to_the_shared_exercise(client, practitioner, colleague, exercise):
+    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    client.force_login(colleague)
+
+    response = client.post(invitation_url(share), {"decision": "accept"})
+
+    assert response.url == exercise_url(exercise)
+    share.refresh_from_db()
+    assert share.status == Share.Status.ACCEPTED
+
+
+def test_declining_leads_to_my_reflections(client, practitioner, colleague, exercise):
+    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    client.force_login(colleague)
+
+    response = client.post(invitation_url(share), {"decision": "decline"})
+
+    assert response.url == reverse("reflections:mine")
+    share.refresh_from_db()
+    assert share.status == Share.Status.DECLINED
+
+
+def test_opening_an_accepted_invitation_again_goes_to_the_exercise(
+    client, practitioner, colleague, exercise
+):
+    share = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+    client.force_login(colleague)
+
+    assert client.get(invitation_url(share)).url == exercise_url(exercise)
+
+
+def test_an_invitee_in_another_organisation_is_told_they_cannot_accept(
+    client, practitioner, exercise
+):
+    outsider = UserFactory(email="far@example.org")
+    share = Share.objects.create(
+        owner=practitioner, invited_email="far@example.org", exercise=exercise
+    )
+    client.force_login(outsider)
+
+    page = client.get(invitation_url(share)).content.decode()
+    refused = client.post(invitation_url(share), {"decision": "accept"})
+
+    assert "cannot be accepted from your account" in page
+    assert 'value="accept"' not in page
+    assert refused.status_code == 400
+    assert Share.objects.get().status == Share.Status.PENDING
+
+
+def test_registering_through_the_link_lands_on_the_invitation_then_the_exercise(
+    client, practitioner, team, exercise, password
+):
+    share = Share.objects.create(
+        owner=practitioner, invited_email="new@example.org", exercise=exercise
+    )
+    link = invitation_url(share)
+
+    registered = client.post(
+        f"{reverse('accounts:register')}?next={link}",
+        {
+            "full_name": "Robin New",
+            "email": "new@example.org",
+            "organisation": team.organisation.pk,
+            "team": team.pk,
+            "job_role": "Social worker",
+            "password1": password,
+            "password2": password,
+            "next": link,
+        },
+    )
+    accepted = client.post(registered.url, {"decision": "accept"})
+
+    assert registered.url == link
+    assert accepted.url == exercise_url(exercise)
+    share.refresh_from_db()
+    assert (share.colleague.full_name, share.status) == ("Robin New", Share.Status.ACCEPTED)
+
+
+def test_my_reflections_lists_invitations_with_accept_and_decline(
+    client, practitioner, colleague, exercise
+):
+    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    client.force_login(colleague)
+
+    page = client.get(reverse("reflections:mine")).content.decode()
+
+    assert (
+        "Sam Patel</strong> (Children in Care) has invited you to pair on reflective exercise"
+        in page
+    )
+    assert 'value="decline"' in page
+
+
+# --- The share panel, comparing, ending ------------------------------------------------------
+
+
+def test_exercise_page_shows_the_partners_answers_once_revealed(
+    signed_in, practitioner, colleague, exercise
+):
+    revealed_share(practitioner, colleague, exercise)
+
+    page = signed_in.get(exercise_url(exercise)).content.decode()
+
+    assert "Alex Jones's answers" in page
+    assert "COLLEAGUE-TEXT first" in page
+    assert "COLLEAGUE-TEXT together" in page
+
+
+def test_partner_answers_are_escaped(signed_in, practitioner, colleague, exercise):
+    Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+    write(practitioner, exercise, "mine")
+    write(colleague, exercise, "<script>alert(1)</script>")
+
+    page = signed_in.get(exercise_url(exercise)).content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_share_detail_puts_both_answers_side_by_side(client, practitioner, colleague, exercise):
+    share = revealed_share(practitioner, colleague, exercise)
+    client.force_login(colleague)
+
+    page = client.get(reverse("reflections:share_detail", args=[share.pk])).content.decode()
+
+    assert page.index("COLLEAGUE-TEXT first") < page.index("OWNER-TEXT first")
+
+
+def test_share_detail_shows_no_answers_before_both_submit(
+    client, practitioner, colleague, exercise
+):
+    share = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+    write(practitioner, exercise, "OWNER-TEXT")
+    client.force_login(colleague)
+
+    page = client.get(reverse("reflections:share_detail", args=[share.pk])).content.decode()
+
+    assert "OWNER-TEXT" not in page
+    assert "Sam Patel has submitted; submit your own answers" in page
+
+
+def test_ending_asks_for_confirmation_first(signed_in, practitioner, colleague, exercise):
+    share = revealed_share(practitioner, colleague, exercise)
+
+    page = signed_in.get(reverse("reflections:share_end", args=[share.pk])).content.decode()
+
+    assert "End the share of exercise" in page
+    assert Share.objects.get().status == Share.Status.ACCEPTED
+
+
+def test_after_ending_the_partners_answers_are_gone_for_both_at_once(
+    client, practitioner, colleague, exercise
+):
+    share = revealed_share(practitioner, colleague, exercise)
+    client.force_login(colleague)
+
+    ended = client.post(reverse("reflections:share_end", args=[share.pk]))
+
+    assert ended.url == exercise_url(exercise)
+    for person, partner_text in ((colleague, "OWNER-TEXT"), (practitioner, "COLLEAGUE-TEXT")):
+        client.force_login(person)
+        assert client.get(reverse("reflections:share_detail", args=[share.pk])).status_code == 404
+        assert client.get(reverse("reflections:share_end", args=[share.pk])).status_code == 404
+        assert partner_text not in client.get(exercise_url(exercise)).content.decode()
+
+
+def test_share_urls_are_not_found_for_a_practitioner_outside_the_share(
+    client, practitioner, colleague, team, exercise
+):
+    share = revealed_share(practitioner, colleague, exercise)
+    client.force_login(UserFactory(team=team))
+
+    for name in ("reflections:share_detail", "reflections:share_end"):
+        assert client.get(reverse(name, args=[share.pk])).status_code == 404
+    assert client.post(reverse("reflections:share_end", args=[share.pk])).status_code == 404
+    assert Share.objects.get().status == Share.Status.ACCEPTED
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+def more_people_and_shares(team, exercise, colleague, count=4):
+    for _ in range(count):
+        other = UserFactory(team=team, full_name="Alex Extra")
+        Share.objects.create(owner=other, colleague=colleague, exercise=exercise)
+        QuestionFactory(exercise=exercise)
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_share_page_queries_do_not_grow(
+    signed_in, colleague, team, exercise, extra, django_assert_max_num_queries
+):
+    more_people_and_shares(team, exercise, colleague, extra)
+
+    with django_assert_max_num_queries(7):
+        signed_in.get(share_start_url(exercise), {"q": "alex"})
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_inviting_queries_do_not_grow(
+    signed_in, colleague, team, exercise, extra, django_assert_max_num_queries
+):
+    more_people_and_shares(team, exercise, UserFactory(team=team), extra)
+
+    with django_assert_max_num_queries(14):
+        signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
+    assert Share.objects.filter(colleague=colleague).exists()
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_colleague_search_queries_do_not_grow(
+    signed_in, team, extra, django_assert_max_num_queries
+):
+    UserFactory.create_batch(extra, team=team, full_name="Alex Extra")
+
+    with django_assert_max_num_queries(3):
+        signed_in.get(reverse("reflections:colleague_search"), {"q": "alex"})
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_invitation_page_and_accept_queries_do_not_grow(
+    client, practitioner, colleague, team, exercise, extra, django_assert_max_num_queries
+):
+    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    more_people_and_shares(team, exercise, colleague, extra)
+    client.force_login(colleague)
+
+    with django_assert_max_num_queries(4):
+        client.get(invitation_url(share))
+    with django_assert_max_num_queries(12):
+        client.post(invitation_url(share), {"decision": "accept"})
+    assert Share.objects.get(pk=share.pk).status == Share.Status.ACCEPTED
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_share_detail_and_end_queries_do_not_grow(
+    client, practitioner, colleague, team, exercise, extra, django_assert_max_num_queries
+):
+    share = revealed_share(practitioner, colleague, exercise)
+    more_people_and_shares(team, exercise, colleague, extra)
+    client.force_login(colleague)
+
+    with django_assert_max_num_queries(11):
+        client.get(reverse("reflections:share_detail", args=[share.pk]))
+    with django_assert_max_num_queries(4):
+        client.get(reverse("reflections:share_end", args=[share.pk]))
+    with django_assert_max_num_queries(10):
+        client.post(reverse("reflections:share_end", args=[share.pk]))
+    assert Share.objects.get(pk=share.pk).status == Share.Status.ENDED
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_invitations_panel_runs_one_query(
+    practitioner, colleague, team, exercise, extra, django_assert_num_queries
+):
+    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    more_people_and_shares(team, exercise, colleague, extra)
+    template = Template("{% load sharing_tags %}{% invitations_panel user %}")
+
+    with django_assert_num_queries(1):
+        html = template.render(Context({"user": colleague, "csrf_token": "x"}))
+    assert html.count('value="accept"') == 1 + extra
