@@ -1,0 +1,196 @@
+"""Whose answers can be read, by whom, on every reflections address.
+
+A practitioner's answers are readable by them, and by a colleague only through an
+accepted, revealed, not-ended share of that exercise. Each test writes distinctive
+text, visits every reflections URL (with every exercise number, question key, share
+id and invitation token there is) as one role, and checks the text is absent; a
+positive check beside it proves the text would show up if it leaked.
+"""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from modules.models import Exercise
+from reflections import urls as reflections_urls
+from reflections.models import Share
+from tests.factories import UserFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+
+pytestmark = pytest.mark.django_db
+
+SAM_EX1 = "SAM-EXERCISE-ONE-WORDS"
+SAM_EX2 = "SAM-EXERCISE-TWO-WORDS"
+ALEX_EX1 = "ALEX-EXERCISE-ONE-WORDS"
+
+
+def write(user, number, text, *, submitted=True):
+    exercise = Exercise.objects.get(number=number)
+    response = ExerciseResponseFactory(
+        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
+    )
+    for question in exercise.questions.current():
+        AnswerFactory(response=response, question=question, text=f"{text} ({question.key})")
+
+
+def every_reflections_url(share):
+    """Each reflections route, filled in with every value its parameters can take."""
+    exercises = Exercise.objects.prefetch_related("questions")
+    values = {
+        "number": [exercise.number for exercise in exercises],
+        "share_id": [share.pk],
+        "token": [share.token],
+    }
+    keys_by_number = {e.number: [q.key for q in e.questions.all()] for e in exercises}
+    found = []
+    for route in reflections_urls.urlpatterns:
+        name = f"reflections:{route.name}"
+        params = list(route.pattern.converters)
+        if not params:
+            found.append(reverse(name))
+        elif params == ["number", "key"]:
+            for number, keys in keys_by_number.items():
+                found += [reverse(name, kwargs={"number": number, "key": key}) for key in keys]
+        else:
+            [param] = params
+            found += [reverse(name, kwargs={param: value}) for value in values[param]]
+    return found
+
+
+def page_texts(client, user, share):
+    client.force_login(user)
+    urls = every_reflections_url(share) + [
+        reverse("modules:home"),
+        Exercise.objects.get(number=1).lesson.get_absolute_url(),
+        "/admin/reflections/exerciseresponse/",
+    ]
+    return {url: client.get(url).content.decode("utf-8", errors="replace") for url in urls}
+
+
+def assert_nowhere(client, user, share, *texts):
+    pages = page_texts(client, user, share)
+    assert len(pages) > 25
+    for url, body in pages.items():
+        for text in texts:
+            assert text not in body, f"{text} visible to {user} at {url}"
+
+
+def assert_share_urls_not_found(client, user, share):
+    client.force_login(user)
+    for name, arg in (
+        ("reflections:share_detail", share.pk),
+        ("reflections:share_end", share.pk),
+        ("reflections:invitation", share.token),
+    ):
+        assert client.get(reverse(name, args=[arg])).status_code == 404, name
+    assert client.post(reverse("reflections:share_end", args=[share.pk])).status_code == 404
+
+
+def exercise_page(client, user, number):
+    client.force_login(user)
+    return client.get(reverse("reflections:exercise", args=[number])).content.decode()
+
+
+@pytest.fixture
+def revealed(course_content, practitioner, colleague):
+    """Sam and Alex share exercise 1, both submitted; Sam also answered exercise 2."""
+    write(practitioner, 1, SAM_EX1)
+    write(practitioner, 2, SAM_EX2)
+    write(colleague, 1, ALEX_EX1)
+    write(colleague, 2, "ALEX-EXERCISE-TWO-WORDS")
+    return Share.objects.create(
+        owner=practitioner,
+        colleague=colleague,
+        exercise=Exercise.objects.get(number=1),
+        status=Share.Status.ACCEPTED,
+    )
+
+
+@pytest.fixture
+def superuser(team):
+    return User.objects.create_superuser(
+        email="admin@example.org", password="x-Long-passphrase-1", full_name="Ada Admin"
+    )
+
+
+def test_the_owner_reads_their_own_answers(client, practitioner, revealed):
+    assert SAM_EX1 in exercise_page(client, practitioner, 1)
+    assert SAM_EX2 in exercise_page(client, practitioner, 2)
+
+
+def test_the_colleague_reads_them_through_a_revealed_share(client, colleague, revealed):
+    assert SAM_EX1 in exercise_page(client, colleague, 1)
+    detail = reverse("reflections:share_detail", args=[revealed.pk])
+    assert SAM_EX1 in client.get(detail).content.decode()
+
+
+def test_a_colleague_sharing_exercise_1_cannot_read_exercise_2(client, colleague, revealed):
+    assert_nowhere(client, colleague, revealed, SAM_EX2)
+
+
+def test_another_practitioner_in_the_team_reads_nothing_and_guesses_get_404(client, team, revealed):
+    guesser = UserFactory(team=team)
+
+    assert_nowhere(client, guesser, revealed, SAM_EX1, SAM_EX2, ALEX_EX1)
+    assert_share_urls_not_found(client, guesser, revealed)
+
+
+def test_a_practitioner_in_another_organisation_reads_nothing(client, revealed):
+    outsider = UserFactory()
+
+    assert_nowhere(client, outsider, revealed, SAM_EX1, SAM_EX2, ALEX_EX1)
+    assert_share_urls_not_found(client, outsider, revealed)
+
+
+@pytest.mark.parametrize("role", ["manager", "trainer", "superuser"])
+def test_managers_trainers_and_administrators_read_nothing(client, revealed, role, request):
+    person = request.getfixturevalue(role)
+
+    assert_nowhere(client, person, revealed, SAM_EX1, SAM_EX2, ALEX_EX1)
+    assert_share_urls_not_found(client, person, revealed)
+
+
+def test_the_colleague_reads_nothing_before_both_have_submitted(
+    client, course_content, practitioner, colleague
+):
+    write(practitioner, 1, SAM_EX1)
+    write(colleague, 1, ALEX_EX1, submitted=False)
+    share = Share.objects.create(
+        owner=practitioner,
+        colleague=colleague,
+        exercise=Exercise.objects.get(number=1),
+        status=Share.Status.ACCEPTED,
+    )
+
+    assert_nowhere(client, colleague, share, SAM_EX1)
+    assert_nowhere(client, practitioner, share, ALEX_EX1)
+
+
+def test_the_colleague_reads_nothing_while_the_invitation_is_pending(
+    client, course_content, practitioner, colleague
+):
+    write(practitioner, 1, SAM_EX1)
+    write(colleague, 1, ALEX_EX1)
+    share = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=Exercise.objects.get(number=1)
+    )
+
+    assert_nowhere(client, colleague, share, SAM_EX1)
+    assert_nowhere(client, practitioner, share, ALEX_EX1)
+
+
+@pytest.mark.parametrize("ender", ["practitioner", "colleague"])
+def test_after_the_share_ends_neither_reads_the_other_at_once(
+    client, practitioner, colleague, revealed, ender, request
+):
+    assert SAM_EX1 in exercise_page(client, colleague, 1)
+    client.force_login(request.getfixturevalue(ender))
+    client.post(reverse("reflections:share_end", args=[revealed.pk]))
+
+    assert_nowhere(client, colleague, revealed, SAM_EX1)
+    assert_nowhere(client, practitioner, revealed, ALEX_EX1)
+    for person in (practitioner, colleague):
+        client.force_login(person)
+        detail = reverse("reflections:share_detail", args=[revealed.pk])
+        assert client.get(detail).status_code == 404
