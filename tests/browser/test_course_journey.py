@@ -1,0 +1,176 @@
+"""A practitioner's first visit and return, through the real pages, by mouse and by keyboard."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from tests.factories import OrganisationFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EMAIL = "robin.new@example.org"
+PASSWORD = "a-Long-new-passphrase-77"
+FIRST_LESSON = "/lessons/introduction/"
+SECOND_LESSON = "/lessons/your-role-and-responsibilities/"
+
+
+@pytest.fixture
+def teams(course_content):
+    """Two organisations with their teams, so registration has a real choice to make."""
+    council = OrganisationFactory(name="Northshire County Council")
+    TeamFactory(organisation=council, name="Duty and Assessment")
+    TeamFactory(organisation=council, name="Looked After Children")
+    other = OrganisationFactory(name="Westvale Borough Council")
+    TeamFactory(organisation=other, name="Early Help")
+
+
+def url_path(path):
+    return re.compile(re.escape(path) + r"$")
+
+
+# --- With a mouse ----------------------------------------------------------------------
+
+
+def test_new_user_registers_completes_first_lesson_and_continues_to_the_next(
+    teams, new_page, live_url
+):
+    page = new_page()
+    page.goto("/")
+    page.get_by_role("link", name="Create an account to start").click()
+
+    page.get_by_label("Full name").fill("Robin New")
+    page.get_by_label("Work email address").fill(EMAIL)
+    page.get_by_label("Organisation").select_option(label="Northshire County Council")
+    page.get_by_label("Team").select_option(label="Looked After Children")
+    page.get_by_label("Job role").fill("Social worker")
+    page.get_by_label("Password*", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
+    user = User.objects.get(email=EMAIL)
+    assert (user.organisation.name, user.team.name) == (
+        "Northshire County Council",
+        "Looked After Children",
+    )
+
+    page.get_by_role("link", name="Start the course").click()
+    expect(page).to_have_url(url_path(FIRST_LESSON))
+    page.get_by_role("button", name="Mark this lesson complete").click()
+    expect(page.get_by_role("status")).to_contain_text("is marked as complete")
+    expect(page.locator(".lesson-state")).to_have_text("Completed")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password*", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("1 of 16 lessons completed")).to_be_visible()
+    page.get_by_role("link", name="Continue where you left off").click()
+
+    expect(page).to_have_url(url_path(SECOND_LESSON))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your role and responsibilities")
+
+
+# --- With the keyboard alone -----------------------------------------------------------
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || '').trim(),
+    visible: outline || style.boxShadow !== 'none',
+  };
+}"""
+
+
+def focused(page):
+    return page.evaluate(FOCUS_STYLE)
+
+
+def tab_to(page, matches, *, key="Tab", limit=60):
+    """Press Tab (or Shift+Tab) until the focused element satisfies `matches`; it must
+    show a visible focus indicator when it gets there."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        element = focused(page)
+        if matches(element):
+            assert element["visible"], f"focus is not visible on {element}"
+            return element
+    raise AssertionError(f"{key} never reached the element; focus ended on {focused(page)}")
+
+
+def by_id(element_id):
+    return lambda element: element["id"] == element_id
+
+
+def by_text(text):
+    return lambda element: element["text"].startswith(text)
+
+
+def test_whole_journey_works_with_the_keyboard_alone(teams, new_page, live_url):
+    page = new_page()
+    page.goto("/")
+
+    # The first Tab reaches the skip link, which moves focus to the main content.
+    skip = tab_to(page, lambda element: True, limit=1)
+    assert skip["text"] == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "main"
+    assert tab_to(page, lambda element: True, limit=1)["text"] == "Create an account to start"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
+
+    tab_to(page, by_id("id_full_name"))
+    page.keyboard.type("Robin New")
+    tab_to(page, by_id("id_email"), limit=1)
+    page.keyboard.type(EMAIL)
+    tab_to(page, by_id("id_organisation"), limit=1)
+    page.keyboard.type("Northshire")
+    tab_to(page, by_id("id_team"), limit=1)
+    page.keyboard.type("Looked")
+    tab_to(page, by_id("id_job_role"), limit=1)
+    page.keyboard.type("Social worker")
+    tab_to(page, by_id("id_password1"), limit=1)
+    page.keyboard.type(PASSWORD)
+    tab_to(page, by_id("id_password2"), limit=1)
+    page.keyboard.type("a slip of the finger")
+    # Back to correct it: Shift+Tab to the first password and forward again.
+    tab_to(page, by_id("id_password1"), key="Shift+Tab", limit=1)
+    tab_to(page, by_id("id_password2"), limit=1)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(PASSWORD)
+    tab_to(page, by_text("Create account"), limit=1)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
+    user = User.objects.get(email=EMAIL)
+    assert user.team.name == "Looked After Children"
+
+    tab_to(page, by_text("Start the course"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(url_path(FIRST_LESSON))
+
+    tab_to(page, by_text("Mark this lesson complete"))
+    page.keyboard.press("Space")
+    expect(page.locator(".lesson-state")).to_have_text("Completed")
+
+    tab_to(page, by_text("Sign out"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+    tab_to(page, by_id("id_username"))
+    page.keyboard.type(EMAIL)
+    tab_to(page, by_id("id_password"), limit=1)
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("1 of 16 lessons completed")).to_be_visible()
+
+    tab_to(page, by_text("Continue where you left off"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(url_path(SECOND_LESSON))
