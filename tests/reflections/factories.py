@@ -18,6 +18,7 @@ class AnswerFactory(DjangoModelFactory):
 
     class Meta:
         model = Answer
+        skip_postgeneration_save = True
 
     response = factory.SubFactory(ExerciseResponseFactory)
     question = factory.SubFactory(

@@ -1,0 +1,123 @@
+"""The own-answers part of reflections.selectors."""
+
+import pytest
+
+from modules.models import Exercise, Question
+from reflections.selectors import (
+    ResponseState,
+    answer_history,
+    exercise_for_answering,
+    my_reflections,
+    question_for_answering,
+    response_for,
+)
+from reflections.services.answers import answer_save, response_submit
+from tests.factories import ExerciseFactory, QuestionFactory
+
+from .factories import AnswerFactory, ExerciseResponseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exercise():
+    return ExerciseFactory(number=3)
+
+
+@pytest.fixture
+def question(exercise):
+    return QuestionFactory(exercise=exercise, key="only")
+
+
+def test_exercise_for_answering_has_current_questions_in_order(exercise):
+    second = QuestionFactory(exercise=exercise, order=2)
+    first = QuestionFactory(exercise=exercise, order=1)
+    QuestionFactory(exercise=exercise, order=3, retired=True)
+    assert exercise_for_answering(number=3).current_questions == [first, second]
+
+
+def test_exercise_for_answering_unknown_number_raises(exercise):
+    with pytest.raises(Exercise.DoesNotExist):
+        exercise_for_answering(number=42)
+
+
+def test_response_for_is_the_users_own(practitioner, colleague, question):
+    AnswerFactory(response__user=colleague, response__exercise=question.exercise, question=question)
+    own = response_for(user=practitioner, exercise=question.exercise)
+    assert (own.response, own.answers, own.state) == (None, {}, ResponseState.NOT_STARTED)
+
+
+def test_response_for_holds_answers_by_question(practitioner, question):
+    answer = AnswerFactory(
+        response__user=practitioner, response__exercise=question.exercise, question=question
+    )
+    own = response_for(user=practitioner, exercise=question.exercise)
+    assert own.answer_to(question) == answer
+
+
+def test_response_for_is_two_queries(practitioner, question, django_assert_num_queries):
+    AnswerFactory(response__user=practitioner, response__exercise=question.exercise)
+    with django_assert_num_queries(2):
+        response_for(user=practitioner, exercise=question.exercise)
+
+
+def test_my_reflections_states(practitioner, exercise, question):
+    draft_exercise = ExerciseFactory(number=4)
+    draft_question = QuestionFactory(exercise=draft_exercise)
+    ExerciseFactory(number=5)
+    answer_save(user=practitioner, exercise=exercise, question=question, text="x", base_version=0)
+    response_submit(user=practitioner, exercise=exercise)
+    answer_save(
+        user=practitioner,
+        exercise=draft_exercise,
+        question=draft_question,
+        text="y",
+        base_version=0,
+    )
+    states = [(e.exercise.number, e.state) for e in my_reflections(user=practitioner)]
+    assert states == [
+        (3, ResponseState.SUBMITTED),
+        (4, ResponseState.DRAFT),
+        (5, ResponseState.NOT_STARTED),
+    ]
+
+
+def test_my_reflections_ignores_other_peoples_responses(practitioner, colleague, exercise):
+    ExerciseResponseFactory(user=colleague, exercise=exercise, submitted_at="2024-01-01T00:00Z")
+    [entry] = my_reflections(user=practitioner)
+    assert entry.state == ResponseState.NOT_STARTED
+
+
+def test_my_reflections_is_two_queries(practitioner, django_assert_num_queries):
+    for number in range(1, 6):
+        ExerciseResponseFactory(user=practitioner, exercise=ExerciseFactory(number=number))
+    with django_assert_num_queries(2):
+        entries = my_reflections(user=practitioner)
+        [entry.exercise.lesson.title for entry in entries]
+
+
+def test_answer_history_is_newest_first_and_own_only(practitioner, colleague, question):
+    for base, text in enumerate(["a", "b"]):
+        answer_save(
+            user=practitioner,
+            exercise=question.exercise,
+            question=question,
+            text=text,
+            base_version=base,
+        )
+    answer_save(
+        user=colleague, exercise=question.exercise, question=question, text="c", base_version=0
+    )
+    found = answer_history(user=practitioner, exercise=question.exercise, question_key="only")
+    assert [v.typed_text for v in found.versions] == ["b", "a"]
+
+
+def test_answer_history_unknown_key_raises(practitioner, question):
+    with pytest.raises(Question.DoesNotExist):
+        answer_history(user=practitioner, exercise=question.exercise, question_key="nope")
+
+
+def test_question_for_answering_skips_retired_questions(exercise):
+    QuestionFactory(exercise=exercise, key="gone", retired=True)
+    with pytest.raises(Question.DoesNotExist):
+        question_for_answering(number=3, key="gone")
