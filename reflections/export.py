@@ -31,7 +31,7 @@ class Holding:
     def rows_of(self, user):
         condition = Q()
         for lookup in self.owner_lookups:
-            condition |= Q(**{lookup: user})
+            condition |= Q(**{lookup: user.pk})
         return self.model._default_manager.filter(condition)
 
 

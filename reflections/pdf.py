@@ -77,11 +77,11 @@ class RecordPDF(FPDF):
         return "".join(c if c == "\n" or ord(c) in self.covered else REPLACEMENT for c in text)
 
     def footer(self):
-        self.set_y(-14)
+        self.set_y(-13)
         self.set_font(self.family, size=8)
         self.set_text_color(80, 80, 80)
-        self.multi_cell(0, 4, self.clean(self.footer_text), align="L")
-        self.set_y(-14)
+        self.cell(0, 4, self.clean(self.footer_text), align="L")
+        self.set_x(self.l_margin)
         self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
 
@@ -95,7 +95,9 @@ class RecordPDF(FPDF):
         # Bold by drawing the outline as well: one font file serves every weight.
         self.text_mode, self.line_width = TextMode.FILL_STROKE, 0.18
         self.set_draw_color(0, 0, 0)
-        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(
+            0, size * 0.5, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         self.text_mode = TextMode.FILL
         self.ln(1)
 
@@ -103,7 +105,9 @@ class RecordPDF(FPDF):
         self.set_font(self.family, size=size)
         if muted:
             self.set_text_color(70, 70, 70)
-        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(
+            0, size * 0.5, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         self.set_text_color(0, 0, 0)
         self.ln(1.5)
 
@@ -122,8 +126,7 @@ def _day(day):
 
 def cpd_record_pdf(record) -> bytes:
     """The PDF of `record` (a `reflections.cpd.CpdRecord`)."""
-    citation = getattr(record.course, "source_citation", "")
-    pdf = RecordPDF(footer_text=f"Adapted from: {citation}" if citation else "")
+    pdf = RecordPDF(footer_text=f"CPD record of {record.user.full_name}")
     pdf.set_title(f"CPD record: {record.course_title}")
     pdf.set_author(pdf.clean(record.user.full_name))
     pdf.add_page()

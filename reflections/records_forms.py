@@ -44,11 +44,9 @@ class CommitmentDatesForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
         problems = commitment_dates_problems(
-            due_on=cleaned["due_on"],
-            review_on=cleaned["review_on"],
+            due_on=cleaned.get("due_on"),
+            review_on=cleaned.get("review_on"),
             today=timezone.localdate(),
             previous=self.commitment,
         )

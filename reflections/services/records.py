@@ -33,12 +33,14 @@ def commitment_dates_problems(*, due_on, review_on, today, previous=None) -> dic
     problems = {}
     latest = today + LONGEST_PLAN
     for name, value in (("due_on", due_on), ("review_on", review_on)):
+        if value is None:  # missing or not a date: the form says so already
+            continue
         unchanged = previous is not None and getattr(previous, name) == value
         if value < today and not unchanged:
             problems[name] = "This date is in the past. Choose today or a later date."
         elif value > latest:
             problems[name] = f"Choose a date before {latest:%-d %B %Y}."
-    if "review_on" not in problems and "due_on" not in problems and review_on < due_on:
+    if None not in (due_on, review_on) and not problems and review_on < due_on:
         problems["review_on"] = (
             "Your review date is before the date you will have done it by. "
             "Choose the same day or a later one."

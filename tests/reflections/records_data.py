@@ -25,6 +25,7 @@ def answer(user, number, key, text, *, submitted=True, versions=1):
     if submitted:
         response.submitted_at = now
     response.save()
+    Answer.objects.filter(response=response, question=question).delete()
     row = Answer.objects.create(
         response=response, question=question, text=answer_text_encode(text), version=versions
     )
