@@ -94,7 +94,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # The default list names username, first_name and last_name, which this User lacks.
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name"]},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -105,16 +109,20 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 
 # Failed sign-ins: lock the pair (email, client address) after 5 failures for 15
-# minutes. Behind a proxy, AXES_PROXY_COUNT says how many proxies to trust in
-# X-Forwarded-For so the real client address is used.
+# minutes. Behind a proxy, the AXES_PROXY_COUNT environment variable says how many
+# proxies to trust in X-Forwarded-For so the real client address is used; without
+# it the header is ignored, since a client could send a new address every attempt.
+# (The setting is not named AXES_PROXY_COUNT: axes would warn it is deprecated.)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip_address"
+# Emails are matched ignoring case, so failures are counted ignoring case too.
+AXES_USERNAME_CALLABLE = "accounts.security.lockout_username"
 # Never write the attempted password or form data to the access-attempt log.
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2"]
 

@@ -1,0 +1,174 @@
+"""Settings come from the environment; production passes Django's deployment checks."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import LessonFactory
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "cse_course.settings.production",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "course.example.org",
+}
+
+
+def _run(args, **environment):
+    """Run Python in a clean environment holding only what the test gives it."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+    env.update(environment)
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _settings_in(module, names, **environment):
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    finished = _run(["-c", code], DJANGO_SETTINGS_MODULE=module, **environment)
+    assert finished.returncode == 0, finished.stderr
+    return json.loads(finished.stdout)
+
+
+def test_production_passes_the_deployment_checks():
+    finished = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+
+    assert finished.returncode == 0, finished.stderr
+    assert "System check identified no issues" in finished.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    environment = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+
+    finished = _run(["manage.py", "check"], **environment)
+
+    assert finished.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in finished.stderr
+
+
+def test_production_is_https_only_with_debug_off():
+    values = _settings_in(
+        "cse_course.settings.production",
+        ["DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"],
+        **{k: v for k, v in PRODUCTION.items() if k != "DJANGO_SETTINGS_MODULE"},
+    )
+
+    assert values == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+    }
+
+
+def test_the_database_is_read_from_database_url():
+    values = _settings_in(
+        "cse_course.settings.base",
+        ["DATABASES"],
+        DATABASE_URL="postgres://course:s3cret@db.example.org:5433/cse_course",
+    )
+
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["PORT"], database["NAME"]) == (
+        "db.example.org",
+        5433,
+        "cse_course",
+    )
+    assert (database["USER"], database["PASSWORD"]) == ("course", "s3cret")
+
+
+def test_without_database_url_a_local_sqlite_file_is_used():
+    database = _settings_in("cse_course.settings.local", ["DATABASES"])["DATABASES"]["default"]
+
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"].endswith("db.sqlite3")
+
+
+def test_email_goes_to_the_console_unless_email_url_says_otherwise():
+    values = _settings_in("cse_course.settings.base", ["EMAIL_BACKEND"])
+
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_email_url_sets_the_mail_server():
+    values = _settings_in(
+        "cse_course.settings.base",
+        ["EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS"],
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.example.org:587",
+    )
+
+    assert values == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "mailer",
+        "EMAIL_USE_TLS": True,
+    }
+
+
+def test_forwarded_addresses_are_trusted_only_when_a_proxy_count_is_set():
+    names = ["TRUSTED_PROXY_COUNT"]
+
+    assert _settings_in("cse_course.settings.base", names) == {"TRUSTED_PROXY_COUNT": 0}
+    assert _settings_in("cse_course.settings.base", names, AXES_PROXY_COUNT="2") == {
+        "TRUSTED_PROXY_COUNT": 2
+    }
+
+
+def test_local_settings_turn_debug_on():
+    assert _settings_in("cse_course.settings.local", ["DEBUG"]) == {"DEBUG": True}
+
+
+# --- Content-Security-Policy ---------------------------------------------------------------
+
+
+def _policy(response):
+    header = response.headers["Content-Security-Policy"]
+    return {
+        directive.split()[0]: directive.split()[1:]
+        for directive in (part.strip() for part in header.split(";"))
+        if directive
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/", reverse("accounts:login"), reverse("accounts:register"), "lesson"]
+)
+def test_pages_carry_a_strict_content_security_policy(client, practitioner, url):
+    if url == "lesson":
+        client.force_login(practitioner)
+        url = LessonFactory().get_absolute_url()
+
+    policy = _policy(client.get(url))
+
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert all("'unsafe-inline'" not in sources for sources in policy.values())
+    assert all("'unsafe-eval'" not in sources for sources in policy.values())
+
+
+@pytest.mark.django_db
+def test_pages_cannot_be_framed(client):
+    response = client.get("/")
+
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
