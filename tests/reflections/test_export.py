@@ -13,7 +13,7 @@ from reflections.export import NOT_ERASED, USER_DATA, account_delete, user_data_
 from reflections.models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
 from tests.factories import UserFactory
 
-from .records_data import accepted_share, answer, answer_everything, commitment, complete_lessons
+from .records_data import accepted_share, answer_everything, commitment, complete_lessons
 
 pytestmark = pytest.mark.django_db
 
