@@ -218,7 +218,12 @@ def _read_course(check: _Checker, path: Path):
 def _read_file(check: _Checker, path: Path):
     try:
         # utf-8-sig: a byte-order mark some editors add is not part of the text.
-        return split_front_matter(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        if "\x00" in text:
+            # PostgreSQL cannot store it; say so here rather than fail half-way through.
+            check.fail(path, "file", "contains a NUL character")
+            return None, None
+        return split_front_matter(text)
     except UnicodeDecodeError:
         check.fail(path, "file", "is not UTF-8 text")
     except ValueError as error:

@@ -143,6 +143,16 @@ def test_a_file_that_is_not_utf8_is_refused(content_tree):
     assert Problem("content/lessons/01-first-lesson.md", "file", "is not UTF-8 text") in problems
 
 
+def test_a_file_with_a_nul_character_is_refused(content_tree):
+    content_tree.replace(LESSON_1, "The first lesson's text.", "Text\x00with a NUL.")
+
+    problems = _problems(content_tree)
+
+    assert Problem("content/lessons/01-first-lesson.md", "file", "contains a NUL character") in (
+        problems
+    )
+
+
 def test_windows_line_endings_read_the_same(content_tree):
     path = content_tree.root / LESSON_1
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))

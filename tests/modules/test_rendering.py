@@ -88,8 +88,12 @@ def test_the_words_around_removed_markup_are_kept():
     assert rendered == "<p>Before   after.</p>"
 
 
+# What a lesson can hold: PostgreSQL cannot store a NUL, and the loader refuses one.
+STORABLE_HOSTILE_MARKDOWN = {k: v for k, v in HOSTILE_MARKDOWN.items() if "\x00" not in v}
+
+
 def test_a_lesson_with_every_hostile_construct_stores_none_of_them(db):
-    lesson = LessonFactory(body_markdown="\n\n".join(HOSTILE_MARKDOWN.values()))
+    lesson = LessonFactory(body_markdown="\n\n".join(STORABLE_HOSTILE_MARKDOWN.values()))
 
     assert _dangers(Lesson.objects.get(pk=lesson.pk).body_html) == []
 

@@ -9,7 +9,7 @@ from modules.models import LessonProgress
 from modules.services import content_load, progress_mark_complete, progress_record_view
 from tests.factories import ExerciseFactory, LessonFactory, PartFactory, QuestionFactory
 
-from .test_rendering import HOSTILE_MARKDOWN, _dangers
+from .test_rendering import STORABLE_HOSTILE_MARKDOWN, _dangers
 from .volume import add_volume
 
 pytestmark = pytest.mark.django_db
@@ -156,13 +156,15 @@ def test_a_lesson_view_does_not_render_markdown(signed_in, lessons):
 
 
 def test_a_lesson_with_hostile_markup_is_served_without_it(signed_in, content_tree):
-    hostile = "\n\n".join(HOSTILE_MARKDOWN.values())
+    hostile = "\n\n".join(STORABLE_HOSTILE_MARKDOWN.values())
     content_tree.replace(
         "lessons/01-first-lesson.md", "The first lesson's text.", "Lesson text.\n\n" + hostile
     )
     content_tree.replace("exercises/1-first-exercise.md", "Answer on your own first.", hostile)
     content_tree.replace(
-        "exercises/1-first-exercise.md", '"What do you think?"', repr(HOSTILE_MARKDOWN["iframe"])
+        "exercises/1-first-exercise.md",
+        '"What do you think?"',
+        repr(STORABLE_HOSTILE_MARKDOWN["iframe"]),
     )
     content_load(directory=content_tree.root)
 
