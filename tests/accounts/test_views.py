@@ -254,6 +254,15 @@ def test_an_email_and_address_are_locked_out_after_the_failure_limit(
     assert not _signed_in_user(client).is_authenticated
 
 
+def test_the_lockout_page_says_how_long_to_wait_in_minutes(client, practitioner, failure_limit):
+    _fail(client, practitioner.email, failure_limit)
+
+    page = _sign_in(client, practitioner.email).content.decode()
+
+    assert f"paused after {failure_limit} failed attempts" in page
+    assert "Please wait 15 minutes and try again" in page
+
+
 def test_failures_below_the_limit_do_not_lock_out(client, practitioner, failure_limit):
     _fail(client, practitioner.email, failure_limit - 1)
 
@@ -368,6 +377,7 @@ def test_a_reset_link_works_only_once(client, practitioner):
     page = client.get(link, follow=True).content.decode()
 
     assert 'name="new_password1"' not in page
+    assert "This link no longer works" in page
 
 
 def test_the_reset_form_answers_the_same_for_an_unknown_email(client, practitioner):
@@ -486,3 +496,19 @@ def test_asking_for_a_password_reset_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(bound):
         client.post(RESET, {"email": practitioner.email})
     assert len(mail.outbox) == 2
+
+
+def test_the_new_password_page_runs_a_bounded_number_of_queries(
+    client, practitioner, django_assert_max_num_queries
+):
+    client.post(RESET, {"email": practitioner.email})
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url
+    bound = 4
+    with django_assert_max_num_queries(bound):
+        client.get(form_url)
+    _more_people_and_lessons()
+
+    with django_assert_max_num_queries(bound):
+        page = client.get(form_url).content.decode()
+    assert 'name="new_password1"' in page
