@@ -117,6 +117,14 @@ def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons
     assert f'rel="next" href="{lessons[2].get_absolute_url()}"' in page
 
 
+def test_a_lessons_legal_review_note_is_for_trainers_not_the_lesson_page(signed_in):
+    lesson = LessonFactory(legal_review="Check the 2017 statutory guidance is current.")
+
+    page = signed_in.get(lesson.get_absolute_url()).content.decode()
+
+    assert "statutory guidance is current" not in page
+
+
 def test_opening_a_lesson_starts_it_and_makes_it_the_place_to_resume(
     signed_in, practitioner, lessons
 ):
