@@ -114,8 +114,12 @@ def review_reminders_send(*, today: date) -> int:
 
 @transaction.atomic
 def _claim_and_send(commitment, today) -> int:
+    # Only this table's own columns here: an UPDATE with a join becomes "id IN (subquery)",
+    # which PostgreSQL does not re-check against a row another run has just claimed.
     claimed = (
-        _due_for_reminder(today).filter(pk=commitment.pk).update(reminder_sent_for=F("review_on"))
+        Commitment.objects.filter(pk=commitment.pk, review_on__lte=today, reviewed_at__isnull=True)
+        .exclude(reminder_sent_for=F("review_on"))
+        .update(reminder_sent_for=F("review_on"))
     )
     if not claimed:
         return 0

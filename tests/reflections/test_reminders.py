@@ -1,9 +1,11 @@
+import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -158,3 +160,31 @@ def test_sending_runs_a_fixed_number_of_queries_per_reminder(
 
     with django_assert_max_num_queries(1 + 5 * 5):
         assert review_reminders_send(today=timezone.localdate()) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs real row locking (run with PostgreSQL)"
+)
+def test_two_runs_at_the_same_time_send_each_reminder_once(course_content):
+    people = [UserFactory() for _ in range(6)]
+    for person in people:
+        commitment(person, due_in=0, review_in=0)
+    counts = []
+    start = threading.Barrier(2)
+
+    def one_run():
+        try:
+            start.wait()
+            counts.append(review_reminders_send(today=timezone.localdate()))
+        finally:
+            connection.close()
+
+    runs = [threading.Thread(target=one_run) for _ in range(2)]
+    for run_ in runs:
+        run_.start()
+    for run_ in runs:
+        run_.join()
+
+    assert sum(counts) == 6
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
