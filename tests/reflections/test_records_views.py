@@ -215,6 +215,18 @@ def test_wrong_password_deletes_nothing(signed_in, practitioner):
     assert User.objects.filter(pk=practitioner.pk).exists()
 
 
+def test_after_deletion_the_colleague_gets_not_found_for_the_share(
+    signed_in, practitioner, colleague, password, client
+):
+    share = accepted_share(practitioner, colleague)
+    signed_in.post(reverse("reflections:account_delete"), {"password": password})
+
+    client.force_login(colleague)
+    response = client.get(reverse("reflections:share_detail", args=[share.pk]))
+
+    assert response.status_code == 404
+
+
 def test_deleting_erases_signs_out_and_ends_the_colleagues_view(
     signed_in, practitioner, colleague, password
 ):
