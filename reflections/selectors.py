@@ -426,7 +426,7 @@ def commitment_of(*, user, exercise_number):
 
 
 def cpd_record(*, user):
-    """Everything `user`'s CPD record shows, in a fixed number of queries (seven).
+    """Everything `user`'s CPD record shows, in a fixed number of queries (eight).
 
     Only `user`'s own answers are read. Of a colleague, only the name, from shares
     that were accepted (the discussion happened even if the share has ended since).
