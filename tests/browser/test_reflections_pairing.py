@@ -1,0 +1,177 @@
+"""Two colleagues pairing on exercise 1 through the real pages, each in their own browser."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from reflections.models import Share
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXERCISE = "/reflections/exercises/1/"
+
+
+def answer(page, number, text):
+    page.get_by_label(f"Your answer to question {number}", exact=True).fill(text)
+
+
+def share_panel(page):
+    return page.get_by_role("region", name="Pairing with a colleague")
+
+
+def test_full_pair_journey(
+    course_content, practitioner, colleague, new_page, live_url, assert_accessible
+):
+    sam, alex = new_page(practitioner), new_page(colleague)
+
+    # Sam answers questions 1-3 on their own; the pair questions are closed.
+    sam.goto(EXERCISE)
+    expect(sam.get_by_label("Your answer to question 4", exact=True)).to_be_disabled()
+    for number in (1, 2, 3):
+        answer(sam, number, f"Sam thinks {number}")
+    sam.get_by_role("button", name="Save", exact=True).click()
+    expect(share_panel(sam)).to_contain_text("Only you can read your answers")
+    assert_accessible(sam)
+
+    # Sam invites Alex by name, using the keyboard in the combobox.
+    share_panel(sam).get_by_role("link", name="Pair with a colleague on this exercise").click()
+    assert_accessible(sam)
+    search = sam.get_by_role("combobox", name="Colleague's name")
+    search.press_sequentially("ale")
+    expect(search).to_have_attribute("aria-expanded", "true")
+    option = sam.get_by_role("option", name="Alex Jones, Children in Care")
+    expect(option).to_be_visible()
+    assert_accessible(sam)
+    search.press("ArrowDown")
+    expect(search).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+    expect(option).to_have_attribute("aria-selected", "true")
+    search.press("Enter")
+    expect(search).to_have_attribute("aria-expanded", "false")
+    expect(sam.get_by_role("status").filter(has_text="Alex Jones chosen")).to_be_attached()
+    invite = sam.get_by_role("button", name="Invite Alex Jones")
+    sam.keyboard.press("Tab")
+    sam.keyboard.press("Tab")
+    expect(invite).to_be_focused()
+    sam.keyboard.press("Enter")
+    expect(sam).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    expect(sam.get_by_role("status").first).to_contain_text("Invitation sent to Alex Jones")
+    expect(share_panel(sam)).to_contain_text("Waiting for their reply")
+    assert_accessible(sam)
+    assert mail.outbox[0].to == ["alex@example.org"]
+
+    # Alex sees the invitation on My reflections and accepts.
+    alex.goto("/reflections/")
+    invitations = alex.get_by_role("region", name="Invitations to pair")
+    expect(invitations).to_contain_text("Sam Patel (Children in Care) has invited you")
+    assert_accessible(alex)
+    invitations.get_by_role("button", name="Accept Sam Patel's invitation to exercise 1").click()
+    expect(alex).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    expect(share_panel(alex)).to_contain_text("Neither of you has submitted yet")
+    assert_accessible(alex)
+
+    # Alex answers and submits; nothing of Sam's shows yet.
+    for number in (1, 2, 3):
+        answer(alex, number, f"Alex reckons {number}")
+    alex.get_by_role("button", name="Submit exercise 1").click()
+    expect(share_panel(alex)).to_contain_text("Sam Patel has not yet")
+    expect(alex.get_by_text("Sam thinks 1")).to_have_count(0)
+
+    # Sam submits: both see each other's answers, and the pair questions open.
+    sam.reload()
+    sam.get_by_role("button", name="Submit exercise 1").click()
+    expect(share_panel(sam)).to_contain_text("Alex reckons 1")
+    expect(sam.get_by_text("Who can read this answer: You and Alex Jones").first).to_be_visible()
+    assert_accessible(sam)
+    answer(sam, 4, "Sam on comparing")
+    answer(sam, 5, "Sam will find out")
+    sam.get_by_role("button", name="Save", exact=True).click()
+    expect(share_panel(sam)).to_contain_text("Alex Jones's answers")
+
+    alex.reload()
+    panel = share_panel(alex)
+    expect(panel).to_contain_text("Sam thinks 3")
+    expect(panel).to_contain_text("Sam on comparing")
+    answer(alex, 4, "Alex on comparing")
+    answer(alex, 5, "Alex will ask")
+    alex.get_by_role("button", name="Save", exact=True).click()
+    assert_accessible(alex)
+    share_panel(alex).get_by_role("link", name="See your answers side by side").click()
+    expect(alex.get_by_role("heading", level=1)).to_contain_text("your answers and Sam Patel's")
+    expect(alex.get_by_text("Sam on comparing")).to_be_visible()
+    assert_accessible(alex)
+    detail_url = alex.url
+
+    sam.reload()
+    expect(share_panel(sam)).to_contain_text("Alex will ask")
+
+    # Sam ends the share: Alex's view of Sam's answers is gone at once.
+    share_panel(sam).get_by_role("link", name="End the share with Alex Jones").click()
+    assert_accessible(sam)
+    sam.get_by_role("button", name="End the share").click()
+    expect(sam.get_by_role("status").first).to_contain_text("stopped sharing")
+    expect(sam.get_by_text("Alex reckons 1")).to_have_count(0)
+
+    response = alex.goto(detail_url)
+    assert response.status == 404
+    alex.goto(EXERCISE)
+    expect(alex.get_by_text("Sam thinks 1")).to_have_count(0)
+    expect(alex.get_by_label("Your answer to question 4", exact=True)).to_be_disabled()
+    assert Share.objects.get().status == Share.Status.ENDED
+
+
+def test_invited_by_email_registers_through_the_link_and_lands_on_the_exercise(
+    course_content, practitioner, team, new_page, live_url, settings, assert_accessible
+):
+    settings.SITE_URL = live_url
+    sam = new_page(practitioner)
+    sam.goto("/reflections/exercises/1/share/")
+    sam.get_by_label("Their work email address").fill("Robin.New@example.org")
+    sam.get_by_role("button", name="Send invitation by email").click()
+    expect(sam.get_by_role("status").first).to_contain_text("Invitation sent to robin.new@")
+
+    [email] = mail.outbox
+    link = re.search(r"http\S+/reflections/invitations/\S+/", email.body).group(0)
+    robin = new_page()
+    robin.goto(link)
+    expect(robin.get_by_role("heading", level=1)).to_have_text("Sign in")
+    robin.locator("#main").get_by_role("link", name="Create an account").click()
+    robin.get_by_label("Full name").fill("Robin New")
+    robin.get_by_label("Work email address").fill("robin.new@example.org")
+    robin.get_by_label("Organisation").select_option(label="Test Borough Council")
+    robin.get_by_label("Team").select_option(label="Children in Care")
+    robin.get_by_label("Job role").fill("Social worker")
+    robin.get_by_label("Password*", exact=True).fill("a-Long-new-passphrase-77")
+    robin.get_by_label("Password again").fill("a-Long-new-passphrase-77")
+    robin.get_by_role("button", name="Create account").click()
+
+    expect(robin.get_by_role("heading", level=1)).to_have_text("Invitation to pair on exercise 1")
+    expect(robin.get_by_text("Sam Patel")).to_be_visible()
+    assert_accessible(robin)
+    robin.get_by_role("button", name="Accept and go to the exercise").click()
+
+    expect(robin).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    expect(share_panel(robin)).to_contain_text("You are pairing with Sam Patel")
+    share = Share.objects.get()
+    assert (share.colleague.email, share.status) == ("robin.new@example.org", "accepted")
+
+
+def test_without_javascript_a_colleague_is_found_and_picked_from_a_list(
+    course_content, practitioner, colleague, new_page, assert_accessible
+):
+    sam = new_page(practitioner, viewport={"width": 320, "height": 640})
+    # The page as it is without the script (axe itself needs JavaScript to run).
+    sam.route("**/colleague_search.js", lambda route: route.abort())
+    sam.goto("/reflections/exercises/1/share/")
+    sam.get_by_label("Colleague's name").fill("jones")
+    sam.get_by_role("button", name="Search").click()
+
+    choice = sam.get_by_role("radio", name="Alex Jones, Children in Care")
+    expect(choice).to_be_checked()
+    assert sam.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(sam)
+    sam.get_by_role("button", name="Invite this colleague").click()
+
+    expect(sam).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    assert Share.objects.get().colleague == colleague
