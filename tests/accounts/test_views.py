@@ -432,7 +432,7 @@ def test_account_pages_run_a_bounded_number_of_queries(
 def test_registering_runs_a_bounded_number_of_queries(
     client, registration, django_assert_max_num_queries
 ):
-    bound = 19  # includes axes' access log and the audit event
+    bound = 21  # includes axes' access log, the audit event and the waiting-items notice
     with django_assert_max_num_queries(bound):
         client.post(REGISTER, registration)
     client.post(LOGOUT)
@@ -460,7 +460,7 @@ def test_a_refused_registration_runs_a_bounded_number_of_queries(
 def test_signing_in_runs_a_bounded_number_of_queries(
     client, practitioner, django_assert_max_num_queries
 ):
-    bound = 14
+    bound = 16  # includes the two counts of the waiting-items notice
     with django_assert_max_num_queries(bound):
         _sign_in(client, practitioner.email)
     client.post(LOGOUT)
