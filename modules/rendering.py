@@ -12,6 +12,7 @@ import nh3
 import yaml
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
@@ -29,6 +30,8 @@ ALLOWED_ATTRIBUTES = {
     "h2": {"id"},
     "h3": {"id"},
     "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
@@ -106,10 +109,24 @@ class ChartPreprocessor(Preprocessor):
         return CHART_BLOCK.sub(replace, text).split("\n")
 
 
+class CalloutHeadingTreeprocessor(Treeprocessor):
+    """A call-out's title becomes a heading one level below the heading before it,
+    so screen-reader users can find Box 1 to Box 5 in the page's list of headings."""
+
+    def run(self, root):
+        level = 1  # the lesson title
+        for element in root.iter():
+            if element.tag in {"h2", "h3", "h4", "h5", "h6"}:
+                level = int(element.tag[1])
+            elif element.tag == "p" and "admonition-title" in element.get("class", "").split():
+                element.tag = f"h{min(level + 1, 6)}"
+
+
 class ChartExtension(Extension):
     def extendMarkdown(self, md):
         # Before fenced code blocks (priority 25), which would otherwise claim the block.
         md.preprocessors.register(ChartPreprocessor(md), "course_chart", 30)
+        md.treeprocessors.register(CalloutHeadingTreeprocessor(md), "course_callout_heading", 5)
 
 
 def _converter() -> markdown.Markdown:

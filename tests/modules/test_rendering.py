@@ -130,10 +130,20 @@ def test_a_box_callout_becomes_a_titled_box():
 
     assert rendered == (
         '<div class="admonition box">\n'
-        '<p class="admonition-title">Box 1: Key terminology</p>\n'
+        '<h2 class="admonition-title">Box 1: Key terminology</h2>\n'
         "<p>Inside the box.</p>\n"
         "</div>"
     )
+
+
+def test_a_callout_title_is_a_heading_one_level_below_the_section_it_sits_in():
+    rendered = render_markdown(
+        '## The law\n\n### Orders\n\n!!! law "Sexual Harm Prevention Orders"\n    Text.\n\n'
+        '## Prevalence\n\n!!! box "Box 2: Estimates"\n    Text.'
+    )
+
+    assert '<h4 class="admonition-title">Sexual Harm Prevention Orders</h4>' in rendered
+    assert '<h3 class="admonition-title">Box 2: Estimates</h3>' in rendered
 
 
 def test_a_top_level_heading_is_not_allowed_in_a_lesson():

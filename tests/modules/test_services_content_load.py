@@ -417,7 +417,10 @@ def test_the_resources_five_boxes_appear_with_their_titles(course_content):
 
     assert sorted(title.split(":")[0] for title in titles) == [f"Box {n}" for n in range(1, 6)]
     for title in titles:
-        assert f'<p class="admonition-title">{html.escape(title, quote=False)}</p>' in stored
+        assert re.search(
+            rf'<h(\d) class="admonition-title">{re.escape(html.escape(title, quote=False))}</h\1>',
+            stored,
+        )
 
 
 def test_the_prevalence_lesson_has_charts_with_their_figures_as_tables(course_content):
