@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .content import ContentError, Problem, read_content
 from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
+from .rendering import render_markdown
 
 # Rows whose unique order changes are parked here first, so two lessons can swap places.
 _PARKING_OFFSET = 1_000_000
@@ -93,6 +94,8 @@ def _load_lessons(tree, parts, report):
             "summary": spec.summary,
             "legal_review": spec.legal_review,
             "body_markdown": spec.body_markdown,
+            # Compared too, so that a change to the renderer refreshes the stored HTML.
+            "body_html": render_markdown(spec.body_markdown),
         }
         lesson = existing.get(slug)
         if lesson is None:
@@ -127,6 +130,7 @@ def _load_questions(exercise, specs, report):
             "stage": spec.stage,
             "kind": spec.kind,
             "text_markdown": spec.text_markdown,
+            "text_html": render_markdown(spec.text_markdown),
             "retired": False,
         }
         question = existing.get(spec.key)
@@ -180,6 +184,7 @@ def _load_exercises(tree, lessons, report):
             "pairing": spec.pairing,
             "minutes": spec.minutes,
             "intro_markdown": spec.intro_markdown,
+            "intro_html": render_markdown(spec.intro_markdown) if spec.intro_markdown else "",
         }
         exercise = existing.get(spec.number)
         if exercise is None:

@@ -208,6 +208,20 @@ def test_changing_only_a_lessons_minutes_adds_no_revision(loaded):
     assert LessonRevision.objects.count() == 2
 
 
+def test_html_stored_by_an_older_renderer_is_refreshed_without_a_revision(loaded):
+    Lesson.objects.filter(slug="first-lesson").update(body_html="<p>stale rendering</p>")
+    Question.objects.update(text_html="<p>stale</p>")
+
+    report = content_load(directory=loaded.root)
+
+    first = Lesson.objects.get(slug="first-lesson")
+    assert "stale" not in first.body_html
+    assert "lesson first-lesson" in report.changed
+    assert first.revisions.count() == 1
+    assert not Question.objects.filter(text_html="<p>stale</p>").exists()
+    assert content_load(directory=loaded.root).has_changes is False
+
+
 def test_two_lessons_can_swap_places(loaded):
     loaded.replace(LESSON_1, "order: 1", "order: 2")
     loaded.replace(LESSON_2, "order: 2", "order: 1")
