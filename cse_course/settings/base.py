@@ -200,6 +200,8 @@ LOGGING = {
         # Request bodies never reach the log, even on errors.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The PDF font subsetter reports every table it prunes.
+        "fontTools": {"level": "WARNING"},
     },
 }
 
