@@ -46,13 +46,8 @@ def exercise_for_answering(*, number) -> Exercise:
     )
 
 
-@dataclass
-class OwnResponse:
-    """`user`'s own work on one exercise; `response` is None until they first save."""
-
-    exercise: object
-    response: object = None
-    answers: dict = field(default_factory=dict)  # question id -> Answer
+class _ResponseStatus:
+    """State words and last save of a response that may not exist yet."""
 
     @property
     def state(self):
@@ -65,6 +60,15 @@ class OwnResponse:
     @property
     def last_saved_at(self):
         return self.response.last_saved_at if self.response else None
+
+
+@dataclass
+class OwnResponse(_ResponseStatus):
+    """`user`'s own work on one exercise; `response` is None until they first save."""
+
+    exercise: object
+    response: object = None
+    answers: dict = field(default_factory=dict)  # question id -> Answer
 
     def answer_to(self, question):
         return self.answers.get(question.pk)
@@ -80,21 +84,9 @@ def response_for(*, user, exercise) -> OwnResponse:
 
 
 @dataclass
-class MyReflectionsEntry:
+class MyReflectionsEntry(_ResponseStatus):
     exercise: object
     response: object
-
-    @property
-    def state(self):
-        return _state_of(self.response)
-
-    @property
-    def state_label(self):
-        return ResponseState.LABELS[self.state]
-
-    @property
-    def last_saved_at(self):
-        return self.response.last_saved_at if self.response else None
 
 
 def my_reflections(*, user) -> list:
