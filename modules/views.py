@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Lesson
@@ -42,7 +42,7 @@ def lesson_detail(request, slug):
 @login_required
 @require_POST
 def lesson_complete(request, slug):
-    lesson = _lesson_or_404(slug)
+    lesson = get_object_or_404(Lesson, slug=slug)
     if request.POST.get("completed") == "no":
         progress_mark_incomplete(user=request.user, lesson=lesson)
         messages.info(request, f"“{lesson.title}” is marked as not complete.")
