@@ -27,9 +27,10 @@ def test_sign_in_does_not_reveal_whether_an_email_is_registered(
     unknown_email_right_password = attempt_sign_in(page, "nobody-here@example.org", PASSWORD)
 
     assert wrong_password == unknown_email == unknown_email_right_password
-    assert wrong_password[0] == (
-        "That email and password do not match an account. Check both and try again."
-    )
+    assert wrong_password[0].splitlines() == [
+        "There is a problem",
+        "That email and password do not match an account. Check both and try again.",
+    ]
 
 
 def test_failed_sign_in_keeps_the_email_typed(course_content, practitioner, new_page, live_url):
