@@ -20,6 +20,7 @@ from ..models import (
     ANSWER_MAX_LENGTH,
     Answer,
     AnswerVersion,
+    Commitment,
     ExerciseResponse,
     answer_text_encode,
 )
@@ -31,10 +32,12 @@ class AnswerRejected(ValidationError):
 
 
 class ExerciseIncomplete(ValidationError):
-    """An exercise was submitted before every individual question had an answer."""
+    """An exercise was submitted before every individual question had an answer (and,
+    for an exercise with a commitment question, before the commitment had its dates)."""
 
-    def __init__(self, questions):
+    def __init__(self, questions, *, dates_missing=False):
         self.questions = questions
+        self.dates_missing = dates_missing
         super().__init__("Answer every question before you submit the exercise.")
 
 
@@ -173,7 +176,8 @@ def answer_save(*, user, exercise, question, text, base_version) -> SaveResult:
 
 @transaction.atomic
 def response_submit(*, user, exercise) -> ExerciseResponse:
-    """Mark the exercise submitted once every current individual question is answered.
+    """Mark the exercise submitted once every current individual question is answered,
+    and a commitment question's commitment has its dates.
 
     Submitting again changes nothing; editing afterwards keeps it submitted.
     """
@@ -191,8 +195,12 @@ def response_submit(*, user, exercise) -> ExerciseResponse:
         if answer.typed_text.strip()
     }
     missing = [question for question in required if question.pk not in answered]
-    if missing:
-        raise ExerciseIncomplete(missing)
+    dates_missing = (
+        any(question.kind == Question.Kind.COMMITMENT for question in required)
+        and not Commitment.objects.filter(response=response).exists()
+    )
+    if missing or dates_missing:
+        raise ExerciseIncomplete(missing, dates_missing=dates_missing)
     if response.submitted_at is None:
         response.submitted_at = timezone.now()
         response.save(update_fields=["submitted_at"])

@@ -2,24 +2,9 @@ from django import template
 from django.utils import timezone
 
 from ..records_forms import CommitmentReviewForm
-from ..selectors import commitment_of, commitments_of
+from ..selectors import commitments_of
 
 register = template.Library()
-
-
-@register.inclusion_tag("reflections/_commitment_form.html")
-def commitment_form(user, response, question):
-    """The dates of the exercise 4 commitment, beside the commitment question's answer.
-
-    One query. `response` may be None before the first save; the commitment is looked up
-    by the question's exercise, always among `user`'s own.
-    """
-    number = question.exercise.number
-    return {
-        "commitment": commitment_of(user=user, exercise_number=number),
-        "number": number,
-        "today": timezone.localdate(),
-    }
 
 
 @register.inclusion_tag("reflections/_commitment_review.html")

@@ -7,7 +7,8 @@ never logged: error messages name the problem, not the text.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,8 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from modules.models import Exercise, Question
 
+from ..records_forms import CommitmentDatesForm
 from ..selectors import (
     answer_history,
+    commitment_of,
     exercise_for_answering,
     exercise_sharing,
     my_reflections,
@@ -41,6 +44,7 @@ from ..services.answers import (
     as_shown_in_html,
     response_submit,
 )
+from ..services.records import commitment_save
 
 
 def saved_at_label(moment):
@@ -73,6 +77,11 @@ class AnswerField:
         return self.question.key
 
     @property
+    def anchor(self):
+        """The id the page's error summary links to."""
+        return f"answer-{self.key}"
+
+    @property
     def text_for_html(self):
         return as_shown_in_html(self.text)
 
@@ -96,6 +105,100 @@ class AnswerField:
     @property
     def merged_text_for_html(self):
         return self.text_for_html + "\n\n" + self.conflict_text_for_html
+
+
+class CommitmentDates:
+    """The commitment's two dates under the commitment question, inside the answers form.
+
+    The form's fields are named `commitment-due_on` and `commitment-review_on`; what was
+    typed is shown again as typed when it cannot be saved.
+    """
+
+    PREFIX = "commitment"
+
+    def __init__(self, commitment, data=None):
+        self.commitment = commitment
+        self.form = CommitmentDatesForm(data, commitment=commitment, prefix=self.PREFIX)
+        self.extra_error = ""  # e.g. the dates are needed before submitting
+        self.checked = False  # the posted dates went through the form's checks
+
+    def _value(self, name):
+        value = self.form[name].value()
+        return value.isoformat() if isinstance(value, date) else (value or "")
+
+    def _error(self, name):
+        if self.extra_error and name == "due_on":
+            return self.extra_error
+        errors = self.form.errors.get(name) if self.checked else None
+        return errors[0] if errors else ""
+
+    @property
+    def due(self):
+        return {
+            "field": self.form["due_on"],
+            "value": self._value("due_on"),
+            "error": self._error("due_on"),
+        }
+
+    @property
+    def review(self):
+        return {
+            "field": self.form["review_on"],
+            "value": self._value("review_on"),
+            "error": self._error("review_on"),
+        }
+
+    @property
+    def saved_at_label(self):
+        return saved_at_label(self.commitment.updated_at) if self.commitment else ""
+
+    @property
+    def review_is_due(self):
+        commitment = self.commitment
+        return bool(
+            commitment
+            and commitment.review_on <= timezone.localdate()
+            and not commitment.reviewed_at
+        )
+
+    def problems(self):
+        found = []
+        for name in ("due_on", "review_on"):
+            error = self._error(name)
+            if error:
+                label = self.form.fields[name].label
+                found.append(Problem(self.form[name].id_for_label, f"{label}: {error}"))
+        return found
+
+
+@dataclass
+class Problem:
+    """One line of the page's error summary, linking to the field it is about."""
+
+    anchor: str
+    error: str
+
+
+@dataclass
+class Outcome:
+    """How saving the posted form went: 200 when everything was saved."""
+
+    status: int = 200
+    problems: list = field(default_factory=list)
+    saved_at: datetime | None = None
+    changed: bool = False
+
+    def failed(self, status, problems=()):
+        self.status = max(self.status, status)
+        self.problems.extend(problems)
+
+    def saved(self, moment):
+        self.changed = True
+        self.saved_at = max(filter(None, [self.saved_at, moment]))
+
+    @property
+    def ok(self):
+        return self.status == 200
 
 
 def _exercise_or_404(number):
@@ -123,13 +226,26 @@ def _fields(exercise, own, sharing):
     return fields
 
 
-def _render_page(request, exercise, own, sharing, fields, *, status=200, problems=()):
+def _has_commitment(exercise):
+    return any(q.kind == Question.Kind.COMMITMENT for q in exercise.current_questions)
+
+
+def _dates(request, exercise, data=None):
+    """The commitment dates of an exercise with a commitment question, else None."""
+    if not _has_commitment(exercise):
+        return None
+    commitment = commitment_of(user=request.user, exercise_number=exercise.number)
+    return CommitmentDates(commitment, data)
+
+
+def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, problems=()):
     context = {
         "exercise": exercise,
         "own": own,
         "response": own.response,
         "sharing": sharing,
         "fields": fields,
+        "dates": dates,
         "problems": problems,
         "signed_in_url": reverse("reflections:signed_in"),
     }
@@ -152,15 +268,12 @@ def mine(request):
 def exercise_page(request, number):
     """The exercise; a POST saves every answer on it (the page without JavaScript)."""
     exercise = _exercise_or_404(number)
+    if request.method == "POST":
+        return _form_post(request, exercise, submit=False)
     own = response_for(user=request.user, exercise=exercise)
     sharing = exercise_sharing(viewer=request.user, exercise=exercise)
     fields = _fields(exercise, own, sharing)
-    if request.method == "GET":
-        return _render_page(request, exercise, own, sharing, fields)
-    outcome = _save_posted(request, exercise, fields)
-    if outcome is not None:
-        return _render_page(request, exercise, own, sharing, fields, **outcome)
-    return redirect("reflections:exercise", number=exercise.number)
+    return _render_page(request, exercise, own, sharing, fields, _dates(request, exercise))
 
 
 @never_cache
@@ -168,29 +281,66 @@ def exercise_page(request, number):
 @require_POST
 def exercise_submit(request, number):
     """Save whatever the form holds, then submit the exercise if every answer is there."""
-    exercise = _exercise_or_404(number)
+    return _form_post(request, _exercise_or_404(number), submit=True)
+
+
+def _form_post(request, exercise, *, submit, saved_message=None):
+    """Save the posted form (answers and commitment dates); then submit, if asked.
+
+    Redirects to the exercise when all went well; otherwise shows the page again with
+    every typed answer and date, and the problems in its error summary.
+    """
     own = response_for(user=request.user, exercise=exercise)
     sharing = exercise_sharing(viewer=request.user, exercise=exercise)
     fields = _fields(exercise, own, sharing)
-    outcome = _save_posted(request, exercise, fields, announce=False)
-    if outcome is not None:
-        return _render_page(request, exercise, own, sharing, fields, **outcome)
+    dates = _dates(request, exercise, request.POST)
+    outcome = Outcome()
+    _save_posted(request, exercise, fields, outcome)
+    _save_posted_dates(request, exercise, dates, outcome)
+    if outcome.ok and submit:
+        _submit(request, exercise, fields, dates, outcome)
+    if not outcome.ok:
+        if outcome.changed and outcome.status == 400:
+            messages.info(request, "Everything else on this page is saved.")
+        return _render_page(
+            request,
+            exercise,
+            own,
+            sharing,
+            fields,
+            dates,
+            status=outcome.status,
+            problems=outcome.problems,
+        )
+    if saved_message:
+        messages.success(request, saved_message)
+    elif submit:
+        messages.success(
+            request,
+            f"You have submitted exercise {exercise.number}. You can still change your answers.",
+        )
+    elif outcome.changed:
+        messages.success(request, f"Saved at {saved_at_label(outcome.saved_at)}.")
+    else:
+        messages.info(request, "There were no changes to save.")
+    return redirect("reflections:exercise", number=exercise.number)
+
+
+def _submit(request, exercise, fields, dates, outcome):
     try:
         response_submit(user=request.user, exercise=exercise)
     except ExerciseIncomplete as incomplete:
         missing = {question.pk for question in incomplete.questions}
         problems = []
-        for field in fields:
-            if field.question.pk in missing:
-                field.missing = True
-                field.error = f"Answer question {field.number} before you submit."
-                problems.append(field)
-        return _render_page(request, exercise, own, sharing, fields, status=400, problems=problems)
-    messages.success(
-        request,
-        f"You have submitted exercise {exercise.number}. You can still change your answers.",
-    )
-    return redirect("reflections:exercise", number=exercise.number)
+        for answer_field in fields:
+            if answer_field.question.pk in missing:
+                answer_field.missing = True
+                answer_field.error = f"Answer question {answer_field.number} before you submit."
+                problems.append(answer_field)
+        if incomplete.dates_missing and dates is not None:
+            dates.extra_error = "Enter the dates for your commitment before you submit."
+            problems.extend(dates.problems())
+        outcome.failed(400, problems)
 
 
 @never_cache
@@ -258,17 +408,21 @@ def _read_save_request(request):
     return text, version
 
 
+def _signed_out_json(what):
+    return _json_error(
+        401,
+        "signed_out",
+        f"You have been signed out, so {what} not saved yet. Your text is still here.",
+        login_url=f"{reverse('accounts:login')}?next={reverse('reflections:signed_in')}",
+    )
+
+
 @never_cache
 @require_POST
 def autosave(request, number, key):
     """Save one answer; always answers JSON, 401 (not a redirect) when signed out."""
     if not request.user.is_authenticated:
-        return _json_error(
-            401,
-            "signed_out",
-            "You have been signed out, so this answer is not saved yet. Your text is still here.",
-            login_url=f"{reverse('accounts:login')}?next={reverse('reflections:signed_in')}",
-        )
+        return _signed_out_json("this answer is")
     try:
         question = question_for_answering(number=number, key=key)
     except Question.DoesNotExist:
@@ -302,6 +456,53 @@ def autosave(request, number, key):
     return JsonResponse(payload)
 
 
+def _read_dates_request(request):
+    """{"due_on": ..., "review_on": ...} from a JSON or form-encoded body."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+    else:
+        body = request.POST
+    if not hasattr(body, "get"):
+        raise ValueError("The save request could not be read.")
+    values = {name: body.get(name, "") for name in ("due_on", "review_on")}
+    if not all(isinstance(value, str) for value in values.values()):
+        raise ValueError("The save request could not be read.")
+    return values
+
+
+@never_cache
+@require_POST
+def commitment_autosave(request, number):
+    """Save the commitment's dates from the exercise page; JSON like `autosave`."""
+    if not request.user.is_authenticated:
+        return _signed_out_json("your dates are")
+    exercise = _exercise_or_404(number)
+    if not _has_commitment(exercise):
+        raise Http404("This exercise has no commitment.")
+    try:
+        values = _read_dates_request(request)
+    except ValueError as problem:
+        return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
+    previous = commitment_of(user=request.user, exercise_number=number)
+    form = CommitmentDatesForm(values, commitment=previous)
+    if not form.is_valid():
+        errors = {name: errors[0] for name, errors in form.errors.items()}
+        first = next(iter(errors.values()))
+        return _json_error(400, "invalid", f"Not saved: {first}", errors=errors)
+    due_on, review_on = form.cleaned_data["due_on"], form.cleaned_data["review_on"]
+    status = SaveResult.UNCHANGED
+    commitment = previous
+    if previous is None or (previous.due_on, previous.review_on) != (due_on, review_on):
+        commitment = commitment_save(
+            user=request.user, exercise=exercise, due_on=due_on, review_on=review_on
+        )
+        status = SaveResult.SAVED
+    return JsonResponse({"status": status, "saved_at_label": saved_at_label(commitment.updated_at)})
+
+
 # --- The form without JavaScript ---------------------------------------------------------
 
 
@@ -330,53 +531,76 @@ def _posted_edit(request, field):
     )
 
 
-def _save_posted(request, exercise, fields, *, announce=True):
-    """Save the posted answers. None when all went well; else how to show the page again."""
+def _save_posted(request, exercise, fields, outcome):
+    """Save the posted answers, noting in `outcome` what happened."""
     edits, problems = [], []
     try:
-        for field in fields:
-            edit = _posted_edit(request, field)
+        for answer_field in fields:
+            edit = _posted_edit(request, answer_field)
             if edit is None:
                 continue
             try:
                 answer_text_check(edit.text)
             except AnswerRejected as rejected:
-                field.error = rejected.message
-                problems.append(field)
+                answer_field.error = rejected.message
+                problems.append(answer_field)
             edits.append(edit)
     except ValueError as problem:
         messages.error(request, str(problem))
-        return {"status": 400}
+        outcome.failed(400)
+        return
     if problems:
-        return {"status": 400, "problems": problems}
+        outcome.failed(400, problems)
+        return
     if not edits:
-        return None
+        return
     results = answers_save(user=request.user, exercise=exercise, edits=edits)
     conflicts = []
-    for field in fields:
-        result = results.get(field.question.pk)
+    for answer_field in fields:
+        result = results.get(answer_field.question.pk)
         if result is None:
             continue
-        field.saved_at = result.saved_at
+        answer_field.saved_at = result.saved_at
         if result.is_conflict:
-            field.conflict = result
-            conflicts.append(field)
-        else:
-            field.version = result.version
-    if conflicts:
-        for field in conflicts:
-            field.error = (
-                f"Question {field.number} was changed in another tab or window. "
+            answer_field.conflict = result
+            answer_field.error = (
+                f"Question {answer_field.number} was changed in another tab or window. "
                 "Both texts are shown; choose which to keep."
             )
-        return {"status": 409, "problems": conflicts}
-    if announce:
-        if any(r.status == SaveResult.SAVED for r in results.values()):
-            saved_at = next(r.saved_at for r in results.values() if r.status == SaveResult.SAVED)
-            messages.success(request, f"Saved at {saved_at_label(saved_at)}.")
+            conflicts.append(answer_field)
         else:
-            messages.info(request, "There were no changes to save.")
-    return None
+            answer_field.version = result.version
+            if result.status == SaveResult.SAVED:
+                outcome.saved(result.saved_at)
+    if conflicts:
+        outcome.failed(409, conflicts)
+
+
+def _save_posted_dates(request, exercise, dates, outcome):
+    """Save the commitment dates the form carries, through the same checks as everywhere.
+
+    Both left empty before any dates were saved means "not yet": nothing to do.
+    """
+    if dates is None:
+        return
+    names = [f"{CommitmentDates.PREFIX}-{name}" for name in ("due_on", "review_on")]
+    if not any(name in request.POST for name in names):
+        return
+    posted = [request.POST.get(name, "").strip() for name in names]
+    if not any(posted) and dates.commitment is None:
+        return
+    dates.checked = True
+    if not dates.form.is_valid():
+        outcome.failed(400, dates.problems())
+        return
+    due_on, review_on = dates.form.cleaned_data["due_on"], dates.form.cleaned_data["review_on"]
+    previous = dates.commitment
+    if previous is not None and (previous.due_on, previous.review_on) == (due_on, review_on):
+        return
+    dates.commitment = commitment_save(
+        user=request.user, exercise=exercise, due_on=due_on, review_on=review_on
+    )
+    outcome.saved(dates.commitment.updated_at)
 
 
 urlpatterns = [
@@ -386,5 +610,10 @@ urlpatterns = [
     path("exercises/<int:number>/", exercise_page, name="exercise"),
     path("exercises/<int:number>/submit/", exercise_submit, name="submit"),
     path("exercises/<int:number>/answers/<slug:key>/", autosave, name="autosave"),
+    path(
+        "exercises/<int:number>/commitment/dates/",
+        commitment_autosave,
+        name="commitment_autosave",
+    ),
     path("exercises/<int:number>/answers/<slug:key>/history/", history, name="history"),
 ]

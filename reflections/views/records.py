@@ -1,4 +1,4 @@
-"""The records: the commitment's dates and review, the CPD record (page and PDF), the data
+"""The records: the commitment's review, the CPD record (page and PDF), the data
 export and deleting an account. Every one is about the signed-in person only: no URL
 carries an id of theirs to guess.
 """
@@ -14,15 +14,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
-
-from modules.models import Exercise
+from django.views.decorators.http import require_GET, require_POST
 
 from ..export import account_delete, user_data_export_record
 from ..pdf import cpd_record_pdf
-from ..records_forms import AccountDeleteForm, CommitmentDatesForm, CommitmentReviewForm
+from ..records_forms import AccountDeleteForm, CommitmentReviewForm
 from ..selectors import commitment_of, cpd_record
-from ..services.records import commitment_review_save, commitment_save
+from ..services.records import commitment_review_save
 
 
 def _exercise_page(number):
@@ -30,26 +28,11 @@ def _exercise_page(number):
 
 
 @login_required
-@never_cache
+@require_GET
 def commitment_dates(request, number):
-    """Its own small page, because the exercise page's answers are already one form."""
-    exercise = Exercise.objects.filter(number=number, questions__kind="commitment").first()
-    if exercise is None:
-        raise Http404("This exercise has no commitment.")
-    commitment = commitment_of(user=request.user, exercise_number=number)
-    form = CommitmentDatesForm(request.POST or None, commitment=commitment)
-    if request.method == "POST" and form.is_valid():
-        commitment_save(
-            user=request.user,
-            exercise=exercise,
-            due_on=form.cleaned_data["due_on"],
-            review_on=form.cleaned_data["review_on"],
-        )
-        messages.success(request, "Your dates are saved. We will email you when it is time.")
-        return redirect(_exercise_page(number))
-    context = {"exercise": exercise, "commitment": commitment, "form": form}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reflections/commitment_dates.html", context, status=status)
+    """The dates are set on the exercise page itself, under the commitment question; this
+    address (linked from My reflections) leads there."""
+    return redirect(_exercise_page(number))
 
 
 @login_required

@@ -7,7 +7,8 @@
  * the page until the server has it. A failed save is retried with back-off; a save
  * made while signed out waits, polling, until the person signs in again (in another
  * tab) and then goes through; a save based on an older version than the server's
- * shows both texts and lets the person choose or combine them.
+ * shows both texts and lets the person choose or combine them. The commitment's two
+ * dates (exercise 4) are saved the same way once both are filled in.
  */
 (function () {
   "use strict";
@@ -18,6 +19,7 @@
   }
 
   var TYPING_PAUSE = 2000;
+  var DATE_PAUSE = 1500;
   var FIRST_RETRY = 2000;
   var LONGEST_RETRY = 30000;
   var SIGNED_OUT_POLL = 3000;
@@ -121,6 +123,10 @@
     return this.textarea.value !== this.savedText;
   };
 
+  Field.prototype.isDisabled = function () {
+    return this.textarea.disabled;
+  };
+
   Field.prototype.setStatus = function (text, problem) {
     this.status.textContent = text;
     this.status.classList.toggle("is-problem", Boolean(problem));
@@ -172,8 +178,11 @@
 
   // Resolves to {status, data}; status 0 when the network failed.
   Field.prototype.post = function (text, version, mayRefreshToken) {
-    var field = this;
-    return fetch(this.url, {
+    return postJson(this.url, {text: text, version: version}, mayRefreshToken);
+  };
+
+  function postJson(url, body, mayRefreshToken) {
+    return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       cache: "no-store",
@@ -182,11 +191,11 @@
         "Accept": "application/json",
         "X-CSRFToken": csrfToken()
       },
-      body: JSON.stringify({text: text, version: version})
+      body: JSON.stringify(body)
     }).then(function (response) {
       if (response.status === 403 && mayRefreshToken) {
         return refreshCsrfToken().then(function () {
-          return field.post(text, version, false);
+          return postJson(url, body, false);
         });
       }
       return response.json().then(function (data) {
@@ -197,7 +206,7 @@
     }, function () {
       return {status: 0, data: {}};
     });
-  };
+  }
 
   Field.prototype.handle = function (outcome, text) {
     var data = outcome.data;
@@ -290,15 +299,140 @@
     this.saveNow();
   };
 
+  // The commitment's dates: saved together, a moment after either changes (typing a
+  // year digit by digit makes several dates on the way) and when the focus leaves them.
+  function Dates(box) {
+    this.box = box;
+    this.url = box.dataset.url;
+    this.inputs = Array.prototype.slice.call(box.querySelectorAll("[data-commitment-date]"));
+    this.status = box.querySelector("[data-dates-status]");
+    this.timer = null;
+    this.inFlight = false;
+    this.again = false;
+    this.retryDelay = 0;
+    this.conflict = null;
+    this.savedValues = this.values();
+    var dates = this;
+    this.inputs.forEach(function (input) {
+      input.addEventListener("input", function () {
+        dates.schedule(DATE_PAUSE);
+      });
+      input.addEventListener("change", function () {
+        dates.schedule(DATE_PAUSE);
+      });
+      input.addEventListener("blur", function (event) {
+        if (!box.contains(event.relatedTarget)) {
+          dates.saveNow();
+        }
+      });
+    });
+  }
+
+  Dates.prototype.values = function () {
+    var values = {};
+    this.inputs.forEach(function (input) {
+      values[input.dataset.commitmentDate] = input.value;
+    });
+    return values;
+  };
+
+  Dates.prototype.isDirty = function () {
+    return JSON.stringify(this.values()) !== JSON.stringify(this.savedValues);
+  };
+
+  Dates.prototype.isComplete = function () {
+    return this.inputs.every(function (input) {
+      return input.value !== "";
+    });
+  };
+
+  Dates.prototype.isDisabled = function () {
+    return false;
+  };
+
+  Dates.prototype.setStatus = Field.prototype.setStatus;
+  Dates.prototype.schedule = Field.prototype.schedule;
+  Dates.prototype.saveNow = Field.prototype.saveNow;
+
+  Dates.prototype.markInvalid = function (errors) {
+    this.inputs.forEach(function (input) {
+      var wrong = Boolean(errors && errors[input.dataset.commitmentDate]);
+      input.classList.toggle("is-invalid", wrong);
+      if (wrong) {
+        input.setAttribute("aria-invalid", "true");
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+    });
+  };
+
+  Dates.prototype.save = function () {
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    if (!this.isDirty()) {
+      return;
+    }
+    if (!this.isComplete()) {
+      this.setStatus("Fill in both dates to save them.");
+      return;
+    }
+    var dates = this;
+    var values = this.values();
+    this.inFlight = true;
+    this.setStatus("Saving the dates…");
+    postJson(this.url, values, true).then(function (outcome) {
+      dates.inFlight = false;
+      dates.handle(outcome, values);
+      if (dates.again) {
+        dates.again = false;
+        dates.save();
+      }
+    });
+  };
+
+  Dates.prototype.handle = function (outcome, values) {
+    var data = outcome.data;
+    if (outcome.status === 200) {
+      this.retryDelay = 0;
+      this.savedValues = values;
+      this.markInvalid(null);
+      showSignedIn();
+      this.setStatus(data.saved_at_label ? "Dates saved at " + data.saved_at_label : "Dates saved");
+      if (this.isDirty()) {
+        this.schedule(DATE_PAUSE);
+      }
+    } else if (outcome.status === 401) {
+      showSignedOut();
+      this.setStatus("Not saved: you are signed out. Your dates are still here.", true);
+      this.schedule(SIGNED_OUT_POLL);
+    } else if (outcome.status === 400) {
+      // Not saved, so still different from what is saved: the next change tries again.
+      this.markInvalid(data.errors);
+      this.setStatus(data.message || "Not saved: the dates could not be saved.", true);
+    } else if (outcome.status === 404) {
+      this.setStatus("Not saved: this exercise no longer asks for dates.", true);
+    } else {
+      this.retryDelay = Math.min(Math.max(FIRST_RETRY, this.retryDelay * 2), LONGEST_RETRY);
+      this.setStatus("Not saved: retrying in " + Math.round(this.retryDelay / 1000) +
+        " seconds. Your dates are still here.", true);
+      this.schedule(this.retryDelay);
+    }
+  };
+
   form.querySelectorAll("[data-answer-field]").forEach(function (section) {
     fields.push(new Field(section));
+  });
+  form.querySelectorAll("[data-commitment-dates]").forEach(function (box) {
+    fields.push(new Dates(box));
   });
 
   form.addEventListener("submit", function (event) {
     if (event.submitter && event.submitter.hasAttribute("data-save-all")) {
       event.preventDefault();
       fields.forEach(function (field) {
-        if (!field.isDirty() && !field.conflict && !field.textarea.disabled) {
+        if (!field.isDirty() && !field.conflict && !field.isDisabled()) {
           field.setStatus(field.status.textContent || "No changes to save.");
         }
         field.saveNow();

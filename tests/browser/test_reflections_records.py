@@ -41,41 +41,74 @@ def owner(course_content, practitioner, colleague):
     return practitioner
 
 
-def test_commitment_dates_set_by_keyboard_only(owner, new_page, assert_accessible):
+def test_commitment_dates_typed_by_keyboard_only_save_themselves(owner, new_page):
     page = new_page(owner, locale="en-GB")
     page.goto("/reflections/exercises/4/")
-    link = page.get_by_role("link", name="Set the dates for your commitment")
-    tab_to(page, link)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Dates for your commitment")).to_be_visible()
-    assert_accessible(page)
-
     due = day_equals_month(after=timezone.localdate())
     review = day_equals_month(after=due)
+
     tab_to(page, page.get_by_label("The date by which you will have done it"))
     page.keyboard.type(due.strftime("%d%m%Y"))
     tab_to(page, page.get_by_label("When you will come back to review your progress"))
     page.keyboard.type(review.strftime("%d%m%Y"))
-    tab_to(page, page.get_by_role("button", name="Save the dates"))
-    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
 
-    expect(page.locator(".messages")).to_contain_text("Your dates are saved")
+    status = page.locator("#commitment-dates-status")
+    expect(status).to_contain_text("Dates saved at", timeout=15_000)
     saved = Commitment.objects.get(response__user=owner)
     assert (saved.due_on, saved.review_on) == (due, review)
+    page.reload()
+    expect(page.get_by_label("When you will come back to review your progress")).to_have_value(
+        review.isoformat()
+    )
 
 
-def test_bad_dates_show_an_error_summary_and_keep_the_dates(owner, new_page, assert_accessible):
+def test_dates_the_script_cannot_save_say_why(owner, new_page, assert_accessible):
     page = new_page(owner, locale="en-GB")
-    page.goto("/reflections/exercises/4/commitment/")
+    page.goto("/reflections/exercises/4/")
+    later = timezone.localdate() + timedelta(days=9)
+    page.get_by_label("The date by which you will have done it").fill(later.isoformat())
+    page.get_by_label("When you will come back to review your progress").fill(
+        timezone.localdate().isoformat()
+    )
+    page.keyboard.press("Tab")
+
+    status = page.locator("#commitment-dates-status")
+    expect(status).to_contain_text("Not saved: Your review date is before", timeout=15_000)
+    review = page.get_by_label("When you will come back to review your progress")
+    expect(review).to_have_attribute("aria-invalid", "true")
+    assert not Commitment.objects.exists()
+    assert_accessible(page)
+
+
+def test_bad_dates_posted_show_an_error_summary_and_keep_everything(owner, new_page):
+    page = new_page(owner, locale="en-GB", java_script_enabled=False)
+    page.goto("/reflections/exercises/4/")
     past = timezone.localdate() - timedelta(days=2)
+    page.locator("#answer-priority-action").fill("I will run a team session")
     page.get_by_label("The date by which you will have done it").fill(past.isoformat())
     page.get_by_label("When you will come back to review your progress").fill(past.isoformat())
-    page.get_by_role("button", name="Save the dates").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_role("alert")).to_contain_text("This date is in the past")
     expect(page.get_by_label("The date by which you will have done it")).to_have_value(
         past.isoformat()
     )
+    expect(page.locator("#answer-priority-action")).to_have_value("I will run a team session")
+    assert not Commitment.objects.exists()
+
+
+def test_exercise_4_page_with_a_date_error_is_accessible(owner, new_page, assert_accessible):
+    page = new_page(owner, locale="en-GB")
+    page.goto("/reflections/exercises/4/")
+    assert_accessible(page)
+    page.locator("[data-submit-exercise]").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Enter the dates for your commitment before you submit.")
+    alert.get_by_role("link", name="The date by which you will have done it").click()
+    expect(page.get_by_label("The date by which you will have done it")).to_be_focused()
     assert_accessible(page)
 
 

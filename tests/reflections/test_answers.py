@@ -268,3 +268,29 @@ def test_submit_never_submits_someone_elses_response(practitioner, question):
     with pytest.raises(ExerciseIncomplete):
         response_submit(user=practitioner, exercise=question.exercise)
     assert not ExerciseResponse.objects.get(user=other).is_submitted
+
+
+def test_submit_with_a_commitment_question_needs_the_dates(practitioner, exercise):
+    question = QuestionFactory(exercise=exercise, kind="commitment")
+    save(practitioner, question, "I will do one thing", 0)
+    with pytest.raises(ExerciseIncomplete) as incomplete:
+        response_submit(user=practitioner, exercise=exercise)
+    assert (incomplete.value.questions, incomplete.value.dates_missing) == ([], True)
+    assert not ExerciseResponse.objects.submitted().exists()
+
+
+def test_submit_with_a_commitment_and_its_dates(practitioner, exercise):
+    from django.utils import timezone
+
+    from reflections.services.records import commitment_save
+
+    question = QuestionFactory(exercise=exercise, kind="commitment")
+    save(practitioner, question, "I will do one thing", 0)
+    today = timezone.localdate()
+    commitment_save(user=practitioner, exercise=exercise, due_on=today, review_on=today)
+    assert response_submit(user=practitioner, exercise=exercise).is_submitted
+
+
+def test_submit_without_a_commitment_question_needs_no_dates(practitioner, question):
+    save(practitioner, question, "Answered", 0)
+    assert response_submit(user=practitioner, exercise=question.exercise).is_submitted

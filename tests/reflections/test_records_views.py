@@ -31,50 +31,22 @@ DATES_URL = "/reflections/exercises/4/commitment/"
 REVIEW_URL = "/reflections/exercises/4/commitment/review/"
 
 
-# --- Commitment dates -----------------------------------------------------------------------
+# --- Commitment dates ---------------------------------------------------------------------
+# The dates are set on the exercise page: see test_views_answering_dates.
 
 
-def test_dates_page_has_two_labelled_date_inputs(signed_in):
-    page = signed_in.get(DATES_URL).content.decode()
-
-    assert page.count('type="date"') == 2
-    assert '<label class="form-label fw-semibold" for="id_due_on">' in page
-    assert '<label class="form-label fw-semibold" for="id_review_on">' in page
-
-
-def test_saving_dates_goes_back_to_the_exercise_with_a_message(signed_in, practitioner):
-    response = signed_in.post(DATES_URL, {"due_on": iso(7), "review_on": iso(30)}, follow=False)
+def test_the_old_dates_address_leads_to_the_dates_on_the_exercise_page(signed_in):
+    response = signed_in.get(DATES_URL)
 
     assert response.status_code == 302
     assert response["Location"] == "/reflections/exercises/4/#commitment"
-    saved = Commitment.objects.get(response__user=practitioner)
-    assert (saved.due_on.isoformat(), saved.review_on.isoformat()) == (iso(7), iso(30))
 
 
-def test_bad_dates_are_explained_and_the_typed_values_kept(signed_in):
-    response = signed_in.post(DATES_URL, {"due_on": iso(-3), "review_on": "not a date"})
+def test_the_old_dates_address_saves_nothing(signed_in):
+    response = signed_in.post(DATES_URL, {"due_on": iso(7), "review_on": iso(30)})
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert "There is a problem" in page
-    assert 'href="#id_due_on"' in page and 'href="#id_review_on"' in page
-    assert f'value="{iso(-3)}"' in page
-    assert 'value="not a date"' in page
+    assert response.status_code == 405
     assert not Commitment.objects.exists()
-
-
-def test_dates_for_an_exercise_without_a_commitment_question_are_not_found(signed_in):
-    assert signed_in.post("/reflections/exercises/1/commitment/", {}).status_code == 404
-
-
-def test_saving_dates_runs_a_fixed_number_of_queries(
-    signed_in, practitioner, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(16):
-        signed_in.post(DATES_URL, {"due_on": iso(7), "review_on": iso(30)})
-    answer_everything(practitioner, "MINE")
-    with django_assert_max_num_queries(16):
-        signed_in.post(DATES_URL, {"due_on": iso(8), "review_on": iso(31)})
 
 
 # --- Review ---------------------------------------------------------------------------------
@@ -250,19 +222,3 @@ def test_deleting_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(40):
         signed_in.post(reverse("reflections:account_delete"), {"password": password})
     assert not User.objects.filter(pk=practitioner.pk).exists()
-
-
-def test_exercise_page_shows_the_dates_beside_the_commitment_question(signed_in, practitioner):
-    commitment(practitioner, due_in=2, review_in=9)
-
-    page = signed_in.get(reverse("reflections:exercise", args=[4])).content.decode()
-
-    assert 'id="commitment"' in page
-    assert f'href="{DATES_URL}"' in page
-    assert (timezone.localdate() + timedelta(days=9)).strftime("%-d %B %Y") in page
-
-
-def test_exercise_page_before_any_save_offers_to_set_the_dates(signed_in):
-    page = signed_in.get(reverse("reflections:exercise", args=[4])).content.decode()
-
-    assert "Set the dates for your commitment" in page
