@@ -3,15 +3,24 @@ saves every answer at once without JavaScript), autosave of one answer, submitti
 and each answer's history.
 
 Every page and endpoint here is sent with Cache-Control: no-store. Answer text is
-never logged: error messages name the problem, not the text.
+never logged: error messages name the problem, not the text, and the views that take
+answers by POST mark every posted value sensitive, so error reports leave them out.
+
+A Save or Submit posted after the session has ended is not sent to the sign-in page
+(which would drop what was typed): the page that answers it shows the typed text and
+a sign-in form that carries it, and signing in there saves it.
 """
 
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -19,8 +28,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import EmailAuthenticationForm
 from modules.models import Exercise, Question
 
 from ..records_forms import CommitmentDatesForm
@@ -262,8 +273,27 @@ def mine(request):
     return render(request, "reflections/mine.html", {"entries": my_reflections(user=request.user)})
 
 
+def _keeping_signed_out_posts(action):
+    """Like login_required, except that a POST from a signed-out browser is answered with
+    the page that keeps what it carried (see `_signed_out_page`)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, number):
+            if request.user.is_authenticated:
+                return view(request, number)
+            if request.method == "POST":
+                return _signed_out_page(request, _exercise_or_404(number), action=action)
+            return redirect_to_login(request.get_full_path())
+
+        return wrapper
+
+    return decorator
+
+
 @never_cache
-@login_required
+@sensitive_post_parameters()
+@_keeping_signed_out_posts("save")
 @require_http_methods(["GET", "POST"])
 def exercise_page(request, number):
     """The exercise; a POST saves every answer on it (the page without JavaScript)."""
@@ -277,14 +307,37 @@ def exercise_page(request, number):
 
 
 @never_cache
-@login_required
+@sensitive_post_parameters()
+@_keeping_signed_out_posts("submit")
 @require_POST
 def exercise_submit(request, number):
     """Save whatever the form holds, then submit the exercise if every answer is there."""
     return _form_post(request, _exercise_or_404(number), submit=True)
 
 
-def _form_post(request, exercise, *, submit, saved_message=None):
+@never_cache
+@sensitive_post_parameters()
+@require_POST
+def exercise_resume(request, number):
+    """Sign in again from the signed-out page, then save what it carried as the exercise
+    page's own POST would. The password is checked by `authenticate` (through the sign-in
+    form), so failed attempts count towards the lockout like any other sign-in."""
+    exercise = _exercise_or_404(number)
+    action = "submit" if request.POST.get("action") == "submit" else "save"
+    if not request.user.is_authenticated:
+        form = EmailAuthenticationForm(request, data=request.POST)
+        if not form.is_valid():
+            return _signed_out_page(request, exercise, action=action, form=form)
+        login(request, form.get_user())
+    message = "Signed in again and saved."
+    if action == "submit":
+        message += f" You have submitted exercise {exercise.number}."
+    return _form_post(
+        request, exercise, submit=action == "submit", saved_message=message, resumed=True
+    )
+
+
+def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     """Save the posted form (answers and commitment dates); then submit, if asked.
 
     Redirects to the exercise when all went well; otherwise shows the page again with
@@ -300,6 +353,8 @@ def _form_post(request, exercise, *, submit, saved_message=None):
     if outcome.ok and submit:
         _submit(request, exercise, fields, dates, outcome)
     if not outcome.ok:
+        if resumed:
+            messages.info(request, "You are signed in again.")
         if outcome.changed and outcome.status == 400:
             messages.info(request, "Everything else on this page is saved.")
         return _render_page(
@@ -371,6 +426,70 @@ def history(request, number, key):
 def signed_in(request):
     """Where signing in again from a tab with unsaved answers lands."""
     return render(request, "reflections/signed_in.html")
+
+
+# --- Signed out while the page was open -------------------------------------------------
+
+
+@dataclass
+class CarriedAnswer:
+    """An answer the signed-out page shows (read-only) and carries to the sign-in."""
+
+    number: int
+    question: Question
+    text: str
+    merged: str = ""
+
+    @property
+    def key(self):
+        return self.question.key
+
+
+def _carried(request, exercise):
+    """What the signed-out page carries: the exercise form's own fields, as posted."""
+    names = [
+        f"{prefix}-{question.key}"
+        for question in exercise.current_questions
+        for prefix in ("answer", "version", "resolve", "saved-version", "merged")
+    ]
+    names += [f"{CommitmentDates.PREFIX}-due_on", f"{CommitmentDates.PREFIX}-review_on"]
+    hidden = [(name, request.POST[name]) for name in names if name in request.POST]
+    answers = []
+    for number, question in enumerate(exercise.current_questions, start=1):
+        name = f"answer-{question.key}"
+        if name not in request.POST:
+            continue
+        merged = ""
+        if request.POST.get(f"resolve-{question.key}") == "merged":
+            merged = request.POST.get(f"merged-{question.key}", "")
+        answers.append(CarriedAnswer(number, question, request.POST[name], merged))
+    dates = [
+        (CommitmentDatesForm.base_fields[name].label, request.POST.get(f"commitment-{name}", ""))
+        for name in ("due_on", "review_on")
+        if request.POST.get(f"commitment-{name}", "").strip()
+    ]
+    return hidden, answers, dates
+
+
+def _signed_out_page(request, exercise, *, action, form=None):
+    """200, not a redirect to sign in: the text the browser sent is shown, not dropped."""
+    locked_out = bool(getattr(request, "axes_locked_out", False))
+    if locked_out:
+        # Still refused (authenticate said no); the lockout is explained on this page,
+        # which keeps the typed text, instead of on axes' own page, which would not.
+        request.axes_locked_out = False
+    hidden, answers, dates = _carried(request, exercise)
+    context = {
+        "exercise": exercise,
+        "action": action,
+        "hidden": hidden,
+        "answers": answers,
+        "dates": dates,
+        "form": form or EmailAuthenticationForm(request),
+        "locked_out": locked_out,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "reflections/signed_out.html", context)
 
 
 # --- Endpoints for the page's script -----------------------------------------------------
@@ -609,6 +728,7 @@ urlpatterns = [
     path("csrf-token/", csrf_token, name="csrf_token"),
     path("exercises/<int:number>/", exercise_page, name="exercise"),
     path("exercises/<int:number>/submit/", exercise_submit, name="submit"),
+    path("exercises/<int:number>/sign-in-and-save/", exercise_resume, name="resume"),
     path("exercises/<int:number>/answers/<slug:key>/", autosave, name="autosave"),
     path(
         "exercises/<int:number>/commitment/dates/",

@@ -1,6 +1,8 @@
 """Answering an exercise in a real browser: autosave, signing in again without losing
 text, two tabs, leaving with unsaved text, storage, accessibility and reflow."""
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
@@ -238,3 +240,53 @@ def test_exercise_page_reflows_at_320_pixels(course_content, practitioner, new_p
     for number in range(1, 6):
         page.goto(f"/reflections/exercises/{number}/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, number
+
+
+def test_without_javascript_signed_out_save_keeps_the_text_and_saves_after_signing_in(
+    course_content, practitioner, password, new_page
+):
+    page = new_page(practitioner, java_script_enabled=False)
+    page.goto(EXERCISE)
+    page.locator(FIRST).fill("Typed while the session ran out.\nSecond line.")
+    Session.objects.all().delete()
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You were signed out")
+    expect(page.get_by_label("Your answer to question 1")).to_have_value(
+        "Typed while the session ran out.\nSecond line."
+    )
+    assert not Answer.objects.exists()
+    page.get_by_label("Email address").fill(practitioner.email)
+    page.get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Sign in and save").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match an account")
+
+    page.get_by_label("Email address").fill(practitioner.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in and save").click()
+
+    expect(page).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    expect(page.locator(".messages")).to_contain_text("Signed in again and saved")
+    expect(page.locator(FIRST)).to_have_value("Typed while the session ran out.\nSecond line.")
+    assert stored() == "Typed while the session ran out.\nSecond line."
+
+
+def test_signed_out_page_is_accessible(course_content, practitioner, new_page, assert_accessible):
+    page = new_page(practitioner)
+    page.goto(EXERCISE)
+    Session.objects.all().delete()
+    page.locator(FIRST).fill("Submitted after the session ended")
+    page.locator("[data-submit-exercise]").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You were signed out")
+    expect(page.get_by_label("Your answer to question 1")).to_have_value(
+        "Submitted after the session ended"
+    )
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(practitioner.email)
+    page.get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Sign in and submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match an account")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
