@@ -118,6 +118,14 @@ class AnswerField:
         return self.text_for_html + "\n\n" + self.conflict_text_for_html
 
 
+@dataclass
+class Problem:
+    """One line of the page's error summary, linking to the field it is about."""
+
+    anchor: str
+    error: str
+
+
 class CommitmentDates:
     """The commitment's two dates under the commitment question, inside the answers form.
 
@@ -183,14 +191,6 @@ class CommitmentDates:
 
 
 @dataclass
-class Problem:
-    """One line of the page's error summary, linking to the field it is about."""
-
-    anchor: str
-    error: str
-
-
-@dataclass
 class Outcome:
     """How saving the posted form went: 200 when everything was saved."""
 
@@ -246,6 +246,9 @@ def _dates(request, exercise, data=None):
     if not _has_commitment(exercise):
         return None
     commitment = commitment_of(user=request.user, exercise_number=exercise.number)
+    names = [f"{CommitmentDates.PREFIX}-{name}" for name in ("due_on", "review_on")]
+    if data is not None and not any(name in data for name in names):
+        data = None  # a form without the dates: show the saved ones
     return CommitmentDates(commitment, data)
 
 

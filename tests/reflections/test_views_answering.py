@@ -164,10 +164,12 @@ def test_exact_text_without_nul_is_in_the_textarea_as_typed(signed_in, practitio
     assert f"\n{text}</textarea>" in page(signed_in)
 
 
-def test_commitment_question_gets_the_commitment_dates_form(signed_in, exercise):
+def test_commitment_question_gets_the_commitment_dates_under_its_answer(signed_in, exercise):
     QuestionFactory(exercise=exercise, key="one-change", kind="commitment", order=4)
     html = page(signed_in)
-    assert 'id="answer-one-change"' in html
+    answer = html.index('id="answer-one-change"')
+    assert answer < html.index('name="commitment-due_on"') < html.index("data-save-all")
+    assert 'name="commitment-review_on"' in html
 
 
 # --- Saving the whole form (no JavaScript) ----------------------------------------------

@@ -317,3 +317,14 @@ def test_endpoint_runs_a_fixed_number_of_queries(
     answer_everything(practitioner, "MINE", versions=5)
     with django_assert_max_num_queries(14):
         post_dates(signed_in, {"due_on": iso(8), "review_on": iso(31)})
+
+
+def test_a_post_without_the_date_fields_leaves_the_saved_dates_on_screen(signed_in, practitioner):
+    commitment(practitioner, due_in=2, review_in=9)
+    data = {key: value for key, value in form().items() if not key.startswith("commitment-")}
+    data["answer-priority-action"] = "x" * 20_001
+
+    page = signed_in.post(PAGE, data).content.decode()
+
+    assert f'value="{iso(2)}"' in page and f'value="{iso(9)}"' in page
+    assert Commitment.objects.get().due_on.isoformat() == iso(2)
