@@ -14,25 +14,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from ..export import account_delete, user_data_export_record
 from ..pdf import cpd_record_pdf
 from ..records_forms import AccountDeleteForm, CommitmentReviewForm
 from ..selectors import commitment_of, cpd_record
 from ..services.records import commitment_review_save
-
-
-def _exercise_page(number):
-    return reverse("reflections:exercise", args=[number]) + "#commitment"
-
-
-@login_required
-@require_GET
-def commitment_dates(request, number):
-    """The dates are set on the exercise page itself, under the commitment question; this
-    address (linked from My reflections) leads there."""
-    return redirect(_exercise_page(number))
 
 
 @login_required
@@ -100,11 +88,6 @@ def account_deleted(request):
 
 
 urlpatterns = [
-    path(
-        "exercises/<int:number>/commitment/",
-        commitment_dates,
-        name="commitment_dates",
-    ),
     path(
         "exercises/<int:number>/commitment/review/",
         commitment_review,

@@ -27,7 +27,6 @@ def signed_in(client, course_content, practitioner):
     return client
 
 
-DATES_URL = "/reflections/exercises/4/commitment/"
 REVIEW_URL = "/reflections/exercises/4/commitment/review/"
 
 
@@ -35,18 +34,12 @@ REVIEW_URL = "/reflections/exercises/4/commitment/review/"
 # The dates are set on the exercise page: see test_views_answering_dates.
 
 
-def test_the_old_dates_address_leads_to_the_dates_on_the_exercise_page(signed_in):
-    response = signed_in.get(DATES_URL)
+def test_my_reflections_links_to_the_dates_under_the_commitment_question(signed_in, practitioner):
+    commitment(practitioner)
 
-    assert response.status_code == 302
-    assert response["Location"] == "/reflections/exercises/4/#commitment"
+    page = signed_in.get(reverse("reflections:mine")).content.decode()
 
-
-def test_the_old_dates_address_saves_nothing(signed_in):
-    response = signed_in.post(DATES_URL, {"due_on": iso(7), "review_on": iso(30)})
-
-    assert response.status_code == 405
-    assert not Commitment.objects.exists()
+    assert 'href="/reflections/exercises/4/#commitment"' in page
 
 
 # --- Review ---------------------------------------------------------------------------------
