@@ -3,7 +3,7 @@
  * seconds after they stop, and when they leave the field. Without this script the
  * page's Save button posts the whole form and nothing is lost either.
  *
- * Nothing typed is ever written to localStorage or sessionStorage: the text stays in
+ * Nothing typed is ever written to the browser's own storage: the text stays in
  * the page until the server has it. A failed save is retried with back-off; a save
  * made while signed out waits, polling, until the person signs in again (in another
  * tab) and then goes through; a save based on an older version than the server's
