@@ -1,6 +1,8 @@
-from .views import answering, records, sharing
+from .views import answering, autosave, records, sharing
 
 app_name = "reflections"
 
 # Each screen family keeps its routes beside its views.
-urlpatterns = answering.urlpatterns + sharing.urlpatterns + records.urlpatterns
+urlpatterns = (
+    answering.urlpatterns + autosave.urlpatterns + sharing.urlpatterns + records.urlpatterns
+)

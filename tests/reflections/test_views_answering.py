@@ -1,4 +1,4 @@
-"""reflections.views.answering through the Django test client."""
+"""reflections.views.answering and reflections.views.autosave through the Django test client."""
 
 import json
 

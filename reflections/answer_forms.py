@@ -1,0 +1,423 @@
+"""The exercise page's models, and reading what its form and its script send.
+
+The views in `views/answering.py` and `views/autosave.py` call these; nothing here
+returns a response. Answer text is never put into an error message: messages name the
+problem, not the text.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from modules.models import Question
+
+from .records_forms import CommitmentDatesForm
+from .selectors import commitment_of
+from .services.answers import (
+    AnswerEdit,
+    AnswerRejected,
+    ExerciseIncomplete,
+    SaveResult,
+    answer_text_check,
+    answers_save,
+    as_shown_in_html,
+    response_submit,
+)
+from .services.records import commitment_save
+
+
+def saved_at_label(moment):
+    """'14:32' today, '3 March at 14:32' before that, in the site's time zone."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    time = date_format(local, "H:i")
+    if local.date() == timezone.localdate():
+        return time
+    return f"{date_format(local, 'j F Y')} at {time}"
+
+
+# --- The exercise page -------------------------------------------------------------------
+
+
+@dataclass
+class AnswerField:
+    """One question on the exercise page, with what its textarea holds."""
+
+    question: Question
+    number: int
+    text: str
+    version: int
+    saved_at: object
+    is_open: bool
+    error: str = ""
+    conflict: SaveResult | None = None
+    missing: bool = False
+
+    @property
+    def key(self):
+        return self.question.key
+
+    @property
+    def anchor(self):
+        """The id the page's error summary links to."""
+        return f"answer-{self.key}"
+
+    @property
+    def text_for_html(self):
+        return as_shown_in_html(self.text)
+
+    @property
+    def needs_exact_text(self):
+        """A NUL cannot travel in HTML: the page's script puts the exact text back."""
+        return "\x00" in self.text
+
+    @property
+    def saved_at_label(self):
+        return saved_at_label(self.saved_at)
+
+    @property
+    def conflict_saved_at_label(self):
+        return saved_at_label(self.conflict.saved_at) if self.conflict else ""
+
+    @property
+    def conflict_text_for_html(self):
+        return as_shown_in_html(self.conflict.stored_text) if self.conflict else ""
+
+    @property
+    def merged_text_for_html(self):
+        return self.text_for_html + "\n\n" + self.conflict_text_for_html
+
+
+@dataclass
+class Problem:
+    """One line of the page's error summary, linking to the field it is about."""
+
+    anchor: str
+    error: str
+
+
+class CommitmentDates:
+    """The commitment's two dates under the commitment question, inside the answers form.
+
+    The form's fields are named `commitment-due_on` and `commitment-review_on`; what was
+    typed is shown again as typed when it cannot be saved.
+    """
+
+    PREFIX = "commitment"
+
+    def __init__(self, commitment, data=None):
+        self.commitment = commitment
+        self.form = CommitmentDatesForm(data, commitment=commitment, prefix=self.PREFIX)
+        self.extra_error = ""  # e.g. the dates are needed before submitting
+        self.checked = False  # the posted dates went through the form's checks
+
+    def _value(self, name):
+        value = self.form[name].value()
+        return value.isoformat() if isinstance(value, date) else (value or "")
+
+    def _error(self, name):
+        if self.extra_error and name == "due_on":
+            return self.extra_error
+        errors = self.form.errors.get(name) if self.checked else None
+        return errors[0] if errors else ""
+
+    @property
+    def due(self):
+        return {
+            "field": self.form["due_on"],
+            "value": self._value("due_on"),
+            "error": self._error("due_on"),
+        }
+
+    @property
+    def review(self):
+        return {
+            "field": self.form["review_on"],
+            "value": self._value("review_on"),
+            "error": self._error("review_on"),
+        }
+
+    @property
+    def saved_at_label(self):
+        return saved_at_label(self.commitment.updated_at) if self.commitment else ""
+
+    @property
+    def review_is_due(self):
+        commitment = self.commitment
+        return bool(
+            commitment
+            and commitment.review_on <= timezone.localdate()
+            and not commitment.reviewed_at
+        )
+
+    def problems(self):
+        found = []
+        for name in ("due_on", "review_on"):
+            error = self._error(name)
+            if error:
+                label = self.form.fields[name].label
+                found.append(Problem(self.form[name].id_for_label, f"{label}: {error}"))
+        return found
+
+
+@dataclass
+class Outcome:
+    """How saving the posted form went: 200 when everything was saved."""
+
+    status: int = 200
+    problems: list = field(default_factory=list)
+    saved_at: datetime | None = None
+    changed: bool = False
+
+    def failed(self, status, problems=()):
+        self.status = max(self.status, status)
+        self.problems.extend(problems)
+
+    def saved(self, moment):
+        self.changed = True
+        self.saved_at = max(filter(None, [self.saved_at, moment]))
+
+    @property
+    def ok(self):
+        return self.status == 200
+
+
+def answer_fields(exercise, own, sharing):
+    """One AnswerField per current question, holding the saved answer."""
+    fields = []
+    for number, question in enumerate(exercise.current_questions, start=1):
+        answer = own.answer_to(question)
+        is_open = question.stage == Question.Stage.INDIVIDUAL or sharing.pair_questions_open
+        fields.append(
+            AnswerField(
+                question=question,
+                number=number,
+                text=answer.typed_text if answer else "",
+                version=answer.version if answer else 0,
+                saved_at=answer.updated_at if answer else None,
+                is_open=is_open,
+            )
+        )
+    return fields
+
+
+def has_commitment(exercise):
+    return any(q.kind == Question.Kind.COMMITMENT for q in exercise.current_questions)
+
+
+def commitment_dates(request, exercise, data=None):
+    """The commitment dates of an exercise with a commitment question, else None."""
+    if not has_commitment(exercise):
+        return None
+    commitment = commitment_of(user=request.user, exercise_number=exercise.number)
+    names = [f"{CommitmentDates.PREFIX}-{name}" for name in ("due_on", "review_on")]
+    if data is not None and not any(name in data for name in names):
+        data = None  # a form without the dates: show the saved ones
+    return CommitmentDates(commitment, data)
+
+
+# --- The form without JavaScript ---------------------------------------------------------
+
+
+def _posted_edit(request, field):
+    """The edit the form asks for on `field`, or None to leave it alone."""
+    name = f"answer-{field.key}"
+    if not field.is_open or name not in request.POST:
+        return None
+    # Browsers send a textarea's line breaks as CRLF; its value on the page uses LF.
+    text = request.POST[name].replace("\r\n", "\n")
+    base = request.POST.get(f"version-{field.key}", "")
+    choice = request.POST.get(f"resolve-{field.key}")
+    if choice == "saved":
+        return None
+    if choice in ("mine", "merged"):
+        base = request.POST.get(f"saved-version-{field.key}", "")
+        if choice == "merged":
+            text = request.POST.get(f"merged-{field.key}", "").replace("\r\n", "\n")
+    # Shown again as posted if anything goes wrong, so nothing typed is lost.
+    field.text = text
+    if not base.isdecimal():
+        raise ValueError("The form was incomplete. Please save again.")
+    field.version = int(base)
+    return AnswerEdit(
+        question=field.question, text=text, base_version=int(base), from_html_form=True
+    )
+
+
+def save_posted_answers(request, exercise, fields, outcome):
+    """Save the posted answers, noting in `outcome` what happened."""
+    edits, problems = [], []
+    try:
+        for answer_field in fields:
+            edit = _posted_edit(request, answer_field)
+            if edit is None:
+                continue
+            try:
+                answer_text_check(edit.text)
+            except AnswerRejected as rejected:
+                answer_field.error = rejected.message
+                problems.append(answer_field)
+            edits.append(edit)
+    except ValueError as problem:
+        messages.error(request, str(problem))
+        outcome.failed(400)
+        return
+    if problems:
+        outcome.failed(400, problems)
+        return
+    if not edits:
+        return
+    results = answers_save(user=request.user, exercise=exercise, edits=edits)
+    conflicts = []
+    for answer_field in fields:
+        result = results.get(answer_field.question.pk)
+        if result is None:
+            continue
+        answer_field.saved_at = result.saved_at
+        if result.is_conflict:
+            answer_field.conflict = result
+            answer_field.error = (
+                f"Question {answer_field.number} was changed in another tab or window. "
+                "Both texts are shown; choose which to keep."
+            )
+            conflicts.append(answer_field)
+        else:
+            answer_field.version = result.version
+            if result.status == SaveResult.SAVED:
+                outcome.saved(result.saved_at)
+    if conflicts:
+        outcome.failed(409, conflicts)
+
+
+def save_posted_dates(request, exercise, dates, outcome):
+    """Save the commitment dates the form carries, through the same checks as everywhere.
+
+    Both left empty before any dates were saved means "not yet": nothing to do.
+    """
+    if dates is None:
+        return
+    names = [f"{CommitmentDates.PREFIX}-{name}" for name in ("due_on", "review_on")]
+    if not any(name in request.POST for name in names):
+        return
+    posted = [request.POST.get(name, "").strip() for name in names]
+    if not any(posted) and dates.commitment is None:
+        return
+    dates.checked = True
+    if not dates.form.is_valid():
+        outcome.failed(400, dates.problems())
+        return
+    due_on, review_on = dates.form.cleaned_data["due_on"], dates.form.cleaned_data["review_on"]
+    previous = dates.commitment
+    if previous is not None and (previous.due_on, previous.review_on) == (due_on, review_on):
+        return
+    dates.commitment = commitment_save(
+        user=request.user, exercise=exercise, due_on=due_on, review_on=review_on
+    )
+    outcome.saved(dates.commitment.updated_at)
+
+
+def submit_posted(request, exercise, fields, dates, outcome):
+    """Submit the exercise; what is still missing is marked on the page's fields."""
+    try:
+        response_submit(user=request.user, exercise=exercise)
+    except ExerciseIncomplete as incomplete:
+        missing = {question.pk for question in incomplete.questions}
+        problems = []
+        for answer_field in fields:
+            if answer_field.question.pk in missing:
+                answer_field.missing = True
+                answer_field.error = f"Answer question {answer_field.number} before you submit."
+                problems.append(answer_field)
+        if incomplete.dates_missing and dates is not None:
+            dates.extra_error = "Enter the dates for your commitment before you submit."
+            problems.extend(dates.problems())
+        outcome.failed(400, problems)
+
+
+# --- Signed out while the page was open -------------------------------------------------
+
+
+@dataclass
+class CarriedAnswer:
+    """An answer the signed-out page shows (read-only) and carries to the sign-in."""
+
+    number: int
+    question: Question
+    text: str
+    merged: str = ""
+
+    @property
+    def key(self):
+        return self.question.key
+
+
+def carried(request, exercise):
+    """What the signed-out page carries: the exercise form's own fields, as posted."""
+    names = [
+        f"{prefix}-{question.key}"
+        for question in exercise.current_questions
+        for prefix in ("answer", "version", "resolve", "saved-version", "merged")
+    ]
+    names += [f"{CommitmentDates.PREFIX}-due_on", f"{CommitmentDates.PREFIX}-review_on"]
+    hidden = [(name, request.POST[name]) for name in names if name in request.POST]
+    answers = []
+    for number, question in enumerate(exercise.current_questions, start=1):
+        name = f"answer-{question.key}"
+        if name not in request.POST:
+            continue
+        merged = ""
+        if request.POST.get(f"resolve-{question.key}") == "merged":
+            merged = request.POST.get(f"merged-{question.key}", "")
+        answers.append(CarriedAnswer(number, question, request.POST[name], merged))
+    dates = [
+        (CommitmentDatesForm.base_fields[name].label, request.POST.get(f"commitment-{name}", ""))
+        for name in ("due_on", "review_on")
+        if request.POST.get(f"commitment-{name}", "").strip()
+    ]
+    return hidden, answers, dates
+
+
+# --- Bodies the page's script sends ------------------------------------------------------
+
+
+def read_save_request(request):
+    """(text, base version) from a JSON or form-encoded body; ValueError when malformed."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ValueError("The save request could not be read.") from None
+        if not isinstance(body, dict):
+            raise ValueError("The save request could not be read.")
+        text, version = body.get("text"), body.get("version")
+    else:
+        text, version = request.POST.get("text"), request.POST.get("version")
+    if not isinstance(text, str):
+        raise ValueError("The save request had no answer text.")
+    if isinstance(version, str) and version.isdecimal():
+        version = int(version)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise ValueError("The save request did not say which version it was based on.")
+    return text, version
+
+
+def read_dates_request(request):
+    """{"due_on": ..., "review_on": ...} from a JSON or form-encoded body."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+    else:
+        body = request.POST
+    if not hasattr(body, "get"):
+        raise ValueError("The save request could not be read.")
+    values = {name: body.get(name, "") for name in ("due_on", "review_on")}
+    if not all(isinstance(value, str) for value in values.values()):
+        raise ValueError("The save request could not be read.")
+    return values

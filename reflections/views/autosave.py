@@ -1,0 +1,122 @@
+"""The endpoints the exercise page's script calls: a fresh CSRF token, autosave of one
+answer, and autosave of the commitment's dates.
+
+Each always answers JSON and is sent with Cache-Control: no-store; signed out is a 401
+with a sign-in link, not a redirect, so the page keeps what was typed. Answer text is
+never logged: error messages name the problem, not the text.
+"""
+
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from modules.models import Question
+
+from ..answer_forms import has_commitment, read_dates_request, read_save_request, saved_at_label
+from ..records_forms import CommitmentDatesForm
+from ..selectors import commitment_of, question_for_answering
+from ..services.answers import AnswerRejected, SaveResult, answer_save
+from ..services.records import commitment_save
+from .answering import exercise_or_404
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """A current CSRF token: signing in again replaces the one the page was sent with."""
+    return JsonResponse({"token": get_token(request)})
+
+
+def _json_error(status, code, message, **extra):
+    return JsonResponse({"status": code, "message": message, **extra}, status=status)
+
+
+def _signed_out_json(what):
+    return _json_error(
+        401,
+        "signed_out",
+        f"You have been signed out, so {what} not saved yet. Your text is still here.",
+        login_url=f"{reverse('accounts:login')}?next={reverse('reflections:signed_in')}",
+    )
+
+
+@never_cache
+@require_POST
+def autosave(request, number, key):
+    """Save one answer; always answers JSON, 401 (not a redirect) when signed out."""
+    if not request.user.is_authenticated:
+        return _signed_out_json("this answer is")
+    try:
+        question = question_for_answering(number=number, key=key)
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None
+    try:
+        text, base_version = read_save_request(request)
+        result = answer_save(
+            user=request.user,
+            exercise=question.exercise,
+            question=question,
+            text=text,
+            base_version=base_version,
+        )
+    except ValueError as problem:
+        return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
+    except AnswerRejected as rejected:
+        return _json_error(400, "invalid", f"Not saved: {rejected.message}")
+    payload = {
+        "status": result.status,
+        "version": result.version,
+        "saved_at": result.saved_at.isoformat() if result.saved_at else None,
+        "saved_at_label": saved_at_label(result.saved_at),
+    }
+    if result.is_conflict:
+        payload["text"] = result.stored_text
+        payload["message"] = (
+            "Not saved: this answer was changed in another tab or window. "
+            "Both texts are shown; choose which to keep."
+        )
+        return JsonResponse(payload, status=409)
+    return JsonResponse(payload)
+
+
+@never_cache
+@require_POST
+def commitment_autosave(request, number):
+    """Save the commitment's dates from the exercise page; JSON like `autosave`."""
+    if not request.user.is_authenticated:
+        return _signed_out_json("your dates are")
+    exercise = exercise_or_404(number)
+    if not has_commitment(exercise):
+        raise Http404("This exercise has no commitment.")
+    try:
+        values = read_dates_request(request)
+    except ValueError as problem:
+        return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
+    previous = commitment_of(user=request.user, exercise_number=number)
+    form = CommitmentDatesForm(values, commitment=previous)
+    if not form.is_valid():
+        errors = {name: errors[0] for name, errors in form.errors.items()}
+        first = next(iter(errors.values()))
+        return _json_error(400, "invalid", f"Not saved: {first}", errors=errors)
+    due_on, review_on = form.cleaned_data["due_on"], form.cleaned_data["review_on"]
+    status = SaveResult.UNCHANGED
+    commitment = previous
+    if previous is None or (previous.due_on, previous.review_on) != (due_on, review_on):
+        commitment = commitment_save(
+            user=request.user, exercise=exercise, due_on=due_on, review_on=review_on
+        )
+        status = SaveResult.SAVED
+    return JsonResponse({"status": status, "saved_at_label": saved_at_label(commitment.updated_at)})
+
+
+urlpatterns = [
+    path("csrf-token/", csrf_token, name="csrf_token"),
+    path("exercises/<int:number>/answers/<slug:key>/", autosave, name="autosave"),
+    path(
+        "exercises/<int:number>/commitment/dates/",
+        commitment_autosave,
+        name="commitment_autosave",
+    ),
+]
