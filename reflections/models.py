@@ -115,6 +115,12 @@ class AnswerVersion(models.Model):
         return answer_text_decode(self.text)
 
 
+class CommitmentQuerySet(models.QuerySet):
+    def review_due(self, today):
+        """Reviews whose date has come and that have not been recorded yet."""
+        return self.filter(review_on__lte=today, reviewed_at__isnull=True)
+
+
 class Commitment(models.Model):
     """Exercise 4: one specific change, by when, and when to come back to review it.
 
@@ -135,6 +141,8 @@ class Commitment(models.Model):
         help_text="The review date a reminder was last emailed for: one email per review.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
 
     def __str__(self):
         return f"Commitment {self.pk} (review on {self.review_on})"

@@ -16,9 +16,9 @@ def tell_what_is_waiting(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "_messages"):
         return
     invitations = share_invitations_for(user=user).count()
-    reviews_due = Commitment.objects.filter(
-        response__user=user, review_on__lte=timezone.localdate(), reviewed_at__isnull=True
-    ).count()
+    reviews_due = (
+        Commitment.objects.review_due(timezone.localdate()).filter(response__user=user).count()
+    )
     waiting = []
     if invitations:
         waiting.append(

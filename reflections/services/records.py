@@ -84,9 +84,11 @@ def commitment_review_save(*, commitment: Commitment, outcome: str) -> Commitmen
 
 def _due_for_reminder(today: date):
     """Reviews that have come, are not recorded yet, and have had no reminder for this date."""
-    return Commitment.objects.filter(
-        review_on__lte=today, reviewed_at__isnull=True, response__user__is_active=True
-    ).exclude(reminder_sent_for=F("review_on"))
+    return (
+        Commitment.objects.review_due(today)
+        .filter(response__user__is_active=True)
+        .exclude(reminder_sent_for=F("review_on"))
+    )
 
 
 def review_reminders_due(*, today: date) -> int:
@@ -117,7 +119,8 @@ def _claim_and_send(commitment, today) -> int:
     # Only this table's own columns here: an UPDATE with a join becomes "id IN (subquery)",
     # which PostgreSQL does not re-check against a row another run has just claimed.
     claimed = (
-        Commitment.objects.filter(pk=commitment.pk, review_on__lte=today, reviewed_at__isnull=True)
+        Commitment.objects.review_due(today)
+        .filter(pk=commitment.pk)
         .exclude(reminder_sent_for=F("review_on"))
         .update(reminder_sent_for=F("review_on"))
     )
