@@ -74,3 +74,8 @@ def complete_lessons(user, count):
             user=user, lesson=lesson, last_viewed_at=now, completed_at=now
         )
     return lessons
+
+
+def iso(days):
+    """The date `days` from today, as a form would send it."""
+    return (timezone.localdate() + timedelta(days=days)).isoformat()

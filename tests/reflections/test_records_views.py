@@ -1,10 +1,8 @@
 import json
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -14,17 +12,8 @@ from tests.factories import UserFactory
 
 from .records_data import accepted_share, answer_everything, commitment
 
-pytestmark = pytest.mark.django_db
-
-
-def iso(days):
-    return (timezone.localdate() + timedelta(days=days)).isoformat()
-
-
-@pytest.fixture
-def signed_in(client, course_content, practitioner):
-    client.force_login(practitioner)
-    return client
+# Every test here works on the real course's exercise 4.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("course_content")]
 
 
 REVIEW_URL = "/reflections/exercises/4/commitment/review/"

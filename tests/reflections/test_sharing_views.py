@@ -20,12 +20,6 @@ def exercise():
     return exercise
 
 
-@pytest.fixture
-def signed_in(client, practitioner):
-    client.force_login(practitioner)
-    return client
-
-
 def write(user, exercise, text, *, submitted=True):
     response = ExerciseResponseFactory(
         user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None

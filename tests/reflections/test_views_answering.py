@@ -23,12 +23,6 @@ def exercise():
     return exercise
 
 
-@pytest.fixture
-def signed_in(client, practitioner):
-    client.force_login(practitioner)
-    return client
-
-
 def question(exercise, key):
     return exercise.questions.get(key=key)
 

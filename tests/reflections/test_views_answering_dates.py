@@ -2,31 +2,20 @@
 endpoint the page's script uses, submitting, and their query counts."""
 
 import json
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from reflections.models import Answer, Commitment, ExerciseResponse
 
-from .records_data import answer_everything, commitment
+from .records_data import answer_everything, commitment, iso
 
-pytestmark = pytest.mark.django_db
+# Every test here works on the real course's exercise 4.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("course_content")]
 
 PAGE = "/reflections/exercises/4/"
 SUBMIT = "/reflections/exercises/4/submit/"
 DATES = "/reflections/exercises/4/commitment/dates/"
 KEYS = ("anything-surprising", "anything-you-disagree-with", "priority-action")
-
-
-def iso(days):
-    return (timezone.localdate() + timedelta(days=days)).isoformat()
-
-
-@pytest.fixture
-def signed_in(client, course_content, practitioner):
-    client.force_login(practitioner)
-    return client
 
 
 def form(due_on="", review_on="", **answers):
