@@ -277,15 +277,14 @@ def partner_answers_visible(*, viewer, share) -> bool:
     """The reveal rule: the share is accepted and not ended, and both have submitted."""
     if share is None or share.status != Share.Status.ACCEPTED:
         return False
-    if viewer.pk not in (share.owner_id, share.colleague_id):
+    pair = {share.owner_id, share.colleague_id}
+    if viewer.pk not in pair:
         return False
-    submitted = ExerciseResponse.objects.submitted().filter(
-        exercise_id=share.exercise_id, user_id__in=[share.owner_id, share.colleague_id]
-    )
-    return submitted.count() == 2
+    return _submitted_user_ids(exercise=share.exercise_id, user_ids=pair) == pair
 
 
 def _submitted_user_ids(*, exercise, user_ids):
+    """Which of `user_ids` have submitted their own answers to `exercise` (one query)."""
     responses = ExerciseResponse.objects.submitted().filter(exercise=exercise, user_id__in=user_ids)
     return set(responses.values_list("user_id", flat=True))
 
@@ -311,6 +310,8 @@ def exercise_sharing(*, viewer, exercise) -> ExerciseSharing:
     sharing = ExerciseSharing(share=share, partner=partner, invitations=invitations)
     if share.status != Share.Status.ACCEPTED:
         return sharing
+    # The reveal rule of partner_answers_visible, from the one query that also says who
+    # has submitted, for the panel's wording.
     submitted = _submitted_user_ids(exercise=exercise, user_ids=[viewer.pk, partner.pk])
     sharing.viewer_submitted = viewer.pk in submitted
     sharing.partner_submitted = partner.pk in submitted
