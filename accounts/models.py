@@ -1,7 +1,26 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
+
+from .emails import email_normalise
+
+# A name goes into emails and pages: no control characters, so no line breaks that
+# could start a new email header or line, and nothing invisible.
+name_validator = RegexValidator(
+    r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*\Z",
+    "Use letters, spaces and punctuation only: no line breaks or control characters.",
+)
+
+
+def domain_validator(value):
+    if value != email_normalise(value) or "@" in value or "." not in value.strip("."):
+        raise ValidationError(
+            "Enter the part of the address after the @, in lower case, such as example.gov.uk."
+        )
 
 
 class Organisation(models.Model):
@@ -9,6 +28,21 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
+    password_sign_in = models.BooleanField(
+        "password sign-in",
+        default=True,
+        help_text="Members may sign in with a password. Turn off once the organisation's "
+        "own sign-in service (single sign-on) is set up.",
+    )
+    sso_app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        verbose_name="single sign-on",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+        help_text="The organisation's own OpenID Connect sign-in service, if it has one.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -22,9 +56,29 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
 
+class OrganisationDomain(models.Model):
+    """An email domain proven to belong to an organisation: a person who verifies an
+    address at it joins that organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        validators=[domain_validator],
+        help_text="The part of staff email addresses after the @, e.g. example.gov.uk. Add "
+        "only domains whose addresses the organisation itself gives out.",
+    )
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+
 class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[name_validator])
     managers = models.ManyToManyField(
         "accounts.User",
         blank=True,
@@ -42,15 +96,42 @@ class Team(models.Model):
         return f"{self.name} ({self.organisation})"
 
 
+def _verified_address():
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+
+
 class UserQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def verified(self):
+        """People who have proven they own an address of theirs (by the link sent to it).
+        Until then an account can only read the course: it is in no colleague search,
+        no team figure and no invitation."""
+        return self.filter(Exists(_verified_address()))
+
+    def with_verified_flag(self):
+        """The same rule as `verified()`, as a flag on each person that
+        `User.has_verified_email` reads (the signed-in person is loaded this way, so
+        checking it costs no query)."""
+        return self.annotate(_has_verified_email=Exists(_verified_address()))
+
     def colleagues_of(self, user):
-        """Other active people in the same organisation."""
+        """Other active, verified people in the same organisation."""
         if user.organisation_id is None:
             return self.none()
-        return self.active().filter(organisation_id=user.organisation_id).exclude(pk=user.pk)
+        return (
+            self.active()
+            .verified()
+            .filter(organisation_id=user.organisation_id)
+            .exclude(pk=user.pk)
+        )
+
+    def with_email(self, email):
+        """The account using `email`, compared in its normal form (at most one)."""
+        return self.filter(email=email_normalise(email))
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -59,7 +140,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     def _create_user(self, email, password, **fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=email_normalise(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -74,7 +155,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return self._create_user(email, password, **fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=email_normalise(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -83,18 +164,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
         PRACTITIONER = "practitioner", "Practitioner"
         TEAM_MANAGER = "team_manager", "Team manager"
+        ORGANISATION_ADMIN = "organisation_admin", "Organisation administrator"
         TRAINER = "trainer", "Trainer"
         ADMINISTRATOR = "administrator", "Administrator"
 
+    # Roles that see other people's progress, change other people's accounts or the
+    # course itself: these sign in with a second factor (accounts.access).
+    PRIVILEGED_ROLES = frozenset(
+        {Role.TEAM_MANAGER, Role.ORGANISATION_ADMIN, Role.TRAINER, Role.ADMINISTRATOR}
+    )
+
+    # Stored in its normal form (accounts.emails), so the unique constraint is on it.
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[name_validator])
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
-    job_role = models.CharField("job role", max_length=150, blank=True)
+    job_role = models.CharField("job role", max_length=150, blank=True, validators=[name_validator])
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     is_staff = models.BooleanField(
         default=False, help_text="May sign in to the administration site."
@@ -114,6 +203,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.email
 
+    def clean(self):
+        super().clean()
+        self.email = email_normalise(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = email_normalise(self.email)
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
         return self.full_name
 
@@ -125,5 +222,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.TEAM_MANAGER
 
     @property
+    def is_organisation_admin(self):
+        return self.role == self.Role.ORGANISATION_ADMIN and self.organisation_id is not None
+
+    @property
     def is_trainer(self):
         return self.role in (self.Role.TRAINER, self.Role.ADMINISTRATOR)
+
+    @property
+    def is_privileged(self):
+        """Sees or changes more than their own work: needs a second factor."""
+        return self.role in self.PRIVILEGED_ROLES or self.is_staff or self.is_superuser
+
+    @property
+    def has_verified_email(self):
+        """Whether this person has proven an address of theirs; see UserQuerySet.verified."""
+        if not hasattr(self, "_has_verified_email"):
+            self._has_verified_email = (
+                self.pk is not None and type(self).objects.verified().filter(pk=self.pk).exists()
+            )
+        return self._has_verified_email

@@ -1,8 +1,4 @@
-"""Who is trying to sign in, as the lockout of repeated failures sees it.
-
-django-axes counts failures per (email, client address). Both values come from
-here so that neither can be varied at will to dodge the lockout.
-"""
+"""Who is asking, as the rate limits and the session list see it."""
 
 import ipaddress
 
@@ -31,10 +27,3 @@ def client_ip_address(request) -> str | None:
         if len(forwarded) >= proxy_count:
             return _valid_address(forwarded[-proxy_count]) or remote_address
     return remote_address
-
-
-def lockout_username(request, credentials=None) -> str | None:
-    """The email tried, in lower case: sign-in ignores case, so the lockout must too."""
-    field = settings.AXES_USERNAME_FORM_FIELD
-    username = (credentials or request.POST).get(field)
-    return username.strip().lower() if isinstance(username, str) else username

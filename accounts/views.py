@@ -1,44 +1,52 @@
+from allauth.usersessions.internal.flows.sessions import end_sessions
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.debug import sensitive_post_parameters
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-from .forms import EmailAuthenticationForm, RegistrationForm
-from .services import user_register
-
-
-def _safe_next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return ""
+from .access import verified_email_required
+from .forms import TeamChooseForm
+from .selectors import user_session_of
+from .services import TeamChoiceError, team_choose
 
 
-@sensitive_post_parameters("password1", "password2")
-def register(request):
-    if request.user.is_authenticated:
+@login_required
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def team_choose_page(request):
+    """A new member of an organisation picks their team from its teams."""
+    user = request.user
+    if user.organisation_id is None or user.team_id is not None:
         return redirect("modules:home")
-    form = RegistrationForm(request.POST or None)
+    form = TeamChooseForm(request.POST or None, organisation=user.organisation)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = user_register(
-            email=data["email"],
-            password=data["password1"],
-            full_name=data["full_name"],
-            organisation=data["organisation"],
-            team=data["team"],
-            job_role=data["job_role"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_short_name()}. Your account is ready.")
-        return redirect(_safe_next(request) or reverse("modules:home"))
-    return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request)})
+        try:
+            team_choose(user=user, team=form.cleaned_data["team"])
+        except TeamChoiceError as error:
+            form.add_error("team", str(error))
+        else:
+            messages.success(request, f"You are in {form.cleaned_data['team'].name}.")
+            return redirect("modules:home")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "accounts/team_choose.html",
+        {"form": form, "organisation": user.organisation},
+        status=status,
+    )
 
 
-class SignInView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
+@login_required
+@require_http_methods(["GET"])
+def overview(request):
+    return render(request, "account/overview.html")
+
+
+@login_required
+@require_http_methods(["POST"])
+def session_end(request, session_id):
+    """Sign out one of the person's own sessions (another browser, say)."""
+    session = get_object_or_404(user_session_of(user=request.user), pk=session_id)
+    end_sessions(request, [session])
+    messages.success(request, "That session is signed out.")
+    return redirect("usersessions_list")

@@ -1,9 +1,15 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# The administration site signs in through the course's own sign-in page, so it gets
+# the same rate limits and the same second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("modules.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("reflections/", include("reflections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ practitioner, a team manager, a trainer or an administrator.
 
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.db.models import Prefetch, Q
 
 from accounts.models import User
@@ -205,18 +206,24 @@ def share_engaged_get(*, user, exercise):
     return shares.select_related("owner", "colleague").first()
 
 
-def share_invitations_for(*, user):
-    """Invitations waiting for `user`'s reply: to them by name, or by email to their
-    address from someone in their own organisation."""
-    addressed = Q(colleague=user)
+def _addressed_to(user) -> Q:
+    """The one rule for whom a pending invitation is for: the colleague it names, or,
+    for an invitation sent to an email address, the person who has *verified* that
+    address (compared in its normal form) and who is in the sender's organisation (any
+    verified person, when the sender belongs to none). Registering an address is not
+    enough: an outsider who registers a new starter's address cannot verify it."""
+    verified_addresses = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    same_organisation = Q(owner__organisation__isnull=True)
     if user.organisation_id is not None:
-        addressed |= Q(
-            colleague__isnull=True,
-            invited_email__iexact=user.email,
-            owner__organisation_id=user.organisation_id,
-        )
+        same_organisation |= Q(owner__organisation_id=user.organisation_id)
+    by_email = Q(colleague__isnull=True, invited_email__in=verified_addresses) & same_organisation
+    return Q(colleague=user) | by_email
+
+
+def share_invitations_for(*, user):
+    """Invitations waiting for `user`'s reply (see `_addressed_to`)."""
     return (
-        Share.objects.filter(addressed, status=Share.Status.PENDING)
+        Share.objects.filter(_addressed_to(user), status=Share.Status.PENDING)
         .exclude(owner=user)
         .select_related("owner", "owner__team", "exercise")
         .order_by("exercise__number", "created_at")
@@ -239,13 +246,11 @@ def share_get_for_participant(*, user, share_id):
 
 
 def share_get_for_invitee(*, user, token):
-    """The pending share behind an invitation link, for the person it was sent to (or its
+    """The pending share behind an invitation link, for the person it is for (or its
     sender); Share.DoesNotExist for anyone else, so a guessed or forwarded link reveals
     nothing."""
-    by_name = Q(colleague=user)
-    by_email = Q(colleague__isnull=True, invited_email__iexact=user.email)
     return (
-        Share.objects.filter(by_name | by_email | Q(owner=user), status=Share.Status.PENDING)
+        Share.objects.filter(_addressed_to(user) | Q(owner=user), status=Share.Status.PENDING)
         .select_related("owner", "owner__team", "colleague", "exercise")
         .get(token=token)
     )
@@ -262,15 +267,10 @@ def share_accepted_get(*, user, token):
 
 
 def invitation_can_respond(*, user, share) -> bool:
-    """Whether `user` may accept or decline this pending share."""
+    """Whether `user` may accept or decline this pending share (see `_addressed_to`)."""
     if share.owner_id == user.pk or share.status != Share.Status.PENDING:
         return False
-    if share.colleague_id is not None:
-        return share.colleague_id == user.pk
-    same_organisation = (
-        user.organisation_id is not None and user.organisation_id == share.owner.organisation_id
-    )
-    return same_organisation and share.invited_email.lower() == user.email.lower()
+    return Share.objects.filter(_addressed_to(user), pk=share.pk).exists()
 
 
 def partner_answers_visible(*, viewer, share) -> bool:

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from accounts.models import Organisation, Team, User
@@ -35,6 +36,15 @@ class UserFactory(DjangoModelFactory):
     job_role = "Social worker"
     role = User.Role.PRACTITIONER
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """Whether the person has opened the link sent to their address: yes unless a
+        test says `verified=False` (an unverified account can only read the course)."""
+        if create:
+            EmailAddress.objects.create(
+                user=obj, email=obj.email, primary=True, verified=extracted is not False
+            )
 
 
 class PartFactory(DjangoModelFactory):
@@ -90,3 +100,23 @@ class LessonProgressFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     lesson = factory.SubFactory(LessonFactory)
     last_viewed_at = factory.Faker("date_time_this_year", tzinfo=__import__("datetime").UTC)
+
+
+def second_factor_for(user) -> str:
+    """Turn on two-factor sign-in (an authenticator app) for `user`, as enrolling on the
+    page would; returns the app's secret, from which a test can compute codes."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str, *, at=None) -> str:
+    """The six-digit code an authenticator app shows for `secret` now (or `at`)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int((time.time() if at is None else at) // 30)
+    return format_hotp_value(hotp_value(secret, counter))

@@ -148,7 +148,7 @@ def _policy(response):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/", reverse("accounts:login"), reverse("accounts:register"), "lesson"]
+    "url", ["/", reverse("account_login"), reverse("account_signup"), "lesson"]
 )
 def test_pages_carry_a_strict_content_security_policy(client, practitioner, url):
     if url == "lesson":

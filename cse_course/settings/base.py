@@ -1,6 +1,5 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,7 +28,16 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
 ]
 THIRD_PARTY_APPS = [
-    "axes",
+    # Accounts: sign-in, registration with email verification, password reset and
+    # change, rate limits and reauthentication (account); two-factor sign-in (mfa); the
+    # list of a person's sessions (usersessions); single sign-on through an
+    # organisation's own OpenID Connect provider (socialaccount).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -45,7 +53,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # Order matters: security headers first; WhiteNoise serves static files before
-# sessions are touched; axes must come last so it sees the authenticated user.
+# sessions are touched; the session lifetime is checked as soon as the user is known,
+# before allauth or any view sees them.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -55,8 +64,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cse_course.urls"
@@ -73,26 +84,30 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "modules.context_processors.course",
+                "accounts.context_processors.account",
             ],
         },
     },
 ]
 
-# --- Database ----------------------------------------------------------------
+# --- Database and cache -------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds rate-limit counts. Every app server must share it in production
+# (CACHE_URL, for example dbcache://cse_cache after `manage.py createcachetable`, or
+# redis://127.0.0.1:6379/1); one process on its own can keep it in memory.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Accounts and authentication ---------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    # axes first, so a locked-out client is refused before the password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# allauth's backend signs people in by email (in one normal form, see accounts.emails);
+# it extends Django's ModelBackend, so permissions work as usual.
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         # The default list names username, first_name and last_name, which this User lacks.
@@ -103,28 +118,100 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "modules:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+LOGOUT_REDIRECT_URL = "account_login"
 
-# Failed sign-ins: lock the pair (email, client address) after 5 failures for 15
-# minutes. Behind a proxy, the AXES_PROXY_COUNT environment variable says how many
-# proxies to trust in X-Forwarded-For so the real client address is used; without
-# it the header is ignored, since a client could send a new address every attempt.
-# (The setting is not named AXES_PROXY_COUNT: axes would warn it is deprecated.)
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip_address"
-# Emails are matched ignoring case, so failures are counted ignoring case too.
-AXES_USERNAME_CALLABLE = "accounts.security.lockout_username"
-# Never write the attempted password or form data to the access-attempt log.
-AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2"]
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request (an exercise page
+# that autosaves counts as activity) and SESSION_MAX_HOURS after signing in, whatever
+# happens (accounts.middleware.SessionLifetimeMiddleware). The cookie lasts until the
+# browser closes, and never longer than the absolute lifetime.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=8)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# allauth: email is the only sign-in name; registration asks for it once and for the
+# password twice; an address must be verified (by a link sent to it) before the account
+# can do anything beyond reading the course (accounts.access).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "signup": "accounts.forms.RegistrationForm",
+    "reset_password": "accounts.forms.PasswordResetForm",
+    "add_email": "accounts.forms.AddEmailForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner opening the link confirms nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per person: changing it verifies the new one before it replaces the old.
+ACCOUNT_CHANGE_EMAIL = True
+# Never say whether an address has an account: registration with a known address
+# emails its owner instead, and a reset for an unknown address looks the same.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+# A password change keeps this session and ends every other one (accounts.signals).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# Rate limits, counted in the cache (CACHES below): "<count>/<period>/<per>" where per
+# is ip (the client address: password spraying across accounts), key (the email
+# address, in its normal form) or user. Failed sign-ins: 5 per address in 15 minutes,
+# and 10 a minute and 30 an hour from one client address whichever accounts it tries.
+# The last two are this course's own, applied by accounts.ratelimits. Invitations
+# have their own daily and weekly limits, counted from the invitations themselves.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,30/h/ip,5/15m/key",
+    "signup": "5/m/ip,20/h/ip",
+    "reset_password": "5/m/ip,20/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "5/5m/user",
+    "change_password": "5/m/user",
+    "confirm_email": "1/3m/key",
+    "manage_email": "10/h/user",
+    "colleague_search": "60/m/user,600/h/ip",
+    "account_delete": "5/15m/user,20/h/ip",
+}
+
+# The client address, for rate limits and the session list. Behind reverse proxies,
+# TRUSTED_PROXY_COUNT says how many: the client is that many entries from the right
+# of X-Forwarded-For. If it is too low, every client looks like the proxy (and one
+# person's failures lock everyone out); too high, and clients can choose their own
+# address. Without proxies the header is ignored: anyone can send it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Two-factor sign-in: an authenticator app (TOTP) with recovery codes. Required for
+# team managers, organisation administrators, trainers and administrators when
+# REQUIRE_SECOND_FACTOR is on (production and tests; the local run leaves it optional
+# so the printed demo accounts sign in with a password).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="CSE practice course")
+REQUIRE_SECOND_FACTOR = env.bool("REQUIRE_SECOND_FACTOR", default=True)
+
+# The list of a person's own sessions, with the address and browser each signed in
+# from. Not tracked on every request: that would write to the database each time.
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# Single sign-on: an organisation may sign in through its own OpenID Connect provider
+# (configured as a social application in the admin and linked to the organisation).
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SingleSignOnAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # accounts.adapter links by verified email
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
 
 # --- Email ---------------------------------------------------------------------
 
@@ -184,6 +271,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- The course -----------------------------------------------------------------------
 
 CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
+# Invitations to compare answers: at most this many from one person a day, and to one
+# email address a week (from anyone), so the course cannot be used to pester people.
+INVITATIONS_PER_SENDER_PER_DAY = env.int("INVITATIONS_PER_SENDER_PER_DAY", default=20)
+INVITATIONS_PER_ADDRESS_PER_WEEK = env.int("INVITATIONS_PER_ADDRESS_PER_WEEK", default=3)
 # The public address used in emails (password reset, invitations, review reminders).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -199,7 +290,6 @@ LOGGING = {
     "loggers": {
         # Request bodies never reach the log, even on errors.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # The PDF font subsetter reports every table it prunes.
         "fontTools": {"level": "WARNING"},
     },

@@ -1,7 +1,16 @@
-"""Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise."""
+"""Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise.
+
+Two-factor sign-in is optional here, so the printed demo accounts (a team manager, an
+organisation administrator and a trainer among them) sign in with a password alone.
+"""
 
 import os
 
 os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("REQUIRE_SECOND_FACTOR", "false")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 
 from .base import *  # noqa: E402,F403
+
+# Links in emails printed to the console point at the local server.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"

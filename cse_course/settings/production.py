@@ -1,18 +1,48 @@
 """Production: served by gunicorn, static files by WhiteNoise, HTTPS only.
 
-Required environment: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL),
-EMAIL_URL (for example smtp+tls://user:password@smtp.example.org:587).
+Required environment (the settings refuse to start without each): SECRET_KEY,
+ALLOWED_HOSTS, SITE_URL, EMAIL_URL (not the console), TRUSTED_PROXY_COUNT (0 when no
+reverse proxy sits in front), and DATABASE_URL (PostgreSQL).
 """
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 os.environ.setdefault("DEBUG", "false")
 
 from .base import *  # noqa: E402,F403
-from .base import env  # noqa: E402
+from .base import EMAIL_CONFIG, env  # noqa: E402
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# Every link in every email is built from SITE_URL; the request's Host header is never
+# trusted for that.
+SITE_URL = env("SITE_URL")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the public https:// address of the course.")
+
+# Email that is only printed would silently lose every verification link and invitation.
+if "EMAIL_URL" not in os.environ or EMAIL_CONFIG["EMAIL_BACKEND"].endswith(
+    ("console.EmailBackend", "locmem.EmailBackend", "dummy.EmailBackend")
+):
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL to a real mail server, for example smtp+tls://user:pass@host:587."
+    )
+
+# How many reverse proxies sit in front must be said, even when it is 0: a wrong guess
+# makes every client look like the proxy (rate limits then lock everyone out at once)
+# or lets clients choose their own address.
+if "TRUSTED_PROXY_COUNT" not in os.environ:
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the course "
+        "(0 if none). See README.md."
+    )
+
+# Rate-limit counts must be shared by every app server: a database cache by default
+# (`manage.py createcachetable`), or Redis through CACHE_URL.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cse_cache")}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

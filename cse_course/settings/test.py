@@ -1,8 +1,10 @@
-"""Test settings: fast password hashing, email kept in memory."""
+"""Test settings: fast password hashing, email kept in memory, a second factor required
+for privileged roles (as in production)."""
 
 import os
 
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("REQUIRE_SECOND_FACTOR", "true")
 
 from .base import *  # noqa: E402,F403
 
@@ -12,3 +14,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Links in emails must come from here, never from the test client's host.
+SITE_URL = "https://course.example.org"

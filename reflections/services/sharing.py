@@ -6,6 +6,8 @@ sent at the same moment cannot leave anyone in two live shares of one exercise; 
 `reflections.selectors`.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -13,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.emails import email_normalise
 from accounts.models import User
 from audit.services import audit_record
 
@@ -50,7 +53,42 @@ def _check_owner_free(*, owner, exercise):
     )
 
 
-def _check_can_share(*, owner, exercise):
+def _when(moment):
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B}"
+
+
+def _check_invitation_limits(*, owner, email=None):
+    """At most INVITATIONS_PER_SENDER_PER_DAY invitations from one person in a day, and
+    INVITATIONS_PER_ADDRESS_PER_WEEK to one address in a week (from anyone), so the
+    course cannot be used to send email to people who do not want it."""
+    now = timezone.now()
+    day_ago = now - timedelta(days=1)
+    sent = Share.objects.filter(owner=owner, created_at__gt=day_ago).order_by("-created_at")
+    limit = settings.INVITATIONS_PER_SENDER_PER_DAY
+    recent = list(sent.values_list("created_at", flat=True)[:limit])
+    if len(recent) >= limit:
+        raise SharingError(
+            f"You have sent {limit} invitations in the last day, the most allowed. You can "
+            f"send another after {_when(recent[-1] + timedelta(days=1))}."
+        )
+    if email is None:
+        return
+    week_ago = now - timedelta(days=7)
+    to_address = Share.objects.filter(invited_email=email, created_at__gt=week_ago)
+    limit = settings.INVITATIONS_PER_ADDRESS_PER_WEEK
+    recent = list(to_address.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+    if len(recent) >= limit:
+        raise SharingError(
+            f"{email} has been sent {limit} invitations in the last week, the most allowed. "
+            f"You can invite this address again after {_when(recent[-1] + timedelta(days=7))}."
+        )
+
+
+def _check_can_share(*, owner, exercise, email=None):
+    if not owner.has_verified_email:
+        raise SharingError("Confirm your email address before comparing answers.")
+    _check_invitation_limits(owner=owner, email=email)
     if not exercise.is_shareable:
         raise SharingError(f"Exercise {exercise.number} is for you alone; it cannot be shared.")
     _check_owner_free(owner=owner, exercise=exercise)
@@ -91,7 +129,7 @@ def _share_create_with(*, owner, exercise, colleague) -> Share:
 @transaction.atomic
 def _share_create_by_email(*, owner, exercise, email) -> Share:
     _lock_people(owner)
-    _check_can_share(owner=owner, exercise=exercise)
+    _check_can_share(owner=owner, exercise=exercise, email=email)
     return _save_new_share(Share(owner=owner, invited_email=email, exercise=exercise))
 
 
@@ -117,15 +155,12 @@ def share_create(*, owner, exercise, colleague) -> Share:
 
 
 def share_invite(*, owner, exercise, email: str) -> Share:
-    """Invite by email. A colleague registered in the owner's organisation is invited by
-    name; anyone else (not registered, or registered elsewhere, which is never revealed)
-    gets an invitation to the address, acceptable only from the owner's organisation."""
-    email = email.strip().lower()
-    if email == owner.email.lower():
+    """Invite whoever holds `email` to pair on `exercise`. The invitation stays addressed
+    to the address (never turned into a name), so the sender learns nothing about
+    whether it has an account; only the person who verifies that address can accept."""
+    email = email_normalise(email)
+    if email == owner.email:
         raise SharingError("You cannot share an exercise with yourself.")
-    colleague = User.objects.colleagues_of(owner).filter(email__iexact=email).first()
-    if colleague is not None:
-        return share_create(owner=owner, exercise=exercise, colleague=colleague)
     share = _share_create_by_email(owner=owner, exercise=exercise, email=email)
     _send_invitation(share)
     return share

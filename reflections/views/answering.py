@@ -14,9 +14,8 @@ a sign-in form that carries it, and signing in there saves it.
 
 from functools import wraps
 
-from django.conf import settings
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -26,7 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import EmailAuthenticationForm
+from accounts.access import unverified_email_page
+from accounts.forms import SignInForm
 from modules.models import Exercise, Question
 
 from ..answer_forms import (
@@ -132,10 +132,18 @@ def exercise_resume(request, number):
     exercise = exercise_or_404(number)
     action = "submit" if request.POST.get("action") == "submit" else "save"
     if not request.user.is_authenticated:
-        form = EmailAuthenticationForm(request, data=request.POST)
+        form = SignInForm(data=request.POST, request=request)
         if not form.is_valid():
             return _signed_out_page(request, exercise, action=action, form=form)
-        login(request, form.get_user())
+        if is_mfa_enabled(form.user):
+            # The code from an authenticator app is asked for on a page of its own,
+            # which cannot carry the typed text: sign in in another tab instead.
+            return _signed_out_page(request, exercise, action=action, second_step=True)
+        form.login(request)
+        if not request.user.is_authenticated:
+            return _signed_out_page(request, exercise, action=action, form=form)
+        if not request.user.has_verified_email:
+            return unverified_email_page(request)
     message = "Signed in again and saved."
     if action == "submit":
         message += f" You have submitted exercise {exercise.number}."
@@ -221,13 +229,8 @@ def signed_in(request):
 # --- Signed out while the page was open -------------------------------------------------
 
 
-def _signed_out_page(request, exercise, *, action, form=None):
+def _signed_out_page(request, exercise, *, action, form=None, second_step=False):
     """200, not a redirect to sign in: the text the browser sent is shown, not dropped."""
-    locked_out = bool(getattr(request, "axes_locked_out", False))
-    if locked_out:
-        # Still refused (authenticate said no); the lockout is explained on this page,
-        # which keeps the typed text, instead of on axes' own page, which would not.
-        request.axes_locked_out = False
     hidden, answers, dates = carried(request, exercise)
     context = {
         "exercise": exercise,
@@ -235,9 +238,9 @@ def _signed_out_page(request, exercise, *, action, form=None):
         "hidden": hidden,
         "answers": answers,
         "dates": dates,
-        "form": form or EmailAuthenticationForm(request),
-        "locked_out": locked_out,
-        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "form": form or SignInForm(request=request),
+        "second_step": second_step,
+        "sign_in_url": f"{reverse('account_login')}?next={reverse('reflections:signed_in')}",
     }
     return render(request, "reflections/signed_out.html", context)
 

@@ -38,7 +38,7 @@ def _signed_out_json(what):
         401,
         "signed_out",
         f"You have been signed out, so {what} not saved yet. Your text is still here.",
-        login_url=f"{reverse('accounts:login')}?next={reverse('reflections:signed_in')}",
+        login_url=f"{reverse('account_login')}?next={reverse('reflections:signed_in')}",
     )
 
 

@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from accounts.ratelimits import rate_limit_consume
+
 from ..export import account_delete, user_data_export_record
 from ..pdf import cpd_record_pdf
 from ..records_forms import AccountDeleteForm, CommitmentReviewForm
@@ -73,6 +75,11 @@ def data_export(request):
 @sensitive_post_parameters("password")
 def account_delete_view(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and not rate_limit_consume(request, action="account_delete"):
+        # The password check is not run at all: it cannot be tried again and again.
+        messages.error(request, "Too many attempts. Wait 15 minutes, then try again.")
+        form = AccountDeleteForm(user=request.user)
+        return render(request, "reflections/account_delete.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.forms import NormalisedEmailField
 from accounts.models import User
+from accounts.ratelimits import rate_limit_consume
 from modules.models import Exercise
 
 from ..models import Share
@@ -36,9 +38,11 @@ from ..services.sharing import (
     share_invite,
 )
 
+SEARCH_LIMITED = "Too many searches in a short time. Wait a minute, then search again."
+
 
 class EmailInviteForm(forms.Form):
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label="Their work email address",
         help_text="If they have no account yet, the invitation asks them to create one.",
         max_length=254,
@@ -68,7 +72,7 @@ def _invite(request, exercise, email_form):
         elif email_form.is_valid():
             email = email_form.cleaned_data["email"]
             share_invite(owner=request.user, exercise=exercise, email=email)
-            messages.success(request, f"Invitation sent to {email.lower()}.")
+            messages.success(request, f"Invitation sent to {email}.")
         else:
             return None  # the form shows what is wrong with the address
     except (User.DoesNotExist, ValueError):
@@ -90,11 +94,16 @@ def share_start(request, number):
         error = _invite(request, exercise, email_form)
         if error == "":
             return redirect(_exercise_url(exercise))
+    results = []
+    if query and not rate_limit_consume(request, action="colleague_search"):
+        error = SEARCH_LIMITED
+    elif query:
+        results = list(colleague_search(viewer=request.user, query=query))
     context = {
         "exercise": exercise,
         "sharing": exercise_sharing(viewer=request.user, exercise=exercise),
         "query": query,
-        "results": list(colleague_search(viewer=request.user, query=query)) if query else [],
+        "results": results,
         "email_form": email_form,
         "error": error,
         "exercise_url": _exercise_url(exercise),
@@ -107,6 +116,8 @@ def share_start(request, number):
 @require_GET
 def colleague_search_json(request):
     """Names and teams of matching colleagues: never an email address."""
+    if not rate_limit_consume(request, action="colleague_search"):
+        return JsonResponse({"results": [], "error": SEARCH_LIMITED}, status=429)
     people = colleague_search(viewer=request.user, query=request.GET.get("q", "")[:100])
     results = [
         {"id": person.pk, "name": person.full_name, "team": person.team.name if person.team else ""}

@@ -132,7 +132,12 @@
       var url = endpoint + "?q=" + encodeURIComponent(query);
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
-          if (!response.ok) throw new Error("search failed");
+          if (response.status === 429) {
+            return response.json().then(function (data) {
+              throw new Error(data.error || "Too many searches. Wait a minute.");
+            });
+          }
+          if (!response.ok) throw new Error("Search is not working just now. Press Search.");
           return response.json();
         })
         .then(function (data) {
@@ -140,8 +145,8 @@
           results = data.results || [];
           render();
         })
-        .catch(function () {
-          if (number === requestNumber) say("Search is not working just now. Press Search.");
+        .catch(function (error) {
+          if (number === requestNumber) say(error.message);
         });
     }
 

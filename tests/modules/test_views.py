@@ -49,7 +49,7 @@ def test_home_shows_a_visitor_the_course_and_how_to_start(client, course_content
     page = client.get("/").content.decode()
 
     assert "<h1>Child Sexual Exploitation: awareness, identification" in page
-    assert reverse("accounts:register") in page
+    assert reverse("account_signup") in page
     assert "Your progress" not in page
 
 
@@ -100,7 +100,7 @@ def test_a_lesson_needs_signing_in(client, lessons):
     response = client.get(lessons[0].get_absolute_url())
 
     assert response.status_code == 302
-    assert response.url == f"{reverse('accounts:login')}?next={lessons[0].get_absolute_url()}"
+    assert response.url == f"{reverse('account_login')}?next={lessons[0].get_absolute_url()}"
 
 
 def test_an_unknown_lesson_is_not_found(signed_in, lessons):
@@ -200,7 +200,7 @@ def test_marking_complete_needs_signing_in(client, lessons):
     response = client.post(_complete_url(lessons[0]))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+    assert response.url.startswith(reverse("account_login"))
     assert not LessonProgress.objects.exists()
 
 

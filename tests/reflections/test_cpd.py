@@ -207,7 +207,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, course_content):
     for name in ("cpd_record", "cpd_record_pdf", "data_export", "account_delete"):
         response = client.get(reverse(f"reflections:{name}"))
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
+        assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", ["cpd_record", "cpd_record_pdf"])

@@ -11,11 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from modules.models import Exercise
 from reflections import urls as reflections_urls
 from reflections.models import Share
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_factor_for
 from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +108,15 @@ def revealed(course_content, practitioner, colleague):
 
 @pytest.fixture
 def superuser(team):
-    return User.objects.create_superuser(
-        email="admin@example.org", password="x-Long-passphrase-1", full_name="Ada Admin"
+    user = UserFactory(
+        email="admin@example.org",
+        full_name="Ada Admin",
+        is_staff=True,
+        is_superuser=True,
+        role="administrator",
     )
+    second_factor_for(user)
+    return user
 
 
 def test_the_owner_reads_their_own_answers(client, practitioner, revealed):

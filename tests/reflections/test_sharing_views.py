@@ -176,8 +176,8 @@ def test_signed_out_invitation_link_leads_to_sign_in_and_registration_keeping_th
     response = client.get(invitation_url(share), follow=True)
 
     page = response.content.decode()
-    assert response.redirect_chain[0][0].startswith(reverse("accounts:login"))
-    assert f"{reverse('accounts:register')}?next={invitation_url(share)}" in page
+    assert response.redirect_chain[0][0].startswith(reverse("account_login"))
+    assert f"{reverse('account_signup')}?next={invitation_url(share)}" in page
 
 
 def test_the_invited_colleague_sees_who_invited_them(client, practitioner, colleague, exercise):
@@ -261,7 +261,7 @@ def test_registering_through_the_link_lands_on_the_invitation_then_the_exercise(
     link = invitation_url(share)
 
     registered = client.post(
-        f"{reverse('accounts:register')}?next={link}",
+        f"{reverse('account_signup')}?next={link}",
         {
             "full_name": "Robin New",
             "email": "new@example.org",

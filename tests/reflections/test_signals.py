@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def sign_in(client, user, password):
     response = client.post(
-        reverse("accounts:login"), {"username": user.email, "password": password}, follow=True
+        reverse("account_login"), {"login": user.email, "password": password}, follow=True
     )
     assert response.context["user"] == user
     return [str(message) for message in response.context["messages"]]

@@ -87,7 +87,7 @@ def test_my_reflections_never_shows_answer_text(signed_in, practitioner, exercis
 def test_my_reflections_asks_signed_out_visitors_to_sign_in(client):
     response = client.get(reverse("reflections:mine"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 # --- The exercise page -------------------------------------------------------------------
@@ -359,7 +359,7 @@ def test_autosave_when_signed_out_is_401_json(client, exercise):
     assert response.status_code == 401
     data = response.json()
     assert data["status"] == "signed_out"
-    login, landing = reverse("accounts:login"), reverse("reflections:signed_in")
+    login, landing = reverse("account_login"), reverse("reflections:signed_in")
     assert data["login_url"] == f"{login}?next={landing}"
     assert "no-store" in response["Cache-Control"]
 

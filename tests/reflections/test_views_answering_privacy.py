@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reflections.models import Answer
 from reflections.services.answers import answer_save
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_factor_for
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,9 @@ def every_reflections_page():
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(is_staff=True, is_superuser=True, role="administrator")
+    user = UserFactory(is_staff=True, is_superuser=True, role="administrator")
+    second_factor_for(user)
+    return user
 
 
 @pytest.mark.parametrize("role", ["colleague", "manager", "trainer", "superuser"])

@@ -1,0 +1,14 @@
+"""What every page's header needs to know about the signed-in person's account."""
+
+from .middleware import second_factor_missing
+
+
+def account(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        # Lazy: evaluated only by the templates that show these notices.
+        "account_needs_team": lambda: bool(user.organisation_id and not user.team_id),
+        "account_needs_second_factor": lambda: second_factor_missing(user),
+    }
