@@ -7,6 +7,10 @@ that points at a person is neither in the register nor in `NOT_ERASED` (with a r
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialToken
+from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -43,6 +47,12 @@ USER_DATA = (
     Holding(ExerciseResponse, ("user",)),
     Holding(LessonProgress, ("user",)),
     Holding(Share, ("owner", "colleague")),
+    Holding(EmailConfirmation, ("email_address__user",)),
+    Holding(EmailAddress, ("user",)),
+    Holding(Authenticator, ("user",)),
+    Holding(UserSession, ("user",)),
+    Holding(SocialToken, ("account__user",)),
+    Holding(SocialAccount, ("user",)),
     Holding(User, ("pk",)),
 )
 
@@ -61,9 +71,9 @@ NOT_ERASED = {
     # with the account.
     "accounts.Team": "team membership of managers; link rows removed with the account",
 }
-# Stores that hold a person's email without a foreign key, kept on purpose: django-axes'
-# sign-in attempt logs (security records, cleared by axes' own expiry) and sessions (the
-# person is signed out on deletion; other sessions stop working once the account is gone).
+# Stores that hold a person's data without a foreign key: Django's sessions (ended with
+# the person's UserSession rows on deletion; any other stops working once the account
+# is gone) and the cache of rate-limit counts (hashed addresses, gone within the hour).
 
 
 def _iso(moment):
@@ -176,6 +186,37 @@ def _shares(user):
     return rows
 
 
+def _sign_in(user):
+    """How this person signs in: addresses, second factor, sessions, single sign-on. Never
+    a secret (no password hash, authenticator secret or recovery code)."""
+    return {
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "second_factor": [
+            {
+                "type": authenticator.get_type_display(),
+                "created_at": _iso(authenticator.created_at),
+                "last_used_at": _iso(authenticator.last_used_at),
+            }
+            for authenticator in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+        "sessions": [
+            {
+                "signed_in_at": _iso(session.created_at),
+                "ip_address": session.ip,
+                "browser": session.user_agent,
+            }
+            for session in UserSession.objects.filter(user=user).order_by("created_at")
+        ],
+        "single_sign_on": [
+            {"provider": account.provider, "account_id": account.uid}
+            for account in SocialAccount.objects.filter(user=user).order_by("pk")
+        ],
+    }
+
+
 def _audit_events(user):
     events = AuditEvent.objects.filter(
         Q(actor=user) | Q(target_type=User._meta.label_lower, target_id=str(user.pk))
@@ -199,6 +240,7 @@ def user_data_export(*, user) -> dict:
         "format_version": FORMAT_VERSION,
         "exported_at": _iso(timezone.now()),
         "account": _account(user),
+        "sign_in": _sign_in(user),
         "lesson_progress": _lesson_progress(user),
         "exercise_responses": _responses(user),
         "commitments": _commitments(user),

@@ -270,6 +270,8 @@ def invitation_can_respond(*, user, share) -> bool:
     """Whether `user` may accept or decline this pending share (see `_addressed_to`)."""
     if share.owner_id == user.pk or share.status != Share.Status.PENDING:
         return False
+    if share.colleague_id is not None:  # addressed by name: no need to ask the database
+        return share.colleague_id == user.pk
     return Share.objects.filter(_addressed_to(user), pk=share.pk).exists()
 
 

@@ -2,10 +2,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from modules.services import content_load
 
 from .factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counts live in the cache: each test starts with none, as if alone."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

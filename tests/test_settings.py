@@ -16,6 +16,9 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "cse_course.settings.production",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "course.example.org",
+    "SITE_URL": "https://course.example.org",
+    "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.org:587",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -122,12 +125,59 @@ def test_email_url_sets_the_mail_server():
 
 
 def test_forwarded_addresses_are_trusted_only_when_a_proxy_count_is_set():
-    names = ["TRUSTED_PROXY_COUNT"]
+    names = ["TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_PROXY_COUNT"]
 
-    assert _settings_in("cse_course.settings.base", names) == {"TRUSTED_PROXY_COUNT": 0}
-    assert _settings_in("cse_course.settings.base", names, AXES_PROXY_COUNT="2") == {
-        "TRUSTED_PROXY_COUNT": 2
-    }
+    assert _settings_in("cse_course.settings.base", names) == dict.fromkeys(names, 0)
+    assert _settings_in("cse_course.settings.base", names, TRUSTED_PROXY_COUNT="2") == (
+        dict.fromkeys(names, 2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("TRUSTED_PROXY_COUNT", "Set TRUSTED_PROXY_COUNT"),
+        ("SITE_URL", "Set the SITE_URL environment variable"),
+        ("EMAIL_URL", "Set EMAIL_URL to a real mail server"),
+    ],
+)
+def test_production_refuses_to_start_without_a_required_setting(missing, message):
+    environment = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    finished = _run(["manage.py", "check"], **environment)
+
+    assert finished.returncode != 0
+    assert message in finished.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("EMAIL_URL", "consolemail://", "Set EMAIL_URL to a real mail server"),
+        ("SITE_URL", "http://course.example.org", "SITE_URL must be the public https://"),
+    ],
+)
+def test_production_refuses_to_start_with_an_unsafe_setting(name, value, message):
+    finished = _run(["manage.py", "check"], **{**PRODUCTION, name: value})
+
+    assert finished.returncode != 0
+    assert message in finished.stderr
+
+
+def test_production_requires_a_second_factor_for_privileged_roles():
+    environment = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SETTINGS_MODULE"}
+    values = _settings_in(
+        "cse_course.settings.production", ["REQUIRE_SECOND_FACTOR"], **environment
+    )
+
+    assert values == {"REQUIRE_SECOND_FACTOR": True}
+
+
+def test_the_local_run_leaves_the_second_factor_optional_and_tests_require_it():
+    names = ["REQUIRE_SECOND_FACTOR"]
+
+    assert _settings_in("cse_course.settings.local", names) == {"REQUIRE_SECOND_FACTOR": False}
+    assert _settings_in("cse_course.settings.test", names) == {"REQUIRE_SECOND_FACTOR": True}
 
 
 def test_local_settings_turn_debug_on():

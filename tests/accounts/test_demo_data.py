@@ -15,6 +15,11 @@ PEOPLE = {
     "alex.jones@example.org": ("Alex Jones", "Children in Care", "practitioner"),
     "priya.shah@example.org": ("Priya Shah", "Children in Care", "team_manager"),
     "morgan.lee@example.org": ("Morgan Lee", "Assessment and Intervention", "trainer"),
+    "jordan.evans@example.org": (
+        "Jordan Evans",
+        "Assessment and Intervention",
+        "organisation_admin",
+    ),
 }
 
 
@@ -40,7 +45,7 @@ def test_it_creates_one_organisation_with_two_teams(debug):
     ]
 
 
-def test_it_creates_the_four_people_with_their_roles_and_teams(debug):
+def test_it_creates_the_five_people_with_their_roles_and_teams(debug):
     _run()
 
     people = {
@@ -68,7 +73,17 @@ def test_it_lists_the_sign_ins(debug):
     output = _run()
 
     assert f"password for all: {DEMO_PASSWORD}" in output
-    assert "Team manager  Priya Shah  priya.shah@example.org" in output
+    lines = [" ".join(line.split()) for line in output.splitlines()]
+    assert "Team manager Priya Shah priya.shah@example.org" in lines
+    assert "Organisation administrator Jordan Evans jordan.evans@example.org" in lines
+
+
+def test_the_demo_addresses_are_verified_and_join_the_council_by_domain(debug):
+    _run()
+
+    organisation = Organisation.objects.get()
+    assert list(organisation.domains.values_list("domain", flat=True)) == ["example.org"]
+    assert set(User.objects.verified().values_list("email", flat=True)) == set(PEOPLE)
 
 
 def test_running_it_twice_creates_nothing_more(debug):

@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from modules.models import LessonProgress
 from reflections.export import NOT_ERASED, USER_DATA, account_delete, user_data_export
 from reflections.models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_factor_for
 
 from .records_data import accepted_share, answer_everything, commitment, complete_lessons
 
@@ -118,14 +118,33 @@ def test_export_holds_audit_events_about_the_person(data):
     assert [e["action"] for e in exported["audit_events"]] == ["account.registered"]
 
 
+def test_export_says_how_the_person_signs_in_without_any_secret(data):
+    second_factor_for(data)
+
+    exported = user_data_export(user=data)
+
+    sign_in = exported["sign_in"]
+    assert sign_in["email_addresses"] == [
+        {"email": data.email, "verified": True, "primary": True}
+    ]
+    assert [factor["type"] for factor in sign_in["second_factor"]] == ["TOTP Authenticator"]
+    text = json.dumps(exported)
+    assert data.password not in text
+    assert "secret" not in text.lower()
+
+
 def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    # The account, progress, answers, commitments, shares, audit events and four about
+    # signing in (addresses, second factor, sessions, single sign-on).
+    with django_assert_max_num_queries(13):
         user_data_export(user=data)
     answer_everything(UserFactory(), "MORE")
     for number in (2, 3):
         accepted_share(data, UserFactory(), number=number)
 
-    with django_assert_max_num_queries(9):
+    # The account, progress, answers, commitments, shares, audit events and four about
+    # signing in (addresses, second factor, sessions, single sign-on).
+    with django_assert_max_num_queries(13):
         user_data_export(user=data)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from modules.models import Exercise, Question
 from reflections.models import Share
+from reflections.selectors import share_invitations_for
 from reflections.services.sharing import (
     SharingError,
     share_accept,
@@ -226,13 +227,14 @@ def test_the_pair_can_share_again_after_a_decline(practitioner, colleague, exerc
     assert again.pk != share.pk
 
 
-def test_inviting_the_email_of_a_registered_colleague_shares_with_them(
+def test_inviting_the_email_of_a_registered_colleague_stays_addressed_to_the_email(
     practitioner, colleague, exercise
 ):
     share = share_invite(owner=practitioner, exercise=exercise, email=" Alex@Example.org ")
 
-    assert share.colleague == colleague
+    assert (share.colleague, share.invited_email) == (None, "alex@example.org")
     assert mail.outbox[0].to == ["alex@example.org"]
+    assert list(share_invitations_for(user=colleague)) == [share]
 
 
 def test_inviting_an_unregistered_email_sends_an_invitation_to_that_address(practitioner, exercise):

@@ -1,11 +1,16 @@
+import re
+from urllib.parse import quote
+
 import pytest
 from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import OrganisationDomain, User
 from modules.models import Exercise, Question
 from reflections.models import Share
+from reflections.selectors import share_invitations_for
 from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
 from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
 
@@ -177,7 +182,7 @@ def test_signed_out_invitation_link_leads_to_sign_in_and_registration_keeping_th
 
     page = response.content.decode()
     assert response.redirect_chain[0][0].startswith(reverse("account_login"))
-    assert f"{reverse('account_signup')}?next={invitation_url(share)}" in page
+    assert f"{reverse('account_signup')}?next={quote(invitation_url(share), safe='')}" in page
 
 
 def test_the_invited_colleague_sees_who_invited_them(client, practitioner, colleague, exercise):
@@ -234,7 +239,7 @@ def test_opening_an_accepted_invitation_again_goes_to_the_exercise(
     assert client.get(invitation_url(share)).url == exercise_url(exercise)
 
 
-def test_an_invitee_in_another_organisation_is_told_they_cannot_accept(
+def test_an_invitee_in_another_organisation_finds_nothing_at_the_link(
     client, practitioner, exercise
 ):
     outsider = UserFactory(email="far@example.org")
@@ -243,12 +248,8 @@ def test_an_invitee_in_another_organisation_is_told_they_cannot_accept(
     )
     client.force_login(outsider)
 
-    page = client.get(invitation_url(share)).content.decode()
-    refused = client.post(invitation_url(share), {"decision": "accept"})
-
-    assert "cannot be accepted from your account" in page
-    assert 'value="accept"' not in page
-    assert refused.status_code == 400
+    assert client.get(invitation_url(share)).status_code == 404
+    assert client.post(invitation_url(share), {"decision": "accept"}).status_code == 404
     assert Share.objects.get().status == Share.Status.PENDING
 
 
@@ -259,26 +260,62 @@ def test_registering_through_the_link_lands_on_the_invitation_then_the_exercise(
         owner=practitioner, invited_email="new@example.org", exercise=exercise
     )
     link = invitation_url(share)
+    OrganisationDomain.objects.create(organisation=team.organisation, domain="example.org")
 
     registered = client.post(
         f"{reverse('account_signup')}?next={link}",
         {
             "full_name": "Robin New",
             "email": "new@example.org",
-            "organisation": team.organisation.pk,
-            "team": team.pk,
             "job_role": "Social worker",
             "password1": password,
             "password2": password,
             "next": link,
         },
     )
-    accepted = client.post(registered.url, {"decision": "accept"})
+    before_verifying = client.get(link)
+    confirm_path = re.search(r"https://course\.example\.org(/\S+)", mail.outbox[-1].body)[1]
+    client.post(confirm_path)
+    accepted = client.post(link, {"decision": "accept"})
 
     assert registered.url == link
+    assert before_verifying.status_code == 403
     assert accepted.url == exercise_url(exercise)
     share.refresh_from_db()
     assert (share.colleague.full_name, share.status) == ("Robin New", Share.Status.ACCEPTED)
+    assert share.colleague.organisation == team.organisation
+
+
+def test_someone_who_registers_the_invited_address_but_cannot_verify_it_cannot_accept(
+    client, practitioner, team, exercise, password
+):
+    """The takeover a security review found: an outsider registers the address an
+    invitation went to. Without opening the link sent to it, they get nothing."""
+    share = Share.objects.create(
+        owner=practitioner, invited_email="new.starter@example.org", exercise=exercise
+    )
+    OrganisationDomain.objects.create(organisation=team.organisation, domain="example.org")
+    client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Not The Starter",
+            "email": "New.Starter@example.org",
+            "job_role": "Social worker",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    outsider = User.objects.get(email="new.starter@example.org")
+
+    page = client.get(invitation_url(share))
+    accept = client.post(invitation_url(share), {"decision": "accept"})
+
+    assert page.status_code == accept.status_code == 403
+    assert "Sam Patel" not in page.content.decode()
+    assert share_invitations_for(user=outsider).count() == 0
+    assert outsider.organisation is None
+    share.refresh_from_db()
+    assert (share.colleague, share.status) == (None, Share.Status.PENDING)
 
 
 def test_my_reflections_lists_invitations_with_accept_and_decline(
@@ -411,7 +448,8 @@ def test_inviting_queries_do_not_grow(
 ):
     more_people_and_shares(team, exercise, UserFactory(team=team), extra)
 
-    with django_assert_max_num_queries(14):
+    # One of them reads how many invitations the sender has sent today (the daily limit).
+    with django_assert_max_num_queries(15):
         signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
     assert Share.objects.filter(colleague=colleague).exists()
 
