@@ -179,11 +179,10 @@ class UserAdmin(BaseUserAdmin):
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            admin_audit.person_deleted_record(person=obj, actor=request.user)
+            admin_audit.people_deleted_record(people=[obj], actor=request.user)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            for person in queryset:
-                admin_audit.person_deleted_record(person=person, actor=request.user)
+            admin_audit.people_deleted_record(people=queryset, actor=request.user)
             super().delete_queryset(request, queryset)

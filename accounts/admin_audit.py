@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 
 from .models import User
 
@@ -115,8 +115,7 @@ def person_changes(*, before: dict | None, after: dict) -> dict:
 
 def person_change_record(*, person, actor, changes: dict) -> AuditEvent:
     """Record that `actor` changed `person`, and tell the person if they need to know."""
-    event = audit_record(action="account.changed", actor=actor, target=person, changes=changes)
-    person_changed_notify(person=person, actor=actor, changes=changes, when=event.created_at)
+    [event] = _changes_record([(person, changes)], actor=actor)
     return event
 
 
@@ -124,11 +123,25 @@ def people_changes_record(*, before: dict[int, dict], actor) -> None:
     """Record what changed for each person in `before` (from people_snapshot) since then.
 
     People who no longer exist are skipped: their deletion is recorded on its own.
+    A fixed number of queries, however many people changed.
     """
+    changed = []
     for person in _people(before):
         changes = person_changes(before=before[person.pk], after=_snapshot(person))
         if changes:
-            person_change_record(person=person, actor=actor, changes=changes)
+            changed.append((person, changes))
+    _changes_record(changed, actor=actor)
+
+
+def _changes_record(changed, *, actor) -> list[AuditEvent]:
+    events = audit_record_many(
+        action="account.changed",
+        actor=actor,
+        targets=[(person, {"changes": changes}) for person, changes in changed],
+    )
+    for (person, changes), event in zip(changed, events, strict=True):
+        person_changed_notify(person=person, actor=actor, changes=changes, when=event.created_at)
+    return events
 
 
 @contextmanager
@@ -146,9 +159,13 @@ def person_created_record(*, person, actor) -> AuditEvent:
     return audit_record(action="account.created", actor=actor, target=person, changes=changes)
 
 
-def person_deleted_record(*, person, actor) -> AuditEvent:
-    """Record, before it happens, that `actor` deleted `person`'s account (ids only)."""
-    return audit_record(action="account.deleted", actor=actor, target=person, via="admin")
+def people_deleted_record(*, people, actor) -> list[AuditEvent]:
+    """Record, before it happens, that `actor` deleted these accounts (ids only)."""
+    return audit_record_many(
+        action="account.deleted",
+        actor=actor,
+        targets=[(person, {"via": "admin"}) for person in people],
+    )
 
 
 def team_people_ids(*, teams) -> set[int]:

@@ -19,6 +19,20 @@ def audit_record(*, action: str, actor=None, target=None, **detail) -> AuditEven
     )
 
 
+def audit_record_many(*, action: str, actor=None, targets) -> list[AuditEvent]:
+    """Record the same action on many rows in one INSERT; `targets` holds (row, detail) pairs."""
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=action,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            detail=detail,
+        )
+        for target, detail in targets
+    )
+
+
 def audit_retention_cutoff(*, now: datetime | None = None) -> datetime:
     """Events recorded before this moment have been kept long enough."""
     days = settings.AUDIT_RETENTION_DAYS

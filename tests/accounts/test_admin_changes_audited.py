@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditEvent
 from tests.accounts.test_admin import change_data, change_url
-from tests.factories import PASSWORD, OrganisationFactory, TeamFactory
+from tests.factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -374,3 +374,37 @@ def test_recording_a_change_runs_a_fixed_number_of_queries(
         add_group_and_team_then_change_role("trainer")
 
     assert AuditEvent.objects.for_target(practitioner).count() == 11
+
+
+def test_deleting_a_team_runs_a_fixed_number_of_queries_however_many_members(
+    admin_client, django_assert_max_num_queries
+):
+    for size in (1, 6):
+        team = TeamFactory()
+        team.managers.add(*UserFactory.create_batch(size, team=team))
+        with django_assert_max_num_queries(22):
+            response = admin_client.post(
+                reverse("admin:accounts_team_delete", args=[team.pk]), {"post": "yes"}
+            )
+        assert response.status_code == 302
+
+    assert AuditEvent.objects.filter(action="account.changed").count() == 7
+
+
+def test_deleting_people_runs_a_fixed_number_of_queries_however_many(
+    admin_client, django_assert_max_num_queries
+):
+    for size in (1, 6):
+        people = UserFactory.create_batch(size)
+        with django_assert_max_num_queries(33):
+            response = admin_client.post(
+                reverse("admin:accounts_user_changelist"),
+                {
+                    "action": "delete_selected",
+                    "_selected_action": [person.pk for person in people],
+                    "post": "yes",
+                },
+            )
+        assert response.status_code == 302
+
+    assert AuditEvent.objects.filter(action="account.deleted").count() == 7

@@ -34,7 +34,7 @@ def test_saving_only_some_fields_of_a_recorded_event_is_refused(event):
 
 def test_a_new_event_with_an_existing_id_cannot_overwrite_it(event):
     with pytest.raises(IntegrityError), transaction.atomic():
-        AuditEvent(pk=event.pk, action="forged.event").save()
+        AuditEvent(pk=event.pk, created_at=event.created_at, action="forged.event").save()
 
     assert AuditEvent.objects.get(pk=event.pk).action == "account.registered"
 

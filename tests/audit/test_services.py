@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_purge_expired
+from audit.services import audit_purge_expired, audit_record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,23 @@ NOW = timezone.now()
 def retention(settings):
     settings.AUDIT_RETENTION_DAYS = 100
     return timedelta(days=100)
+
+
+def test_record_many_writes_one_event_per_target_in_one_query(
+    practitioner, colleague, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        events = audit_record_many(
+            action="test.event",
+            actor=practitioner,
+            targets=[(practitioner, {"n": 1}), (colleague, {"n": 2})],
+        )
+
+    stored = AuditEvent.objects.filter(pk__in=[event.pk for event in events]).order_by("pk")
+    assert [(e.actor, e.target_id, e.detail) for e in stored] == [
+        (practitioner, str(practitioner.pk), {"n": 1}),
+        (practitioner, str(colleague.pk), {"n": 2}),
+    ]
 
 
 def test_the_default_retention_covers_any_six_calendar_years(settings):
