@@ -1,10 +1,17 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
 
+from . import admin_audit
 from .models import Organisation, Team, User
+
+# Every change to a person made on these pages is written to the audit trail, with the
+# administrator as its actor (see accounts.admin_audit): on a person's own page, and where
+# a team's managers or a team itself (and so its members' team) change.
 
 
 class TeamInline(admin.TabularInline):
@@ -20,6 +27,23 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [TeamInline]
 
+    def save_formset(self, request, form, formset, change):
+        # Teams deleted from the inline take their members' team and managers' teams.
+        deleted = [inline.instance for inline in formset.deleted_forms if inline.instance.pk]
+        people = admin_audit.team_people_ids(teams=deleted) if deleted else set()
+        with admin_audit.people_changes_recorded(ids=people, actor=request.user):
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        people = admin_audit.team_people_ids(teams=obj.teams.all())
+        with admin_audit.people_changes_recorded(ids=people, actor=request.user):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        people = admin_audit.team_people_ids(teams=Team.objects.filter(organisation__in=queryset))
+        with admin_audit.people_changes_recorded(ids=people, actor=request.user):
+            super().delete_queryset(request, queryset)
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
@@ -28,6 +52,29 @@ class TeamAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["name", "organisation__name"]
     filter_horizontal = ["managers"]
+
+    def save_model(self, request, obj, form, change):
+        # Everyone whose managed teams this save may change: the managers before and after.
+        people = {person.pk for person in form.cleaned_data.get("managers", [])}
+        if change:
+            people |= set(obj.managers.values_list("pk", flat=True))
+        # Read back in save_related, once the managers are set.
+        form.people_before = admin_audit.people_snapshot(ids=people)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        admin_audit.people_changes_record(before=form.people_before, actor=request.user)
+
+    def delete_model(self, request, obj):
+        people = admin_audit.team_people_ids(teams=[obj])
+        with admin_audit.people_changes_recorded(ids=people, actor=request.user):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        people = admin_audit.team_people_ids(teams=queryset)
+        with admin_audit.people_changes_recorded(ids=people, actor=request.user):
+            super().delete_queryset(request, queryset)
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -108,3 +155,34 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        # Taken before the row is written; save_related compares once the teams are set too.
+        form.people_before = admin_audit.people_snapshot(ids=[obj.pk]) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            admin_audit.people_changes_record(before=form.people_before, actor=request.user)
+        else:
+            admin_audit.person_created_record(person=form.instance, actor=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        # The password page sets or disables a password outside save_model: compare the
+        # stored hash before and after (only whether it changed is recorded).
+        person = self.get_object(request, unquote(id)) if request.method == "POST" else None
+        if person is None:
+            return super().user_change_password(request, id, form_url)
+        with admin_audit.people_changes_recorded(ids=[person.pk], actor=request.user):
+            return super().user_change_password(request, id, form_url)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            admin_audit.people_deleted_record(people=[obj], actor=request.user)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            admin_audit.people_deleted_record(people=queryset, actor=request.user)
+            super().delete_queryset(request, queryset)

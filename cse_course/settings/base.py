@@ -297,3 +297,10 @@ LOGGING = {
 
 # The trainers' Markdown editor previews through the same sanitising renderer as the course.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "modules.rendering.render_markdown"
+
+# --- Audit trail -------------------------------------------------------------------------
+# Audit events are kept for six years, the usual limitation period for claims in England
+# and Wales, counted as 6 x 365 days plus the two leap days six years can hold, so no
+# event goes early. `manage.py purge_audit_events` (daily, from cron) removes older ones;
+# nothing else removes an audit event.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=6 * 365 + 2)

@@ -17,7 +17,7 @@ def admin_client(client):
     return client
 
 
-def _change_data(user, **changes):
+def change_data(user, **changes):
     data = {
         "email": user.email,
         "full_name": user.full_name,
@@ -37,7 +37,7 @@ def _change_data(user, **changes):
     return data
 
 
-def _change_url(user):
+def change_url(user):
     return reverse("admin:accounts_user_change", args=[user.pk])
 
 
@@ -45,8 +45,8 @@ def test_an_administrator_makes_someone_a_team_manager_of_two_teams(admin_client
     second = TeamFactory(organisation=practitioner.organisation, name="Leaving Care")
 
     response = admin_client.post(
-        _change_url(practitioner),
-        _change_data(
+        change_url(practitioner),
+        change_data(
             practitioner, role="team_manager", managed_teams=[practitioner.team.pk, second.pk]
         ),
     )
@@ -59,7 +59,7 @@ def test_an_administrator_makes_someone_a_team_manager_of_two_teams(admin_client
 
 def test_an_administrator_takes_a_managed_team_away(admin_client, manager, team):
     response = admin_client.post(
-        _change_url(manager), _change_data(manager, role="practitioner", managed_teams=[])
+        change_url(manager), change_data(manager, role="practitioner", managed_teams=[])
     )
 
     assert response.status_code == 302
@@ -69,14 +69,14 @@ def test_an_administrator_takes_a_managed_team_away(admin_client, manager, team)
 
 
 def test_the_change_form_shows_the_teams_someone_manages(admin_client, manager, team):
-    form = admin_client.get(_change_url(manager)).context["adminform"].form
+    form = admin_client.get(change_url(manager)).context["adminform"].form
 
     assert list(form.fields["managed_teams"].initial) == [team]
     assert set(form.fields["role"].choices) >= {("trainer", "Trainer")}
 
 
 def test_an_administrator_makes_someone_a_trainer(admin_client, practitioner):
-    admin_client.post(_change_url(practitioner), _change_data(practitioner, role="trainer"))
+    admin_client.post(change_url(practitioner), change_data(practitioner, role="trainer"))
 
     practitioner.refresh_from_db()
     assert practitioner.is_trainer
@@ -115,7 +115,7 @@ def test_an_administrator_adds_a_person_with_a_role(admin_client, team):
 def test_practitioners_cannot_reach_the_admin(client, practitioner):
     client.force_login(practitioner)
 
-    response = client.get(_change_url(practitioner))
+    response = client.get(change_url(practitioner))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))

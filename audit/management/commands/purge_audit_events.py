@@ -1,0 +1,24 @@
+"""Remove audit events older than the retention period. Meant to run once a day from cron:
+
+    python manage.py purge_audit_events
+
+settings.AUDIT_RETENTION_DAYS (environment variable AUDIT_RETENTION_DAYS) sets the period.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from audit.services import audit_purge_expired
+
+
+class Command(BaseCommand):
+    help = "Remove audit events older than AUDIT_RETENTION_DAYS (the only way they are removed)."
+
+    def handle(self, *args, **options):
+        removed = audit_purge_expired()
+        noun = "event" if removed == 1 else "events"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Removed {removed} audit {noun} older than {settings.AUDIT_RETENTION_DAYS} days."
+            )
+        )
