@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from modules.services import content_load
 
-from .factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
+from .factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory, second_factor_for
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +58,25 @@ def trainer(team):
 def course_content(db):
     """The real course, loaded from content/."""
     content_load(directory=Path(settings.CONTENT_DIR))
+
+
+@pytest.fixture
+def administrator(db):
+    """A superuser who has set up two-factor sign-in, as the admin site requires."""
+    user = UserFactory(
+        email="ada@example.org",
+        full_name="Ada Lovelace",
+        team=None,
+        organisation=None,
+        role="administrator",
+        is_staff=True,
+        is_superuser=True,
+    )
+    second_factor_for(user)
+    return user
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client

@@ -4,17 +4,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import TeamFactory, UserFactory, second_factor_for
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    admin = User.objects.create_superuser(email="admin@example.org", password="x", full_name="Ada")
-    second_factor_for(admin)
-    client.force_login(admin)
-    return client
 
 
 def change_data(user, **changes):

@@ -11,14 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    client.force_login(
-        User.objects.create_superuser(email="admin@example.org", password="x", full_name="Ada")
-    )
-    return client
-
-
-@pytest.fixture
 def event(practitioner):
     return audit_record(action="account.registered", actor=practitioner, target=practitioner)
 

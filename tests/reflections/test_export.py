@@ -124,9 +124,7 @@ def test_export_says_how_the_person_signs_in_without_any_secret(data):
     exported = user_data_export(user=data)
 
     sign_in = exported["sign_in"]
-    assert sign_in["email_addresses"] == [
-        {"email": data.email, "verified": True, "primary": True}
-    ]
+    assert sign_in["email_addresses"] == [{"email": data.email, "verified": True, "primary": True}]
     assert [factor["type"] for factor in sign_in["second_factor"]] == ["TOTP Authenticator"]
     text = json.dumps(exported)
     assert data.password not in text
