@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -16,8 +18,12 @@ name_validator = RegexValidator(
 )
 
 
+DOMAIN_PATTERN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\Z")
+
+
 def domain_validator(value):
-    if value != email_normalise(value) or "@" in value or "." not in value.strip("."):
+    """A domain name in lower case (international names in their xn-- form)."""
+    if not DOMAIN_PATTERN.match(value):
         raise ValidationError(
             "Enter the part of the address after the @, in lower case, such as example.gov.uk."
         )

@@ -1,9 +1,10 @@
 """Organisations, teams and people."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, User, domain_validator, name_validator
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +27,23 @@ def test_team_names_are_unique_within_an_organisation(team):
         TeamFactory(organisation=team.organisation, name=team.name)
 
 
-def test_new_accounts_have_lower_case_emails():
+def test_new_accounts_keep_their_email_in_the_normal_form():
     user = User.objects.create_user(email="Sam.Patel@EXAMPLE.org", password="x", full_name="Sam")
 
     assert user.email == "sam.patel@example.org"
+
+
+def test_an_email_saved_any_other_way_is_stored_in_the_normal_form(practitioner):
+    practitioner.email = " Priya.\u017fhah@Example.ORG "
+    practitioner.save()
+
+    practitioner.refresh_from_db()
+    assert practitioner.email == "priya.shah@example.org"
+
+
+def test_two_accounts_cannot_share_an_address_in_its_normal_form(practitioner):
+    with pytest.raises(IntegrityError):
+        User.objects.create_user(email="SAM@example.ORG", password="x", full_name="Sam Again")
 
 
 def test_an_account_needs_an_email():
@@ -43,14 +57,43 @@ def test_a_superuser_is_an_administrator():
     assert (user.is_staff, user.is_superuser, user.role) == (True, True, User.Role.ADMINISTRATOR)
 
 
-def test_people_are_found_by_email_whatever_its_case(practitioner):
+def test_people_are_found_by_email_in_its_normal_form(practitioner):
     assert User.objects.get_by_natural_key("SAM@Example.ORG") == practitioner
+    assert User.objects.with_email(" Sam@Example.org").get() == practitioner
 
 
-def test_colleagues_are_other_active_people_in_the_same_organisation(
+def test_a_look_alike_letter_is_another_address():
+    """A dotless ı is not an i: `prıya.shah@` is not `priya.shah@`'s account."""
+    UserFactory(email="priya.shah@example.org")
+
+    assert not User.objects.with_email("pr\u0131ya.shah@example.org").exists()
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get_by_natural_key("PR\u0131YA.SHAH@example.org")
+
+
+def test_only_people_who_opened_the_link_sent_to_them_are_verified(practitioner):
+    unverified = UserFactory(team=practitioner.team, verified=False)
+
+    assert list(User.objects.verified().filter(team=practitioner.team)) == [practitioner]
+    assert (practitioner.has_verified_email, unverified.has_verified_email) == (True, False)
+
+
+def test_the_verified_flag_read_with_the_person_is_the_same_rule(practitioner):
+    UserFactory(team=practitioner.team, verified=False)
+
+    flags = dict(User.objects.with_verified_flag().values_list("email", "_has_verified_email"))
+
+    assert flags == {
+        user.email: User.objects.verified().filter(pk=user.pk).exists()
+        for user in User.objects.all()
+    }
+
+
+def test_colleagues_are_other_active_verified_people_in_the_same_organisation(
     practitioner, colleague, manager
 ):
     UserFactory(team=practitioner.team, is_active=False)
+    UserFactory(team=practitioner.team, verified=False)
     UserFactory(team=TeamFactory(organisation=OrganisationFactory(name="Elsewhere")))
 
     assert set(User.objects.colleagues_of(practitioner)) == {colleague, manager}
@@ -75,18 +118,55 @@ def test_the_short_name_is_the_first_name():
 
 
 @pytest.mark.parametrize(
-    ("role", "is_team_manager", "is_trainer"),
+    ("role", "is_team_manager", "is_trainer", "is_privileged"),
     [
-        (User.Role.PRACTITIONER, False, False),
-        (User.Role.TEAM_MANAGER, True, False),
-        (User.Role.TRAINER, False, True),
-        (User.Role.ADMINISTRATOR, False, True),
+        (User.Role.PRACTITIONER, False, False, False),
+        (User.Role.TEAM_MANAGER, True, False, True),
+        (User.Role.ORGANISATION_ADMIN, False, False, True),
+        (User.Role.TRAINER, False, True, True),
+        (User.Role.ADMINISTRATOR, False, True, True),
     ],
 )
-def test_roles_add_duties(role, is_team_manager, is_trainer):
+def test_roles_add_duties(role, is_team_manager, is_trainer, is_privileged):
     user = UserFactory.build(role=role)
 
-    assert (user.is_team_manager, user.is_trainer) == (is_team_manager, is_trainer)
+    assert (user.is_team_manager, user.is_trainer, user.is_privileged) == (
+        is_team_manager,
+        is_trainer,
+        is_privileged,
+    )
+
+
+def test_staff_are_privileged_whatever_their_role():
+    assert UserFactory.build(role=User.Role.PRACTITIONER, is_staff=True).is_privileged
+
+
+def test_an_organisation_administrator_needs_an_organisation(organisation):
+    assert UserFactory.build(
+        role="organisation_admin", organisation=organisation
+    ).is_organisation_admin
+    assert not UserFactory.build(
+        role="organisation_admin", organisation=None, team=None
+    ).is_organisation_admin
+
+
+@pytest.mark.parametrize("name", ["Sam\nBcc: x@example.org", "Sam\rPatel", "Sam\x00", "Sam\u2028P"])
+def test_names_with_line_breaks_or_control_characters_are_refused(name):
+    with pytest.raises(ValidationError):
+        name_validator(name)
+
+
+@pytest.mark.parametrize(
+    "domain", ["Example.org", "@example.org", "example", "a b.org", "-x.org", "x..org"]
+)
+def test_an_organisation_domain_is_a_lower_case_domain_name(domain):
+    with pytest.raises(ValidationError):
+        domain_validator(domain)
+
+
+@pytest.mark.parametrize("domain", ["example.org", "council.gov.uk", "xn--bcher-kva.example"])
+def test_ordinary_domains_are_accepted(domain):
+    domain_validator(domain)
 
 
 def test_a_manager_manages_their_teams(manager, team):
