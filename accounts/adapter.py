@@ -89,10 +89,29 @@ class AccountAdapter(DefaultAccountAdapter):
 
     # --- Where people go ----------------------------------------------------------------
 
-    def get_email_verification_redirect_url(self, email_address):
-        if email_address.user.organisation_id and email_address.user.team_id is None:
+    def _next_step_url(self, user_id):
+        """Where someone goes when they have not asked for a page: choosing their team if
+        they have just joined an organisation (read afresh: verifying the address may
+        have made them a member a moment ago), else the course."""
+        from .models import User
+
+        organisation_id, team_id = (
+            User.objects.filter(pk=user_id).values_list("organisation_id", "team_id").get()
+        )
+        if organisation_id and team_id is None:
             return reverse("accounts:team_choose")
-        return super().get_email_verification_redirect_url(email_address)
+        return None
+
+    def get_login_redirect_url(self, request):
+        return self._next_step_url(request.user.pk) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        return self._next_step_url(request.user.pk) or super().get_signup_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address):
+        return self._next_step_url(
+            email_address.user_id
+        ) or super().get_email_verification_redirect_url(email_address)
 
 
 class SingleSignOnAdapter(DefaultSocialAccountAdapter):

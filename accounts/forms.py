@@ -3,9 +3,10 @@ our wording, and the name and job role asked for at registration."""
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.contrib.auth import password_validation
 
 from .emails import email_normalise
-from .models import Team, name_validator
+from .models import Team, User, name_validator
 
 
 class NormalisedEmailField(forms.EmailField):
@@ -57,15 +58,17 @@ class RegistrationForm(allauth_forms.SignupForm):
         self.fields["password2"].label = "Password again"
         self.order_fields(self.field_order)
 
+    def validate_unique_email(self, value):
+        """Never refuse an address because it has an account: that would tell anyone
+        who has one. The owner is emailed instead (accounts.views.RegistrationView)."""
+        self.account_already_exists = User.objects.with_email(value).exists()
+        return value
+
     def clean(self):
         data = super().clean()
         # allauth checks the password against the address; check it against the name too.
         password = data.get("password1")
         if password and "password1" not in self.errors:
-            from django.contrib.auth import password_validation
-
-            from .models import User
-
             probe = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
             try:
                 password_validation.validate_password(password, probe)

@@ -6,14 +6,16 @@ from allauth.account import app_settings
 from allauth.core.internal import ratelimit
 
 
-def rate_limit_consume(request, *, action: str) -> bool:
-    """Count one use of `action`; False when the limit is reached (nothing is counted
-    then). GET requests count too: a search is a GET."""
+def rate_limit_consume(request, *, action: str, key: str | None = None) -> bool:
+    """Count one use of `action` (for `key`, where its rates count per key); False when
+    the limit is reached (nothing is counted then). GET requests count too: a search is
+    a GET."""
     usage = ratelimit.consume(
         request,
         app="allauth.account",
         action=action,
         config=app_settings.RATE_LIMITS,
+        key=key,
         limit_get=True,
     )
     return usage is not None

@@ -1,3 +1,9 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.internal import flows
+from allauth.account.utils import get_next_redirect_url
+from allauth.account.views import SignupView
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.usersessions.internal.flows.sessions import end_sessions
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from .access import verified_email_required
 from .forms import TeamChooseForm
+from .ratelimits import rate_limit_consume
 from .selectors import user_session_of
 from .services import TeamChoiceError, team_choose
 
@@ -50,3 +57,41 @@ def session_end(request, session_id):
     end_sessions(request, [session])
     messages.success(request, "That session is signed out.")
     return redirect("usersessions_list")
+
+
+class RegistrationView(SignupView):
+    """allauth's registration, except that it never signs the new person in: the answer
+    is the same "check your email" page whether or not the address already had an
+    account (whose owner is emailed instead), so registering reveals nothing. Opening
+    the link signs them in; until then they may sign in to read the course only."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if form.account_already_exists:
+            # Its owner is told (at most once every few minutes, so this form cannot be
+            # used to flood them); the person registering sees what anyone would.
+            if rate_limit_consume(self.request, action="account_exists_mail", key=email):
+                get_adapter(self.request).send_account_already_exists_mail(email)
+            get_adapter(self.request).add_message(
+                self.request,
+                messages.INFO,
+                "account/messages/email_confirmation_sent.txt",
+                {"email": email},
+            )
+            self.request.session.cycle_key()
+        else:
+            self.user = form.save(self.request)
+            try:
+                flows.signup.complete_signup(
+                    self.request,
+                    user=self.user,
+                    email_verification=EmailVerificationMethod.MANDATORY,
+                    # Only a page the person asked for; otherwise the adapter decides.
+                    redirect_url=get_next_redirect_url(self.request),
+                )
+            except ImmediateHttpResponse:
+                pass
+        return redirect("account_email_verification_sent")
+
+
+registration = RegistrationView.as_view()

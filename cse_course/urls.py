@@ -2,12 +2,16 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import registration
+
 # The administration site signs in through the course's own sign-in page, so it gets
 # the same rate limits and the same second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("modules.urls")),
+    # Registration is allauth's, answered the same way for new and known addresses.
+    path("accounts/signup/", registration, name="account_signup"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("reflections/", include("reflections.urls")),

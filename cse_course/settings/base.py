@@ -169,7 +169,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # is ip (the client address: password spraying across accounts), key (the email
 # address, in its normal form) or user. Failed sign-ins: 5 per address in 15 minutes,
 # and 10 a minute and 30 an hour from one client address whichever accounts it tries.
-# The last two are this course's own, applied by accounts.ratelimits. Invitations
+# The last three are this course's own, applied by accounts.ratelimits. Invitations
 # have their own daily and weekly limits, counted from the invitations themselves.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -183,6 +183,7 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/h/user",
     "colleague_search": "60/m/user,600/h/ip",
     "account_delete": "5/15m/user,20/h/ip",
+    "account_exists_mail": "1/10m/key",
 }
 
 # The client address, for rate limits and the session list. Behind reverse proxies,
