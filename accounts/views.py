@@ -1,10 +1,12 @@
+import contextlib
+
 from allauth.account.adapter import get_adapter
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.internal import flows
 from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import SignupView
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.usersessions.internal.flows.sessions import end_sessions
+from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,6 +52,25 @@ def overview(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def session_list(request):
+    """Where the person is signed in; a POST signs out every other session."""
+    if request.method == "POST":
+        end_other_sessions(request, request.user)
+        messages.success(request, "Your other sessions are signed out.")
+        return redirect("usersessions_list")
+    sessions = list(user_session_of(user=request.user))
+    current = request.session.session_key
+    for session in sessions:
+        session.is_this_browser = session.session_key == current
+    return render(
+        request,
+        "usersessions/usersession_list.html",
+        {"sessions": sessions, "session_count": len(sessions)},
+    )
+
+
+@login_required
 @require_http_methods(["POST"])
 def session_end(request, session_id):
     """Sign out one of the person's own sessions (another browser, say)."""
@@ -81,7 +102,9 @@ class RegistrationView(SignupView):
             self.request.session.cycle_key()
         else:
             self.user = form.save(self.request)
-            try:
+            # The link is sent and the sign-in waits for it; whatever allauth would
+            # answer, the answer is the one below.
+            with contextlib.suppress(ImmediateHttpResponse):
                 flows.signup.complete_signup(
                     self.request,
                     user=self.user,
@@ -89,8 +112,6 @@ class RegistrationView(SignupView):
                     # Only a page the person asked for; otherwise the adapter decides.
                     redirect_url=get_next_redirect_url(self.request),
                 )
-            except ImmediateHttpResponse:
-                pass
         return redirect("account_email_verification_sent")
 
 

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import registration
+from accounts.views import registration, session_list
 
 # The administration site signs in through the course's own sign-in page, so it gets
 # the same rate limits and the same second factor.
@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("modules.urls")),
     # Registration is allauth's, answered the same way for new and known addresses.
     path("accounts/signup/", registration, name="account_signup"),
+    # The session list in one query (allauth's checks each session separately).
+    path("accounts/sessions/", session_list, name="usersessions_list"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("reflections/", include("reflections.urls")),
