@@ -2,10 +2,14 @@
 SITE_URL, the client address from accounts.security, names and job roles saved at
 registration, organisation membership from a verified address."""
 
+import base64
+import hashlib
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
 
@@ -116,3 +120,35 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SingleSignOnAdapter(DefaultSocialAccountAdapter):
     """Sign-in through an organisation's own OpenID Connect provider."""
+
+
+def _secret_box():
+    """Fernet (AES with an HMAC) keyed from MFA_ENCRYPTION_KEY, for the authenticator
+    secrets and recovery-code seeds allauth keeps in the database."""
+    digest = hashlib.sha256(f"mfa-secrets:{settings.MFA_ENCRYPTION_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+class SecondFactorAdapter(DefaultMFAAdapter):
+    """Our wording; secrets encrypted at rest; a privileged person cannot turn two-factor
+    sign-in off while their role needs it."""
+
+    def encrypt(self, text: str) -> str:
+        return _secret_box().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _secret_box().decrypt(encrypted_text.encode()).decode()
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        return not (settings.REQUIRE_SECOND_FACTOR and authenticator.user.is_privileged)
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "That code is not right. Check the app (or the recovery code) and "
+        "try again.",
+        "add_email_blocked": "Your account uses two-factor sign-in, so its email address "
+        "cannot be changed here. Ask your organisation's administrator.",
+        "cannot_delete_authenticator": "Your role needs two-factor sign-in, so it cannot be "
+        "turned off.",
+        "unverified_email": "Confirm your email address before setting up two-factor sign-in.",
+    }

@@ -198,6 +198,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # team managers, organisation administrators, trainers and administrators when
 # REQUIRE_SECOND_FACTOR is on (production and tests; the local run leaves it optional
 # so the printed demo accounts sign in with a password).
+MFA_ADAPTER = "accounts.adapter.SecondFactorAdapter"
+# Authenticator secrets are stored encrypted with this key. It defaults to SECRET_KEY:
+# when rotating that, keep the old value here, or everyone must set up their app again.
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default=SECRET_KEY)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="CSE practice course")
 REQUIRE_SECOND_FACTOR = env.bool("REQUIRE_SECOND_FACTOR", default=True)
