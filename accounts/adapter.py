@@ -50,6 +50,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return email_normalise(super().clean_email(email))
 
     def get_client_ip(self, request) -> str:
+        if request is None:  # an email sent after the request has finished
+            return "unknown"
         return client_ip_address(request) or "0.0.0.0"  # noqa: S104 (a key, not a bind)
 
     def save_user(self, request, user, form, commit=True):
@@ -80,13 +82,16 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render and send one of the account emails. Nothing here reads the request
+        (some are sent after the transaction commits, when it may be gone)."""
         context = {
+            "email": email,
             **context,
             "site_url": settings.SITE_URL.rstrip("/"),
             "sign_in_url": site_link(reverse("account_login")),
             "reset_url": site_link(reverse("account_reset_password")),
         }
-        super().send_mail(template_prefix, email, context)
+        self.render_mail(template_prefix, email, context).send()
 
     def format_email_subject(self, subject: str) -> str:
         return subject
