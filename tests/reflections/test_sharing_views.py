@@ -273,13 +273,12 @@ def test_registering_through_the_link_lands_on_the_invitation_then_the_exercise(
             "next": link,
         },
     )
-    before_verifying = client.get(link)
     confirm_path = re.search(r"https://course\.example\.org(/\S+)", mail.outbox[-1].body)[1]
-    client.post(confirm_path)
+    confirmed = client.post(confirm_path)
     accepted = client.post(link, {"decision": "accept"})
 
-    assert registered.url == link
-    assert before_verifying.status_code == 403
+    assert registered.url == reverse("account_email_verification_sent")
+    assert confirmed.url == link
     assert accepted.url == exercise_url(exercise)
     share.refresh_from_db()
     assert (share.colleague.full_name, share.status) == ("Robin New", Share.Status.ACCEPTED)
@@ -306,6 +305,9 @@ def test_someone_who_registers_the_invited_address_but_cannot_verify_it_cannot_a
         },
     )
     outsider = User.objects.get(email="new.starter@example.org")
+    client.post(
+        reverse("account_login"), {"login": "new.starter@example.org", "password": password}
+    )
 
     page = client.get(invitation_url(share))
     accept = client.post(invitation_url(share), {"decision": "accept"})
