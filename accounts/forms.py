@@ -2,6 +2,8 @@
 our wording, and the name and job role asked for at registration."""
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -105,3 +107,68 @@ class TeamChooseForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = organisation.teams.all()
+
+
+# --- Passwords and the second factor: allauth's forms, in the course's words ------------
+
+
+def _label(form, **labels):
+    for name, label in labels.items():
+        form.fields[name].label = label
+        form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label(
+            self,
+            oldpassword="Current password",
+            password1="New password",
+            password2="New password again",
+        )
+        self.fields["oldpassword"].help_text = ""
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label(self, password1="New password", password2="New password again")
+
+
+class NewPasswordForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label(self, password1="New password", password2="New password again")
+
+
+class ReauthenticateForm(allauth_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label(self, password="Your password")  # noqa: S106 (a label, not a password)
+        self.fields["password"].help_text = ""
+
+
+def _code_field(form, label):
+    field = form.fields["code"]
+    field.label = label
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
+
+
+class SecondFactorCodeForm(mfa_forms.AuthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code from your app, or a recovery code")
+
+
+class SecondFactorConfirmForm(mfa_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code from your app, or a recovery code")
+
+
+class AuthenticatorAppForm(ActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Six-digit code from the app")

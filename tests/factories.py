@@ -105,10 +105,12 @@ class LessonProgressFactory(DjangoModelFactory):
 def second_factor_for(user) -> str:
     """Turn on two-factor sign-in (an authenticator app) for `user`, as enrolling on the
     page would; returns the app's secret, from which a test can compute codes."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
     return secret
 
 

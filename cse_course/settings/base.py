@@ -140,6 +140,10 @@ ACCOUNT_FORMS = {
     "signup": "accounts.forms.RegistrationForm",
     "reset_password": "accounts.forms.PasswordResetForm",
     "add_email": "accounts.forms.AddEmailForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password_from_key": "accounts.forms.NewPasswordForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -203,6 +207,11 @@ MFA_ADAPTER = "accounts.adapter.SecondFactorAdapter"
 # when rotating that, keep the old value here, or everyone must set up their app again.
 MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default=SECRET_KEY)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "accounts.forms.SecondFactorCodeForm",
+    "reauthenticate": "accounts.forms.SecondFactorConfirmForm",
+    "activate_totp": "accounts.forms.AuthenticatorAppForm",
+}
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="CSE practice course")
 REQUIRE_SECOND_FACTOR = env.bool("REQUIRE_SECOND_FACTOR", default=True)
 

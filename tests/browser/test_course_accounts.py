@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def attempt_sign_in(page, email, password):
-    page.goto("/accounts/sign-in/")
+    page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password*", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()

@@ -3,9 +3,10 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import OrganisationDomain, User
 from tests.factories import OrganisationFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,13 +18,20 @@ SECOND_LESSON = "/lessons/your-role-and-responsibilities/"
 
 
 @pytest.fixture
-def teams(course_content):
-    """Two organisations with their teams, so registration has a real choice to make."""
+def teams(course_content, live_url, settings):
+    """Two organisations with their teams; addresses at example.org belong to the first."""
+    settings.SITE_URL = live_url
     council = OrganisationFactory(name="Northshire County Council")
+    OrganisationDomain.objects.create(organisation=council, domain="example.org")
     TeamFactory(organisation=council, name="Duty and Assessment")
     TeamFactory(organisation=council, name="Looked After Children")
     other = OrganisationFactory(name="Westvale Borough Council")
     TeamFactory(organisation=other, name="Early Help")
+
+
+def emailed_link():
+    """The confirmation link in the last email sent."""
+    return re.search(r"http\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body)[0]
 
 
 def url_path(path):
@@ -42,14 +50,20 @@ def test_new_user_registers_completes_first_lesson_and_continues_to_the_next(
 
     page.get_by_label("Full name").fill("Robin New")
     page.get_by_label("Work email address").fill(EMAIL)
-    page.get_by_label("Organisation").select_option(label="Northshire County Council")
-    page.get_by_label("Team").select_option(label="Looked After Children")
     page.get_by_label("Job role").fill("Social worker")
     page.get_by_label("Password*", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
+    page.goto(emailed_link())
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose your team")
+    expect(page.get_by_text("Early Help")).to_have_count(0)
+    page.get_by_label("Looked After Children").check()
+    page.get_by_role("button", name="Choose this team").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("You are in Looked After Children")
     user = User.objects.get(email=EMAIL)
     assert (user.organisation.name, user.team.name) == (
         "Northshire County Council",
@@ -130,10 +144,6 @@ def test_whole_journey_works_with_the_keyboard_alone(teams, new_page, live_url):
     page.keyboard.type("Robin New")
     tab_to(page, by_id("id_email"), limit=1)
     page.keyboard.type(EMAIL)
-    tab_to(page, by_id("id_organisation"), limit=1)
-    page.keyboard.type("Northshire")
-    tab_to(page, by_id("id_team"), limit=1)
-    page.keyboard.type("Looked")
     tab_to(page, by_id("id_job_role"), limit=1)
     page.keyboard.type("Social worker")
     tab_to(page, by_id("id_password1"), limit=1)
@@ -147,8 +157,19 @@ def test_whole_journey_works_with_the_keyboard_alone(teams, new_page, live_url):
     page.keyboard.type(PASSWORD)
     tab_to(page, by_text("Create account"), limit=1)
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
+    page.goto(emailed_link())
+    tab_to(page, by_text("Confirm my email address"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose your team")
+    # Radio buttons: Tab reaches the group, the arrow keys move within it.
+    tab_to(page, lambda element: element["tag"] == "input" and element["id"].startswith("id_team"))
+    page.keyboard.press("ArrowDown")
+    tab_to(page, by_text("Choose this team"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status").first).to_contain_text("You are in Looked After Children")
     user = User.objects.get(email=EMAIL)
     assert user.team.name == "Looked After Children"
 
@@ -164,7 +185,7 @@ def test_whole_journey_works_with_the_keyboard_alone(teams, new_page, live_url):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
-    tab_to(page, by_id("id_username"))
+    tab_to(page, by_id("id_login"))
     page.keyboard.type(EMAIL)
     tab_to(page, by_id("id_password"), limit=1)
     page.keyboard.type(PASSWORD)

@@ -49,7 +49,7 @@ def test_every_lesson_reflows_without_horizontal_scrolling(
 
 def test_home_and_account_pages_reflow_at_320px(course_content, new_page, live_url):
     page = new_page(viewport={"width": 320, "height": 640})
-    paths = ["/", "/accounts/register/", "/accounts/sign-in/", "/accounts/password-reset/"]
+    paths = ["/", "/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"]
 
     assert overflowing_pages(page, paths, 320) == []
 
