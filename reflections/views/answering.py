@@ -3,9 +3,10 @@ saves every answer at once without JavaScript), submitting, and each answer's hi
 The page's script saves through `views/autosave.py`; the page's models and the reading
 of its form are in `answer_forms.py`.
 
-Every page here is sent with Cache-Control: no-store. Answer text is never logged:
-error messages name the problem, not the text, and the views that take answers by POST
-mark every posted value sensitive, so error reports leave them out.
+Every page here is sent with Cache-Control: no-store (by `reflections/urls.py`, for
+the whole app). Answer text is never logged: error messages name the problem, not the
+text, and the views that take answers by POST mark every posted value sensitive, so
+error reports leave them out.
 
 A Save or Submit posted after the session has ended is not sent to the sign-in page
 (which would drop what was typed): the page that answers it shows the typed text and
@@ -22,7 +23,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -72,7 +72,6 @@ def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, 
 # --- Pages -------------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 @require_GET
 def mine(request):
@@ -97,7 +96,6 @@ def _keeping_signed_out_posts(action):
     return decorator
 
 
-@never_cache
 @sensitive_post_parameters()
 @_keeping_signed_out_posts("save")
 @require_http_methods(["GET", "POST"])
@@ -113,7 +111,6 @@ def exercise_page(request, number):
     return _render_page(request, exercise, own, sharing, fields, dates)
 
 
-@never_cache
 @sensitive_post_parameters()
 @_keeping_signed_out_posts("submit")
 @require_POST
@@ -122,7 +119,6 @@ def exercise_submit(request, number):
     return _form_post(request, exercise_or_404(number), submit=True)
 
 
-@never_cache
 @sensitive_post_parameters()
 @require_POST
 def exercise_resume(request, number):
@@ -188,7 +184,6 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     return redirect("reflections:exercise", number=exercise.number)
 
 
-@never_cache
 @login_required
 @require_GET
 def history(request, number, key):
@@ -210,7 +205,6 @@ def history(request, number, key):
     return render(request, "reflections/history.html", context)
 
 
-@never_cache
 @login_required
 @require_GET
 def signed_in(request):

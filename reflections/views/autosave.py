@@ -1,15 +1,15 @@
 """The endpoints the exercise page's script calls: a fresh CSRF token, autosave of one
 answer, and autosave of the commitment's dates.
 
-Each always answers JSON and is sent with Cache-Control: no-store; signed out is a 401
-with a sign-in link, not a redirect, so the page keeps what was typed. Answer text is
-never logged: error messages name the problem, not the text.
+Each always answers JSON, sent with Cache-Control: no-store like every reflections
+address (see `reflections/urls.py`); signed out is a 401 with a sign-in link, not a
+redirect, so the page keeps what was typed. Answer text is never logged: error
+messages name the problem, not the text.
 """
 
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from modules.models import Question
@@ -22,7 +22,6 @@ from ..services.records import commitment_save
 from .answering import exercise_or_404
 
 
-@never_cache
 @require_GET
 def csrf_token(request):
     """A current CSRF token: signing in again replaces the one the page was sent with."""
@@ -42,7 +41,6 @@ def _signed_out_json(what):
     )
 
 
-@never_cache
 @require_POST
 def autosave(request, number, key):
     """Save one answer; always answers JSON, 401 (not a redirect) when signed out."""
@@ -81,7 +79,6 @@ def autosave(request, number, key):
     return JsonResponse(payload)
 
 
-@never_cache
 @require_POST
 def commitment_autosave(request, number):
     """Save the commitment's dates from the exercise page; JSON like `autosave`."""

@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -24,7 +23,6 @@ from ..services.records import commitment_review_save
 
 
 @login_required
-@never_cache
 @require_POST
 def commitment_review(request, number):
     commitment = commitment_of(user=request.user, exercise_number=number)
@@ -41,13 +39,11 @@ def commitment_review(request, number):
 
 
 @login_required
-@never_cache
 def cpd_record_page(request):
     return render(request, "reflections/cpd_record.html", {"record": cpd_record(user=request.user)})
 
 
 @login_required
-@never_cache
 def cpd_record_download(request):
     record = cpd_record(user=request.user)
     response = HttpResponse(cpd_record_pdf(record), content_type="application/pdf")
@@ -57,7 +53,6 @@ def cpd_record_download(request):
 
 
 @login_required
-@never_cache
 def data_export(request):
     data = user_data_export_record(user=request.user)
     response = HttpResponse(
@@ -69,7 +64,6 @@ def data_export(request):
 
 
 @login_required
-@never_cache
 @sensitive_post_parameters("password")
 def account_delete_view(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
@@ -82,7 +76,6 @@ def account_delete_view(request):
     return render(request, "reflections/account_delete.html", {"form": form}, status=status)
 
 
-@never_cache
 def account_deleted(request):
     return render(request, "reflections/account_deleted.html")
 
