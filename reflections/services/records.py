@@ -6,15 +6,14 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
 
+from ..emails import email_send
 from ..models import Commitment, ExerciseResponse, answer_text_encode
 
 logger = logging.getLogger(__name__)
@@ -142,10 +141,5 @@ def _send_review_reminder(commitment):
         "name": user.get_short_name(),
         "link": settings.SITE_URL.rstrip("/") + reverse("reflections:mine"),
     }
-    send_mail(
-        subject=render_to_string("reflections/email/review_reminder_subject.txt", context).strip(),
-        message=render_to_string("reflections/email/review_reminder.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    email_send(name="review_reminder", context=context, to=user.email)
     logger.info("Review reminder sent for commitment %s", commitment.pk)

@@ -7,15 +7,14 @@ sent at the same moment cannot leave anyone in two live shares of one exercise; 
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
 
+from ..emails import email_send
 from ..models import Share
 from ..selectors import (
     invitation_can_respond,
@@ -101,12 +100,7 @@ def _send_invitation(share):
     )
     context = {"share": share, "link": link, "exercise": share.exercise, "owner": share.owner}
     recipient = share.colleague.email if share.colleague_id else share.invited_email
-    send_mail(
-        subject=render_to_string("reflections/email/share_invitation_subject.txt", context).strip(),
-        message=render_to_string("reflections/email/share_invitation.txt", context),
-        from_email=None,
-        recipient_list=[recipient],
-    )
+    email_send(name="share_invitation", context=context, to=recipient)
 
 
 def share_create(*, owner, exercise, colleague) -> Share:
