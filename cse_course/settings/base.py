@@ -207,3 +207,9 @@ LOGGING = {
 
 # The trainers' Markdown editor previews through the same sanitising renderer as the course.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "modules.rendering.render_markdown"
+
+# --- Answer history ------------------------------------------------------------------
+# Autosaves of one answer less than this many minutes after the last one are kept as a
+# single history entry, so the history holds what was meant rather than every pause in
+# typing (0 keeps each autosave). A Save button press and a submit keep their own entry.
+ANSWER_HISTORY_COALESCE_MINUTES = env.int("ANSWER_HISTORY_COALESCE_MINUTES", default=10)

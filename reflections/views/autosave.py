@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from modules.models import Question
 
 from ..answer_forms import has_commitment, read_dates_request, read_save_request, saved_at_label
+from ..models import AnswerVersion
 from ..records_forms import CommitmentDatesForm
 from ..selectors import commitment_of, question_for_answering
 from ..services.answers import AnswerRejected, SaveResult, answer_save
@@ -51,13 +52,16 @@ def autosave(request, number, key):
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
     try:
-        text, base_version = read_save_request(request)
+        text, base_version, resolved = read_save_request(request)
         result = answer_save(
             user=request.user,
             exercise=question.exercise,
             question=question,
             text=text,
             base_version=base_version,
+            # Choosing after a conflict is a decision, not a pause in typing: its own
+            # history entry, so the text saved in the other tab stays in the history.
+            kind=AnswerVersion.Kind.SAVE if resolved else AnswerVersion.Kind.AUTOSAVE,
         )
     except ValueError as problem:
         return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")

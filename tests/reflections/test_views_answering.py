@@ -354,6 +354,30 @@ def test_autosave_of_the_same_text_is_unchanged(signed_in, practitioner, exercis
     assert (data["status"], data["version"]) == ("unchanged", 1)
 
 
+def test_autosaves_close_together_make_one_history_entry(signed_in, exercise):
+    post_json(signed_in, autosave_url("first"), {"text": "Typed", "version": 0})
+    post_json(signed_in, autosave_url("first"), {"text": "Typed on", "version": 1})
+
+    assert [v.typed_text for v in AnswerVersion.objects.all()] == ["Typed on"]
+
+
+def test_autosave_that_resolves_a_conflict_keeps_its_own_history_entry(signed_in, exercise):
+    post_json(signed_in, autosave_url("first"), {"text": "Other tab", "version": 0})
+    body = {"text": "Both tabs", "version": 1, "resolved": True}
+
+    post_json(signed_in, autosave_url("first"), body)
+
+    assert [v.typed_text for v in AnswerVersion.objects.all()] == ["Both tabs", "Other tab"]
+
+
+def test_save_button_after_autosaves_keeps_its_own_history_entry(signed_in, exercise):
+    post_json(signed_in, autosave_url("first"), {"text": "Typed", "version": 0})
+
+    signed_in.post(reverse("reflections:exercise", args=[7]), form("Saved", first_version=1))
+
+    assert [v.typed_text for v in AnswerVersion.objects.all()] == ["Saved", "Typed"]
+
+
 def test_autosave_when_signed_out_is_401_json(client, exercise):
     response = post_json(client, autosave_url("first"), {"text": "Lost?", "version": 0})
     assert response.status_code == 401

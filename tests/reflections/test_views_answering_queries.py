@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reflections.models import ExerciseResponse
+from reflections.models import AnswerVersion, ExerciseResponse
 from reflections.services.answers import answer_save
 from tests.factories import ExerciseFactory, QuestionFactory
 
@@ -133,3 +133,12 @@ def test_form_save_stays_within_its_bound(
     with django_assert_max_num_queries(WRITE_LIMIT):
         response = client.post(reverse("reflections:exercise", args=[7]), data)
     assert response.status_code == 302
+
+
+def test_an_autosave_joined_to_the_last_entry_runs_the_same_queries(client, practitioner, exercise):
+    client.force_login(practitioner)
+    grow(practitioner, exercise, 10)
+    new_entry = autosave(client, 10)
+    joined = autosave(client, 11)
+    assert AnswerVersion.objects.filter(answer__question__key="q1").count() == 11
+    assert joined == new_entry
