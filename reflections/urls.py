@@ -1,7 +1,7 @@
 from django.urls import URLPattern
 from django.views.decorators.cache import never_cache
 
-from .views import answering, autosave, records, sharing
+from .views import answering, autosave, history, records, sharing
 
 app_name = "reflections"
 
@@ -23,5 +23,9 @@ def _never_stored(patterns):
 
 # Each screen family keeps its routes beside its views.
 urlpatterns = _never_stored(
-    answering.urlpatterns + autosave.urlpatterns + sharing.urlpatterns + records.urlpatterns
+    answering.urlpatterns
+    + history.urlpatterns
+    + autosave.urlpatterns
+    + sharing.urlpatterns
+    + records.urlpatterns
 )

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from audit.services import audit_record
 from modules.models import Question
 
 from ..models import (
@@ -259,3 +260,43 @@ def response_submit(*, user, exercise) -> ExerciseResponse:
         response.submitted_at = timezone.now()
         response.save(update_fields=["submitted_at"])
     return response
+
+
+# --- Deleting history ---------------------------------------------------------------------
+
+
+def _lock_response(response_id):
+    """Serialise with saves of the same exercise (see the module docstring)."""
+    list(ExerciseResponse.objects.select_for_update().filter(pk=response_id).values("pk"))
+
+
+@transaction.atomic
+def answer_version_delete(*, user, version: AnswerVersion) -> bool:
+    """Delete one earlier entry of `user`'s own answer history, for good.
+
+    The newest entry holds the current text and is never deleted here. Audited with ids
+    and the entry's number only. False when it was already gone.
+    """
+    answer = version.answer
+    _lock_response(answer.response_id)
+    deleted, _ = (
+        AnswerVersion.objects.earlier().filter(pk=version.pk, answer__response__user=user).delete()
+    )
+    if deleted:
+        audit_record(
+            action="answer.version_deleted", actor=user, target=answer, version=version.version
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
+def answer_history_clear(*, user, answer: Answer) -> int:
+    """Delete every entry of `user`'s own answer history but the newest (the current
+    text, which stays as it is); return how many were deleted. Audited with ids and the
+    count only."""
+    _lock_response(answer.response_id)
+    earlier = AnswerVersion.objects.earlier().filter(answer=answer, answer__response__user=user)
+    deleted, _ = earlier.delete()
+    if deleted:
+        audit_record(action="answer.history_cleared", actor=user, target=answer, deleted=deleted)
+    return deleted

@@ -1,7 +1,7 @@
 """A practitioner answering the exercises: My reflections, the exercise page (which
-saves every answer at once without JavaScript), submitting, and each answer's history.
-The page's script saves through `views/autosave.py`; the page's models and the reading
-of its form are in `answer_forms.py`.
+saves every answer at once without JavaScript) and submitting. The page's script saves
+through `views/autosave.py`; each answer's history is in `views/history.py`; the page's
+models and the reading of its form are in `answer_forms.py`.
 
 Every page here is sent with Cache-Control: no-store (by `reflections/urls.py`, for
 the whole app). Answer text is never logged: error messages name the problem, not the
@@ -27,7 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import EmailAuthenticationForm
-from modules.models import Exercise, Question
+from modules.models import Exercise
 
 from ..answer_forms import (
     Outcome,
@@ -40,7 +40,6 @@ from ..answer_forms import (
     submit_posted,
 )
 from ..selectors import (
-    answer_history,
     exercise_for_answering,
     exercise_sharing,
     my_reflections,
@@ -186,27 +185,6 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
 
 @login_required
 @require_GET
-def history(request, number, key):
-    exercise = exercise_or_404(number)
-    try:
-        found = answer_history(user=request.user, exercise=exercise, question_key=key)
-    except Question.DoesNotExist:
-        raise Http404("No such question.") from None
-    versions = [
-        {
-            "version": version.version,
-            "saved_at": version.saved_at,
-            # A NUL cannot be shown in HTML; the symbol for it can.
-            "text": version.typed_text.replace("\x00", "\u2400"),
-        }
-        for version in found.versions
-    ]
-    context = {"exercise": exercise, "question": found.question, "versions": versions}
-    return render(request, "reflections/history.html", context)
-
-
-@login_required
-@require_GET
 def signed_in(request):
     """Where signing in again from a tab with unsaved answers lands."""
     return render(request, "reflections/signed_in.html")
@@ -242,5 +220,4 @@ urlpatterns = [
     path("exercises/<int:number>/", exercise_page, name="exercise"),
     path("exercises/<int:number>/submit/", exercise_submit, name="submit"),
     path("exercises/<int:number>/sign-in-and-save/", exercise_resume, name="resume"),
-    path("exercises/<int:number>/answers/<slug:key>/history/", history, name="history"),
 ]

@@ -1,7 +1,7 @@
 """reflections.services.answers: answer history is kept no longer than needed.
 
 Autosaves close together make one history entry; a Save, a resolved conflict and the
-text current at a submit keep their own.
+text current at a submit keep their own. A practitioner can delete earlier entries.
 """
 
 from datetime import timedelta
@@ -9,8 +9,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from reflections.models import Answer, AnswerVersion
-from reflections.services.answers import SaveResult, answer_save, response_submit
+from reflections.services.answers import (
+    SaveResult,
+    answer_history_clear,
+    answer_save,
+    answer_version_delete,
+    response_submit,
+)
 from tests.factories import ExerciseFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +190,95 @@ def test_a_joined_entry_keeps_a_nul_exactly(practitioner, question):
     autosave(practitioner, question, "a\x00b\ue000")
 
     assert AnswerVersion.objects.get().typed_text == "a\x00b\ue000"
+
+
+# --- Deleting history ---------------------------------------------------------------------
+
+
+def saved_three_times(user, question):
+    for text in ["Draft naming Child X", "Draft without the name", "Final answer"]:
+        save(user, question, text)
+    return Answer.objects.get(response__user=user, question=question)
+
+
+def test_deleting_an_earlier_version_removes_only_that_one(practitioner, question):
+    answer = saved_three_times(practitioner, question)
+
+    deleted = answer_version_delete(user=practitioner, version=answer.versions.get(version=1))
+
+    assert deleted
+    assert [entry[1] for entry in history(question)] == ["Final answer", "Draft without the name"]
+
+
+def test_the_current_version_is_never_deleted(practitioner, question):
+    answer = saved_three_times(practitioner, question)
+
+    deleted = answer_version_delete(user=practitioner, version=answer.versions.get(version=3))
+
+    assert not deleted
+    assert AnswerVersion.objects.count() == 3
+
+
+def test_someone_else_cannot_delete_a_version(practitioner, colleague, question):
+    answer = saved_three_times(practitioner, question)
+
+    deleted = answer_version_delete(user=colleague, version=answer.versions.get(version=1))
+
+    assert not deleted
+    assert AnswerVersion.objects.count() == 3
+
+
+def test_deleting_a_version_is_audited_with_ids_only(practitioner, question):
+    answer = saved_three_times(practitioner, question)
+
+    answer_version_delete(user=practitioner, version=answer.versions.get(version=1))
+
+    event = AuditEvent.objects.get(action="answer.version_deleted")
+    assert (event.actor, event.target_type, event.target_id) == (
+        practitioner,
+        "reflections.answer",
+        str(answer.pk),
+    )
+    assert event.detail == {"version": 1}
+
+
+def test_clearing_history_keeps_only_the_current_text(practitioner, question):
+    answer = saved_three_times(practitioner, question)
+
+    deleted = answer_history_clear(user=practitioner, answer=answer)
+
+    assert deleted == 2
+    assert history(question) == [(3, "Final answer", SAVE)]
+    answer.refresh_from_db()
+    assert (answer.typed_text, answer.version) == ("Final answer", 3)
+
+
+def test_after_clearing_saves_go_on_as_before(practitioner, question):
+    answer = saved_three_times(practitioner, question)
+    answer_history_clear(user=practitioner, answer=answer)
+
+    result = save(practitioner, question, "Later thoughts")
+
+    assert (result.status, result.version) == (SaveResult.SAVED, 4)
+    assert [entry[0] for entry in history(question)] == [4, 3]
+
+
+def test_clearing_history_is_audited_with_the_count_only(practitioner, question):
+    answer = saved_three_times(practitioner, question)
+
+    answer_history_clear(user=practitioner, answer=answer)
+
+    event = AuditEvent.objects.get(action="answer.history_cleared")
+    assert (event.actor, event.target_id, event.detail) == (
+        practitioner,
+        str(answer.pk),
+        {"deleted": 2},
+    )
+
+
+def test_someone_else_cannot_clear_a_history(practitioner, colleague, question):
+    answer = saved_three_times(practitioner, question)
+
+    assert answer_history_clear(user=colleague, answer=answer) == 0
+    assert AnswerVersion.objects.count() == 3
+    assert not AuditEvent.objects.filter(action="answer.history_cleared").exists()

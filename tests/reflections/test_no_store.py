@@ -9,7 +9,7 @@ the owner of the data, so a new route is checked without anyone adding it here.
 import pytest
 
 from modules.models import Exercise, Question
-from reflections.models import Share
+from reflections.models import AnswerVersion, Share
 from tests.reflections.records_data import accepted_share, answer_everything, commitment
 from tests.reflections.routes import every_reflections_url, route_names
 
@@ -33,6 +33,7 @@ def owner_data(course_content, practitioner, colleague):
 def owner_urls(revealed, pending):
     exercises = Exercise.objects.order_by("number")
     questions = Question.objects.current().select_related("exercise")
+    earlier = AnswerVersion.objects.earlier().select_related("answer__question__exercise")
     return every_reflections_url(
         {
             ("number",): [{"number": exercise.number} for exercise in exercises],
@@ -41,6 +42,14 @@ def owner_urls(revealed, pending):
             ],
             ("share_id",): [{"share_id": revealed.pk}, {"share_id": pending.pk}],
             ("token",): [{"token": pending.token}],
+            ("number", "key", "version"): [
+                {
+                    "number": row.answer.question.exercise.number,
+                    "key": row.answer.question.key,
+                    "version": row.version,
+                }
+                for row in earlier.filter(answer__response__user=revealed.owner)
+            ],
         }
     )
 

@@ -5,9 +5,15 @@ walk against this to prove it would catch a page sent without the header."""
 from django.urls import include, path
 
 from cse_course.urls import urlpatterns as project_patterns
-from reflections.views import answering, autosave, records, sharing
+from reflections.views import answering, autosave, history, records, sharing
 
-unwrapped = answering.urlpatterns + autosave.urlpatterns + sharing.urlpatterns + records.urlpatterns
+unwrapped = (
+    answering.urlpatterns
+    + history.urlpatterns
+    + autosave.urlpatterns
+    + sharing.urlpatterns
+    + records.urlpatterns
+)
 
 urlpatterns = [
     pattern for pattern in project_patterns if getattr(pattern, "app_name", None) != "reflections"
