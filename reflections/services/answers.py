@@ -32,6 +32,7 @@ from ..models import (
     answer_text_encode,
 )
 from ..selectors import exercise_sharing
+from .sharing import share_reveal_record
 
 
 class AnswerRejected(ValidationError):
@@ -259,6 +260,10 @@ def response_submit(*, user, exercise) -> ExerciseResponse:
     if response.submitted_at is None:
         response.submitted_at = timezone.now()
         response.save(update_fields=["submitted_at"])
+        audit_record(
+            action="response.submitted", actor=user, target=response, exercise=exercise.number
+        )
+        share_reveal_record(user=user, exercise=exercise)
     return response
 
 

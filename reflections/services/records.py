@@ -1,5 +1,6 @@
-"""Writes for the records: the exercise 4 commitment and its review, and the
-review reminders. (Exporting and erasing a person's data is in `reflections.export`.)
+"""Writes for the records: the exercise 4 commitment and its review, the review
+reminders, and the CPD record's PDF (audited as it leaves the service). (Exporting and
+erasing a person's data is in `reflections.export`.)
 """
 
 import logging
@@ -15,6 +16,8 @@ from audit.services import audit_record
 
 from ..emails import email_send
 from ..models import Commitment, ExerciseResponse, answer_text_encode
+from ..pdf import cpd_record_pdf
+from ..selectors import cpd_record
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,14 @@ def commitment_save(*, user, exercise, due_on: date, review_on: date) -> Commitm
     commitment.due_on, commitment.review_on = due_on, review_on
     commitment.save(update_fields=["due_on", "review_on", "reviewed_at", "updated_at"])
     return commitment
+
+
+def cpd_record_export(*, user) -> bytes:
+    """`user`'s CPD record as a PDF, noting in the audit trail that it left the service
+    (ids only: the PDF holds their answers)."""
+    pdf = cpd_record_pdf(cpd_record(user=user))
+    audit_record(action="account.cpd_record_exported", actor=user, target=user, format="pdf")
+    return pdf
 
 
 @transaction.atomic

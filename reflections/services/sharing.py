@@ -18,6 +18,7 @@ from ..emails import email_send
 from ..models import Share
 from ..selectors import (
     invitation_can_respond,
+    partner_answers_visible,
     share_between_exists,
     share_engaged_get,
 )
@@ -154,6 +155,7 @@ def share_accept(*, share, user) -> Share:
     except IntegrityError:
         raise SharingError("You are already sharing this exercise with this person.") from None
     audit_record(action="share.accepted", actor=user, target=share)
+    _record_if_revealed(share, actor=user, exercise_number=share.exercise.number)
     return share
 
 
@@ -185,3 +187,31 @@ def share_end(*, share, user) -> Share:
     share.save(update_fields=["status", "ended_at", "ended_by"])
     audit_record(action="share.ended", actor=user, target=share)
     return share
+
+
+# --- The audit trail of reading -----------------------------------------------------------
+
+
+def _record_if_revealed(share, *, actor, exercise_number):
+    if partner_answers_visible(viewer=actor, share=share):
+        audit_record(action="share.revealed", actor=actor, target=share, exercise=exercise_number)
+
+
+@transaction.atomic
+def share_reveal_record(*, user, exercise) -> None:
+    """Call when `user` first submits `exercise`: audit the share whose answers this
+    reveals, if any (ids only).
+
+    A share is revealed by one of two writes, each happening once per share: the second
+    of the pair submitting, or accepting once both have submitted. Both lock the share's
+    row (accepting through `_locked_share`), so whichever comes second sees the other
+    and records the moment, once.
+    """
+    shares = Share.objects.live().involving(user).filter(exercise=exercise)
+    for share in shares.select_for_update().order_by("pk"):
+        _record_if_revealed(share, actor=user, exercise_number=exercise.number)
+
+
+def share_comparison_viewed(*, share, viewer) -> None:
+    """Audit that `viewer` opened their partner's answers side by side (ids only)."""
+    audit_record(action="share.compared_viewed", actor=viewer, target=share)

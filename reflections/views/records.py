@@ -16,10 +16,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from ..export import account_delete, user_data_export_record
-from ..pdf import cpd_record_pdf
 from ..records_forms import AccountDeleteForm, CommitmentReviewForm
 from ..selectors import commitment_of, cpd_record
-from ..services.records import commitment_review_save
+from ..services.records import commitment_review_save, cpd_record_export
 
 
 @login_required
@@ -45,8 +44,7 @@ def cpd_record_page(request):
 
 @login_required
 def cpd_record_download(request):
-    record = cpd_record(user=request.user)
-    response = HttpResponse(cpd_record_pdf(record), content_type="application/pdf")
+    response = HttpResponse(cpd_record_export(user=request.user), content_type="application/pdf")
     filename = f"cpd-record-cse-course-{timezone.localdate():%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -169,6 +169,7 @@ def test_account_delete_is_audited_without_personal_text(data):
 
     event = AuditEvent.objects.get(action="account.deleted")
     assert event.target_id == str(user_id)
+    assert event.detail["user_id"] == user_id
     assert event.actor is None
     stored = json.dumps(event.detail)
     assert "sam" not in stored.lower()
