@@ -197,10 +197,9 @@ def _record_if_revealed(share, *, actor, exercise_number):
         audit_record(action="share.revealed", actor=actor, target=share, exercise=exercise_number)
 
 
-@transaction.atomic
 def share_reveal_record(*, user, exercise) -> None:
-    """Call when `user` first submits `exercise`: audit the share whose answers this
-    reveals, if any (ids only).
+    """Call when `user` first submits `exercise`, inside that write's transaction: audit
+    the share whose answers this reveals, if any (ids only).
 
     A share is revealed by one of two writes, each happening once per share: the second
     of the pair submitting, or accepting once both have submitted. Both lock the share's
