@@ -129,11 +129,11 @@ def _joins_newest_entry(answer, kind, now):
     (or a conflict resolved) and the text current at a submit keep their own entries."""
     window = timedelta(minutes=settings.ANSWER_HISTORY_COALESCE_MINUTES)
     return (
-        kind == AnswerVersion.Kind.AUTOSAVE
+        window > timedelta(0)
+        and kind == AnswerVersion.Kind.AUTOSAVE
         and answer.newest_kind == AnswerVersion.Kind.AUTOSAVE
         and answer.newest_saved_at is not None
         and now - answer.newest_saved_at <= window
-        and window > timedelta(0)
     )
 
 
@@ -142,6 +142,7 @@ def _history_write(answers, kind, now):
     query each way)."""
     joined, added = [], []
     for answer in answers:
+        # An answer created by this save has no history, nor the `newest_` annotations.
         if getattr(answer, "newest_id", None) and _joins_newest_entry(answer, kind, now):
             joined.append(AnswerVersion(pk=answer.newest_id, text=answer.text, saved_at=now))
         else:
