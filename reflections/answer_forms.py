@@ -386,7 +386,8 @@ def carried(request, exercise):
 
 
 def read_save_request(request):
-    """(text, base version) from a JSON or form-encoded body; ValueError when malformed."""
+    """(text, base version, resolved) from a JSON or form-encoded body; ValueError when
+    malformed. `resolved` is true for the save that settles a conflict the page showed."""
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body)
@@ -395,15 +396,17 @@ def read_save_request(request):
         if not isinstance(body, dict):
             raise ValueError("The save request could not be read.")
         text, version = body.get("text"), body.get("version")
+        resolved = body.get("resolved") is True
     else:
         text, version = request.POST.get("text"), request.POST.get("version")
+        resolved = request.POST.get("resolved") == "true"
     if not isinstance(text, str):
         raise ValueError("The save request had no answer text.")
     if isinstance(version, str) and version.isdecimal():
         version = int(version)
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         raise ValueError("The save request did not say which version it was based on.")
-    return text, version
+    return text, version, resolved
 
 
 def read_dates_request(request):

@@ -277,6 +277,8 @@ def account_delete(*, user) -> None:
             audit_record(
                 action="account.deleted",
                 target=user,
+                # The account row goes next: its id stays here, where nothing removes it.
+                user_id=user.pk,
                 shares_ended=live_share_ids,
                 erased=erased,
             )

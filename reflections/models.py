@@ -10,7 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 ANSWER_MAX_LENGTH = 20_000
 
@@ -69,7 +69,7 @@ class ExerciseResponse(models.Model):
 
 
 class Answer(models.Model):
-    """The current text of one answer. Every saved version is also kept in AnswerVersion.
+    """The current text of one answer. Its history is kept in AnswerVersion.
 
     `version` goes up by one on every save; a save must say which version it was
     based on, so an edit made in an older tab never silently overwrites a newer one.
@@ -95,11 +95,48 @@ class Answer(models.Model):
         return answer_text_decode(self.text)
 
 
+class AnswerVersionQuerySet(models.QuerySet):
+    def _newest_version(self):
+        """The number of the newest row of the same answer, as a subquery."""
+        rows = AnswerVersion.objects.filter(answer=OuterRef("answer")).order_by("-version")
+        return Subquery(rows.values("version")[:1])
+
+    def newest(self):
+        """The newest row of each answer: it holds the answer's current text."""
+        return self.filter(version=self._newest_version())
+
+    def earlier(self):
+        """Every row but the newest of its answer: history that may be deleted."""
+        return self.exclude(version=self._newest_version())
+
+
 class AnswerVersion(models.Model):
+    """One entry in an answer's history. The newest row holds the current text.
+
+    Autosaves close together are kept as one entry (the newest row is updated in place,
+    keeping its number, see `services.answers`), so `version` here numbers history
+    entries and can be lower than `Answer.version`, which counts every save for the
+    version check. A practitioner may delete any entry but the newest.
+    """
+
+    class Kind(models.TextChoices):
+        AUTOSAVE = "autosave", "Saved as you typed"
+        SAVE = "save", "Saved"
+        SUBMIT = "submit", "Submitted"
+
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
     text = models.TextField(blank=True)
     saved_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.SAVE,
+        help_text="How the text was saved; only autosaves are joined into a later autosave, "
+        "and the text current when the exercise was submitted is marked submitted.",
+    )
+
+    objects = AnswerVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-version"]

@@ -119,6 +119,26 @@ def answer_history(*, user, exercise, question_key) -> AnswerHistory:
     return AnswerHistory(question=question, answer=answer, versions=versions)
 
 
+def answer_version_for_deletion(*, user, exercise, question_key, version) -> AnswerVersion:
+    """An earlier entry (not the newest, which holds the current text) in the history of
+    `user`'s own answer to one question, with its answer and question (one query).
+
+    Raises AnswerVersion.DoesNotExist for anything else: another person's history, the
+    current text, or a number that is not there.
+    """
+    return (
+        AnswerVersion.objects.earlier()
+        .filter(
+            answer__response__user=user,
+            answer__response__exercise=exercise,
+            answer__question__key=question_key,
+            version=version,
+        )
+        .select_related("answer__question")
+        .get()
+    )
+
+
 def question_for_answering(*, number, key) -> Question:
     """A current question of exercise `number`, with its exercise (one query).
 

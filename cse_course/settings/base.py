@@ -318,3 +318,9 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "modules.rendering.render_markdown"
 # event goes early. `manage.py purge_audit_events` (daily, from cron) removes older ones;
 # nothing else removes an audit event.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=6 * 365 + 2)
+
+# --- Answer history ------------------------------------------------------------------
+# Autosaves of one answer less than this many minutes after the last one are kept as a
+# single history entry, so the history holds what was meant rather than every pause in
+# typing (0 keeps each autosave). A Save button press and a submit keep their own entry.
+ANSWER_HISTORY_COALESCE_MINUTES = env.int("ANSWER_HISTORY_COALESCE_MINUTES", default=10)

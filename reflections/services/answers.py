@@ -1,19 +1,26 @@
-"""Writes for a practitioner's own answers: saving (with history and a version check)
-and submitting an exercise.
+"""Writes for a practitioner's own answers: saving (with history and a version check),
+submitting an exercise, and deleting history the practitioner no longer wants kept.
 
 Every save names the version it was based on. A save based on an older version than
 the one stored is not applied: the caller gets a conflict carrying the stored text,
 so the practitioner can choose or merge and nothing is lost. Saves of one exercise
 are serialised by a row lock on the practitioner's ExerciseResponse.
+
+History is kept no longer than needed: autosaves close together make one entry (see
+`answers_save`), and the practitioner can delete earlier entries or all of them but
+the current text (a name typed and then removed must be removable).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from audit.services import audit_record
 from modules.models import Question
 
 from ..models import (
@@ -25,6 +32,7 @@ from ..models import (
     answer_text_encode,
 )
 from ..selectors import exercise_sharing
+from .sharing import share_reveal_record
 
 
 class AnswerRejected(ValidationError):
@@ -103,11 +111,58 @@ def _is_unchanged(edit, current_text):
     return edit.from_html_form and edit.text == as_shown_in_html(current_text)
 
 
+_NEWEST_FIELDS = ("id", "version", "kind", "saved_at")
+
+
+def _with_newest_entry(answers):
+    """`answers`, each annotated with its newest history row's id, number, kind and time
+    (in the same query)."""
+    newest = AnswerVersion.objects.filter(answer=OuterRef("pk")).order_by("-version")
+    return answers.annotate(
+        **{f"newest_{name}": Subquery(newest.values(name)[:1]) for name in _NEWEST_FIELDS}
+    )
+
+
+def _joins_newest_entry(answer, kind, now):
+    """Whether this save updates the answer's newest history row instead of adding one:
+    an autosave following an autosave within the coalescing window. A Save button press
+    (or a conflict resolved) and the text current at a submit keep their own entries."""
+    window = timedelta(minutes=settings.ANSWER_HISTORY_COALESCE_MINUTES)
+    return (
+        window > timedelta(0)
+        and kind == AnswerVersion.Kind.AUTOSAVE
+        and answer.newest_kind == AnswerVersion.Kind.AUTOSAVE
+        and answer.newest_saved_at is not None
+        and now - answer.newest_saved_at <= window
+    )
+
+
+def _history_write(answers, kind, now):
+    """Add a history row for each saved answer, or update its newest row in place (one
+    query each way)."""
+    joined, added = [], []
+    for answer in answers:
+        # An answer created by this save has no history, nor the `newest_` annotations.
+        if getattr(answer, "newest_id", None) and _joins_newest_entry(answer, kind, now):
+            joined.append(AnswerVersion(pk=answer.newest_id, text=answer.text, saved_at=now))
+        else:
+            number = (getattr(answer, "newest_version", None) or 0) + 1
+            added.append(AnswerVersion(answer=answer, version=number, text=answer.text, kind=kind))
+    if joined:
+        AnswerVersion.objects.bulk_update(joined, ["text", "saved_at"])
+    if added:
+        AnswerVersion.objects.bulk_create(added)
+
+
 @transaction.atomic
-def answers_save(*, user, exercise, edits) -> dict:
+def answers_save(*, user, exercise, edits, kind=AnswerVersion.Kind.SAVE) -> dict:
     """Save several answers to one exercise at once: {question id: SaveResult}.
 
-    A fixed number of queries however many answers and versions exist.
+    `kind` says how: the page's autosave, or a Save (the default). Each change adds a
+    history entry, except an autosave within ANSWER_HISTORY_COALESCE_MINUTES of an
+    autosave of the same answer, which updates that entry's text and time and keeps its
+    number. `Answer.version` still goes up by one on every save, so the version check
+    is unchanged. A fixed number of queries however many answers and versions exist.
     """
     for edit in edits:
         answer_text_check(edit.text)
@@ -123,12 +178,10 @@ def answers_save(*, user, exercise, edits) -> dict:
     response, _created = ExerciseResponse.objects.select_for_update().get_or_create(
         user=user, exercise=exercise
     )
-    current = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(
-            response=response, question__in=[edit.question for edit in edits]
-        )
-    }
+    answers = Answer.objects.filter(
+        response=response, question__in=[edit.question for edit in edits]
+    )
+    current = {answer.question_id: answer for answer in _with_newest_entry(answers)}
     now = timezone.now()
     results, changed, created = {}, [], []
     for edit in edits:
@@ -154,10 +207,7 @@ def answers_save(*, user, exercise, edits) -> dict:
     if created:
         Answer.objects.bulk_create(created)
     if changed or created:
-        AnswerVersion.objects.bulk_create(
-            AnswerVersion(answer=a, version=a.version, text=a.text, saved_at=now)
-            for a in changed + created
-        )
+        _history_write(changed + created, kind, now)
         ExerciseResponse.objects.filter(pk=response.pk).update(last_saved_at=now)
         for answer in changed + created:
             results[answer.question_id] = SaveResult(SaveResult.SAVED, answer.version, now)
@@ -168,10 +218,12 @@ def _saved_at(answer):
     return answer.updated_at if answer else None
 
 
-def answer_save(*, user, exercise, question, text, base_version) -> SaveResult:
+def answer_save(
+    *, user, exercise, question, text, base_version, kind=AnswerVersion.Kind.SAVE
+) -> SaveResult:
     """Save one answer; see `answers_save`."""
     edit = AnswerEdit(question=question, text=text, base_version=base_version)
-    return answers_save(user=user, exercise=exercise, edits=[edit])[question.pk]
+    return answers_save(user=user, exercise=exercise, edits=[edit], kind=kind)[question.pk]
 
 
 @transaction.atomic
@@ -179,7 +231,9 @@ def response_submit(*, user, exercise) -> ExerciseResponse:
     """Mark the exercise submitted once every current individual question is answered,
     and a commitment question's commitment has its dates.
 
-    Submitting again changes nothing; editing afterwards keeps it submitted.
+    The newest history entry of each answer is marked submitted, so the submitted text
+    stays an entry of its own (a later autosave adds a new one). Submitting again marks
+    the entries current then; editing afterwards keeps the exercise submitted.
     """
     response, _created = ExerciseResponse.objects.select_for_update().get_or_create(
         user=user, exercise=exercise
@@ -201,7 +255,54 @@ def response_submit(*, user, exercise) -> ExerciseResponse:
     )
     if missing or dates_missing:
         raise ExerciseIncomplete(missing, dates_missing=dates_missing)
+    AnswerVersion.objects.filter(answer__response=response).newest().update(
+        kind=AnswerVersion.Kind.SUBMIT
+    )
     if response.submitted_at is None:
         response.submitted_at = timezone.now()
         response.save(update_fields=["submitted_at"])
+        audit_record(
+            action="response.submitted", actor=user, target=response, exercise=exercise.number
+        )
+        share_reveal_record(user=user, exercise=exercise)
     return response
+
+
+# --- Deleting history ---------------------------------------------------------------------
+
+
+def _lock_response(response_id):
+    """Serialise with saves of the same exercise (see the module docstring)."""
+    list(ExerciseResponse.objects.select_for_update().filter(pk=response_id).values("pk"))
+
+
+@transaction.atomic
+def answer_version_delete(*, user, version: AnswerVersion) -> bool:
+    """Delete one earlier entry of `user`'s own answer history, for good.
+
+    The newest entry holds the current text and is never deleted here. Audited with ids
+    and the entry's number only. False when it was already gone.
+    """
+    answer = version.answer
+    _lock_response(answer.response_id)
+    deleted, _ = (
+        AnswerVersion.objects.earlier().filter(pk=version.pk, answer__response__user=user).delete()
+    )
+    if deleted:
+        audit_record(
+            action="answer.version_deleted", actor=user, target=answer, version=version.version
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
+def answer_history_clear(*, user, answer: Answer) -> int:
+    """Delete every entry of `user`'s own answer history but the newest (the current
+    text, which stays as it is); return how many were deleted. Audited with ids and the
+    count only."""
+    _lock_response(answer.response_id)
+    earlier = AnswerVersion.objects.earlier().filter(answer=answer, answer__response__user=user)
+    deleted, _ = earlier.delete()
+    if deleted:
+        audit_record(action="answer.history_cleared", actor=user, target=answer, deleted=deleted)
+    return deleted

@@ -1,21 +1,23 @@
-"""Writes for the records: the exercise 4 commitment and its review, and the
-review reminders. (Exporting and erasing a person's data is in `reflections.export`.)
+"""Writes for the records: the exercise 4 commitment and its review, the review
+reminders, and the CPD record's PDF (audited as it leaves the service). (Exporting and
+erasing a person's data is in `reflections.export`.)
 """
 
 import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
 
+from ..emails import email_send
 from ..models import Commitment, ExerciseResponse, answer_text_encode
+from ..pdf import cpd_record_pdf
+from ..selectors import cpd_record
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,14 @@ def commitment_save(*, user, exercise, due_on: date, review_on: date) -> Commitm
     commitment.due_on, commitment.review_on = due_on, review_on
     commitment.save(update_fields=["due_on", "review_on", "reviewed_at", "updated_at"])
     return commitment
+
+
+def cpd_record_export(*, user) -> bytes:
+    """`user`'s CPD record as a PDF, noting in the audit trail that it left the service
+    (ids only: the PDF holds their answers)."""
+    pdf = cpd_record_pdf(cpd_record(user=user))
+    audit_record(action="account.cpd_record_exported", actor=user, target=user, format="pdf")
+    return pdf
 
 
 @transaction.atomic
@@ -142,10 +152,5 @@ def _send_review_reminder(commitment):
         "name": user.get_short_name(),
         "link": settings.SITE_URL.rstrip("/") + reverse("reflections:mine"),
     }
-    send_mail(
-        subject=render_to_string("reflections/email/review_reminder_subject.txt", context).strip(),
-        message=render_to_string("reflections/email/review_reminder.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    email_send(name="review_reminder", context=context, to=user.email)
     logger.info("Review reminder sent for commitment %s", commitment.pk)

@@ -9,9 +9,7 @@ sent at the same moment cannot leave anyone in two live shares of one exercise; 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,9 +17,11 @@ from accounts.emails import email_normalise
 from accounts.models import User
 from audit.services import audit_record
 
+from ..emails import email_send
 from ..models import Share
 from ..selectors import (
     invitation_can_respond,
+    partner_answers_visible,
     share_between_exists,
     share_engaged_get,
 )
@@ -139,12 +139,7 @@ def _send_invitation(share):
     )
     context = {"share": share, "link": link, "exercise": share.exercise, "owner": share.owner}
     recipient = share.colleague.email if share.colleague_id else share.invited_email
-    send_mail(
-        subject=render_to_string("reflections/email/share_invitation_subject.txt", context).strip(),
-        message=render_to_string("reflections/email/share_invitation.txt", context),
-        from_email=None,
-        recipient_list=[recipient],
-    )
+    email_send(name="share_invitation", context=context, to=recipient)
 
 
 def share_create(*, owner, exercise, colleague) -> Share:
@@ -195,6 +190,7 @@ def share_accept(*, share, user) -> Share:
     except IntegrityError:
         raise SharingError("You are already sharing this exercise with this person.") from None
     audit_record(action="share.accepted", actor=user, target=share)
+    _record_if_revealed(share, actor=user, exercise_number=share.exercise.number)
     return share
 
 
@@ -226,3 +222,30 @@ def share_end(*, share, user) -> Share:
     share.save(update_fields=["status", "ended_at", "ended_by"])
     audit_record(action="share.ended", actor=user, target=share)
     return share
+
+
+# --- The audit trail of reading -----------------------------------------------------------
+
+
+def _record_if_revealed(share, *, actor, exercise_number):
+    if partner_answers_visible(viewer=actor, share=share):
+        audit_record(action="share.revealed", actor=actor, target=share, exercise=exercise_number)
+
+
+def share_reveal_record(*, user, exercise) -> None:
+    """Call when `user` first submits `exercise`, inside that write's transaction: audit
+    the share whose answers this reveals, if any (ids only).
+
+    A share is revealed by one of two writes, each happening once per share: the second
+    of the pair submitting, or accepting once both have submitted. Both lock the share's
+    row (accepting through `_locked_share`), so whichever comes second sees the other
+    and records the moment, once.
+    """
+    shares = Share.objects.live().involving(user).filter(exercise=exercise)
+    for share in shares.select_for_update().order_by("pk"):
+        _record_if_revealed(share, actor=user, exercise_number=exercise.number)
+
+
+def share_comparison_viewed(*, share, viewer) -> None:
+    """Audit that `viewer` opened their partner's answers side by side (ids only)."""
+    audit_record(action="share.compared_viewed", actor=viewer, target=share)

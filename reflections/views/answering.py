@@ -1,11 +1,12 @@
 """A practitioner answering the exercises: My reflections, the exercise page (which
-saves every answer at once without JavaScript), submitting, and each answer's history.
-The page's script saves through `views/autosave.py`; the page's models and the reading
-of its form are in `answer_forms.py`.
+saves every answer at once without JavaScript) and submitting. The page's script saves
+through `views/autosave.py`; each answer's history is in `views/history.py`; the page's
+models and the reading of its form are in `answer_forms.py`.
 
-Every page here is sent with Cache-Control: no-store. Answer text is never logged:
-error messages name the problem, not the text, and the views that take answers by POST
-mark every posted value sensitive, so error reports leave them out.
+Every page here is sent with Cache-Control: no-store (by `reflections/urls.py`, for
+the whole app). Answer text is never logged: error messages name the problem, not the
+text, and the views that take answers by POST mark every posted value sensitive, so
+error reports leave them out.
 
 A Save or Submit posted after the session has ended is not sent to the sign-in page
 (which would drop what was typed): the page that answers it shows the typed text and
@@ -21,13 +22,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import unverified_email_page
 from accounts.forms import SignInForm
-from modules.models import Exercise, Question
+from modules.models import Exercise
 
 from ..answer_forms import (
     Outcome,
@@ -40,7 +40,6 @@ from ..answer_forms import (
     submit_posted,
 )
 from ..selectors import (
-    answer_history,
     exercise_for_answering,
     exercise_sharing,
     my_reflections,
@@ -72,7 +71,6 @@ def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, 
 # --- Pages -------------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 @require_GET
 def mine(request):
@@ -97,7 +95,6 @@ def _keeping_signed_out_posts(action):
     return decorator
 
 
-@never_cache
 @sensitive_post_parameters()
 @_keeping_signed_out_posts("save")
 @require_http_methods(["GET", "POST"])
@@ -113,7 +110,6 @@ def exercise_page(request, number):
     return _render_page(request, exercise, own, sharing, fields, dates)
 
 
-@never_cache
 @sensitive_post_parameters()
 @_keeping_signed_out_posts("submit")
 @require_POST
@@ -122,7 +118,6 @@ def exercise_submit(request, number):
     return _form_post(request, exercise_or_404(number), submit=True)
 
 
-@never_cache
 @sensitive_post_parameters()
 @require_POST
 def exercise_resume(request, number):
@@ -196,29 +191,6 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     return redirect("reflections:exercise", number=exercise.number)
 
 
-@never_cache
-@login_required
-@require_GET
-def history(request, number, key):
-    exercise = exercise_or_404(number)
-    try:
-        found = answer_history(user=request.user, exercise=exercise, question_key=key)
-    except Question.DoesNotExist:
-        raise Http404("No such question.") from None
-    versions = [
-        {
-            "version": version.version,
-            "saved_at": version.saved_at,
-            # A NUL cannot be shown in HTML; the symbol for it can.
-            "text": version.typed_text.replace("\x00", "\u2400"),
-        }
-        for version in found.versions
-    ]
-    context = {"exercise": exercise, "question": found.question, "versions": versions}
-    return render(request, "reflections/history.html", context)
-
-
-@never_cache
 @login_required
 @require_GET
 def signed_in(request):
@@ -251,5 +223,4 @@ urlpatterns = [
     path("exercises/<int:number>/", exercise_page, name="exercise"),
     path("exercises/<int:number>/submit/", exercise_submit, name="submit"),
     path("exercises/<int:number>/sign-in-and-save/", exercise_resume, name="resume"),
-    path("exercises/<int:number>/answers/<slug:key>/history/", history, name="history"),
 ]

@@ -1,20 +1,21 @@
 """The endpoints the exercise page's script calls: a fresh CSRF token, autosave of one
 answer, and autosave of the commitment's dates.
 
-Each always answers JSON and is sent with Cache-Control: no-store; signed out is a 401
-with a sign-in link, not a redirect, so the page keeps what was typed. Answer text is
-never logged: error messages name the problem, not the text.
+Each always answers JSON, sent with Cache-Control: no-store like every reflections
+address (see `reflections/urls.py`); signed out is a 401 with a sign-in link, not a
+redirect, so the page keeps what was typed. Answer text is never logged: error
+messages name the problem, not the text.
 """
 
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from modules.models import Question
 
 from ..answer_forms import has_commitment, read_dates_request, read_save_request, saved_at_label
+from ..models import AnswerVersion
 from ..records_forms import CommitmentDatesForm
 from ..selectors import commitment_of, question_for_answering
 from ..services.answers import AnswerRejected, SaveResult, answer_save
@@ -22,7 +23,6 @@ from ..services.records import commitment_save
 from .answering import exercise_or_404
 
 
-@never_cache
 @require_GET
 def csrf_token(request):
     """A current CSRF token: signing in again replaces the one the page was sent with."""
@@ -42,7 +42,6 @@ def _signed_out_json(what):
     )
 
 
-@never_cache
 @require_POST
 def autosave(request, number, key):
     """Save one answer; always answers JSON, 401 (not a redirect) when signed out."""
@@ -53,13 +52,16 @@ def autosave(request, number, key):
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
     try:
-        text, base_version = read_save_request(request)
+        text, base_version, resolved = read_save_request(request)
         result = answer_save(
             user=request.user,
             exercise=question.exercise,
             question=question,
             text=text,
             base_version=base_version,
+            # Choosing after a conflict is a decision, not a pause in typing: its own
+            # history entry, so the text saved in the other tab stays in the history.
+            kind=AnswerVersion.Kind.SAVE if resolved else AnswerVersion.Kind.AUTOSAVE,
         )
     except ValueError as problem:
         return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
@@ -81,7 +83,6 @@ def autosave(request, number, key):
     return JsonResponse(payload)
 
 
-@never_cache
 @require_POST
 def commitment_autosave(request, number):
     """Save the commitment's dates from the exercise page; JSON like `autosave`."""

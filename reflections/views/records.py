@@ -12,21 +12,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.ratelimits import rate_limit_consume
 
 from ..export import account_delete, user_data_export_record
-from ..pdf import cpd_record_pdf
 from ..records_forms import AccountDeleteForm, CommitmentReviewForm
 from ..selectors import commitment_of, cpd_record
-from ..services.records import commitment_review_save
+from ..services.records import commitment_review_save, cpd_record_export
 
 
 @login_required
-@never_cache
 @require_POST
 def commitment_review(request, number):
     commitment = commitment_of(user=request.user, exercise_number=number)
@@ -43,23 +40,19 @@ def commitment_review(request, number):
 
 
 @login_required
-@never_cache
 def cpd_record_page(request):
     return render(request, "reflections/cpd_record.html", {"record": cpd_record(user=request.user)})
 
 
 @login_required
-@never_cache
 def cpd_record_download(request):
-    record = cpd_record(user=request.user)
-    response = HttpResponse(cpd_record_pdf(record), content_type="application/pdf")
+    response = HttpResponse(cpd_record_export(user=request.user), content_type="application/pdf")
     filename = f"cpd-record-cse-course-{timezone.localdate():%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @login_required
-@never_cache
 def data_export(request):
     data = user_data_export_record(user=request.user)
     response = HttpResponse(
@@ -71,7 +64,6 @@ def data_export(request):
 
 
 @login_required
-@never_cache
 @sensitive_post_parameters("password")
 def account_delete_view(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
@@ -89,7 +81,6 @@ def account_delete_view(request):
     return render(request, "reflections/account_delete.html", {"form": form}, status=status)
 
 
-@never_cache
 def account_deleted(request):
     return render(request, "reflections/account_deleted.html")
 

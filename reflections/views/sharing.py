@@ -32,6 +32,7 @@ from ..selectors import (
 from ..services.sharing import (
     SharingError,
     share_accept,
+    share_comparison_viewed,
     share_create,
     share_decline,
     share_end,
@@ -177,11 +178,14 @@ def share_detail(request, share_id):
     sharing = exercise_sharing(viewer=request.user, exercise=share.exercise)
     if sharing.share is None or sharing.share.pk != share.pk:
         raise Http404("No such share.")
+    comparison = share_comparison(viewer=request.user, share=share)
+    if comparison:
+        share_comparison_viewed(share=share, viewer=request.user)
     context = {
         "share": share,
         "exercise": share.exercise,
         "sharing": sharing,
-        "comparison": share_comparison(viewer=request.user, share=share),
+        "comparison": comparison,
         "exercise_url": _exercise_url(share.exercise),
     }
     return render(request, "reflections/share_detail.html", context)

@@ -104,6 +104,7 @@
     this.again = false;
     this.retryDelay = 0;
     this.conflict = null;
+    this.resolved = false;
     var exact = document.getElementById(this.textarea.id + "-exact");
     if (exact) {
       // Text holding a NUL cannot travel in HTML; the exact text comes as JSON.
@@ -165,7 +166,7 @@
     var text = this.textarea.value;
     this.inFlight = true;
     this.setStatus("Saving…");
-    this.post(text, this.version, true)
+    this.post(text, this.version, this.resolved, true)
       .then(function (outcome) {
         field.inFlight = false;
         field.handle(outcome, text);
@@ -176,9 +177,15 @@
       });
   };
 
-  // Resolves to {status, data}; status 0 when the network failed.
-  Field.prototype.post = function (text, version, mayRefreshToken) {
-    return postJson(this.url, {text: text, version: version}, mayRefreshToken);
+  // Resolves to {status, data}; status 0 when the network failed. `resolved` marks the
+  // save that settles a conflict: the server keeps it as its own history entry rather
+  // than folding it into the autosave before it.
+  Field.prototype.post = function (text, version, resolved, mayRefreshToken) {
+    var body = {text: text, version: version};
+    if (resolved) {
+      body.resolved = true;
+    }
+    return postJson(this.url, body, mayRefreshToken);
   };
 
   function postJson(url, body, mayRefreshToken) {
@@ -212,6 +219,7 @@
     var data = outcome.data;
     if (outcome.status === 200) {
       this.retryDelay = 0;
+      this.resolved = false;
       this.version = data.version;
       this.versionInput.value = data.version;
       this.savedText = text;
@@ -294,6 +302,7 @@
     } else if (choice === "merged") {
       this.textarea.value = conflict.merged.value;
     }
+    this.resolved = this.isDirty();
     conflict.box.remove();
     this.textarea.focus();
     this.saveNow();
@@ -396,6 +405,7 @@
     var data = outcome.data;
     if (outcome.status === 200) {
       this.retryDelay = 0;
+      this.resolved = false;
       this.savedValues = values;
       this.markInvalid(null);
       showSignedIn();

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from audit.models import AuditEvent
 from reflections.models import Answer, AnswerVersion, ExerciseResponse
 from reflections.services.answers import (
     AnswerEdit,
@@ -260,6 +261,28 @@ def test_submitting_again_keeps_the_first_submission_time(practitioner, question
     first = response_submit(user=practitioner, exercise=question.exercise).submitted_at
     again = response_submit(user=practitioner, exercise=question.exercise).submitted_at
     assert again == first
+
+
+def test_submitting_is_audited_once_with_ids_only(practitioner, question):
+    save(practitioner, question, "SECRET-ANSWER", 0)
+
+    response = response_submit(user=practitioner, exercise=question.exercise)
+    response_submit(user=practitioner, exercise=question.exercise)
+
+    event = AuditEvent.objects.get(action="response.submitted")
+    assert (event.actor, event.target_type, event.target_id) == (
+        practitioner,
+        "reflections.exerciseresponse",
+        str(response.pk),
+    )
+    assert event.detail == {"exercise": question.exercise.number}
+
+
+def test_an_incomplete_submit_is_not_audited(practitioner, question):
+    with pytest.raises(ExerciseIncomplete):
+        response_submit(user=practitioner, exercise=question.exercise)
+
+    assert not AuditEvent.objects.filter(action="response.submitted").exists()
 
 
 def test_submit_never_submits_someone_elses_response(practitioner, question):

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from audit.models import AuditEvent
 from modules.models import Lesson
 from reflections.cpd import CpdRecord
 from reflections.models import Share
@@ -182,6 +183,23 @@ def test_download_is_an_attachment_that_is_never_stored(client, owner):
     assert response["Content-Disposition"].startswith('attachment; filename="cpd-record-')
     assert "no-store" in response["Cache-Control"]
     assert "MINE anything-surprising" in pdf_text(response.content)
+
+
+def test_download_is_audited_with_ids_only(client, owner):
+    client.force_login(owner)
+
+    client.get(reverse("reflections:cpd_record_pdf"))
+
+    event = AuditEvent.objects.get(action="account.cpd_record_exported")
+    assert (event.actor, event.target_id, event.detail) == (owner, str(owner.pk), {"format": "pdf"})
+
+
+def test_the_printable_page_is_not_audited_as_an_export(client, owner):
+    client.force_login(owner)
+
+    client.get(reverse("reflections:cpd_record"))
+
+    assert not AuditEvent.objects.filter(action="account.cpd_record_exported").exists()
 
 
 @pytest.mark.parametrize("role", ["colleague", "another", "manager", "trainer", "superuser"])

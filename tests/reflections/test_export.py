@@ -125,7 +125,7 @@ def test_export_says_how_the_person_signs_in_without_any_secret(data):
 
     sign_in = exported["sign_in"]
     assert sign_in["email_addresses"] == [{"email": data.email, "verified": True, "primary": True}]
-    assert [factor["type"] for factor in sign_in["second_factor"]] == ["TOTP Authenticator"]
+    assert [factor["type"] for factor in sign_in["second_factor"]] == ["TOTP Authenticator", "Recovery codes"]
     text = json.dumps(exported)
     assert data.password not in text
     assert "secret" not in text.lower()
@@ -186,6 +186,7 @@ def test_account_delete_is_audited_without_personal_text(data):
 
     event = AuditEvent.objects.get(action="account.deleted")
     assert event.target_id == str(user_id)
+    assert event.detail["user_id"] == user_id
     assert event.actor is None
     stored = json.dumps(event.detail)
     assert "sam" not in stored.lower()

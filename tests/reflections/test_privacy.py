@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from modules.models import Exercise
-from reflections import urls as reflections_urls
-from reflections.models import Share
+from reflections.models import AnswerVersion, Share
 from tests.factories import UserFactory, second_factor_for
+from tests.reflections import routes
 from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,36 +25,41 @@ ALEX_EX1 = "ALEX-EXERCISE-ONE-WORDS"
 
 
 def write(user, number, text, *, submitted=True):
+    """`user`'s answers to exercise `number`, each saved twice: an earlier version (a
+    draft, still holding `text`) and the current one."""
     exercise = Exercise.objects.get(number=number)
     response = ExerciseResponseFactory(
         user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
     )
     for question in exercise.questions.current():
-        AnswerFactory(response=response, question=question, text=f"{text} ({question.key})")
+        answer = AnswerFactory(
+            response=response, question=question, text=f"{text} ({question.key})", version=2
+        )
+        AnswerVersion.objects.create(answer=answer, version=1, text=f"{text} draft")
 
 
 def every_reflections_url(share):
-    """Each reflections route, filled in with every value its parameters can take."""
+    """Each reflections route, filled in with every value its parameters can take: every
+    exercise, question, share, invitation, and every earlier version anyone has."""
     exercises = Exercise.objects.prefetch_related("questions")
-    values = {
-        "number": [exercise.number for exercise in exercises],
-        "share_id": [share.pk],
-        "token": [share.token],
+    earlier = AnswerVersion.objects.earlier().values_list(
+        "answer__question__exercise__number", "answer__question__key", "version"
+    )
+    kwargs_for = {
+        ("number",): [{"number": exercise.number} for exercise in exercises],
+        ("number", "key"): [
+            {"number": exercise.number, "key": question.key}
+            for exercise in exercises
+            for question in exercise.questions.all()
+        ],
+        ("share_id",): [{"share_id": share.pk}],
+        ("token",): [{"token": share.token}],
+        ("number", "key", "version"): [
+            {"number": number, "key": key, "version": version}
+            for number, key, version in sorted(set(earlier))
+        ],
     }
-    keys_by_number = {e.number: [q.key for q in e.questions.all()] for e in exercises}
-    found = []
-    for route in reflections_urls.urlpatterns:
-        name = f"reflections:{route.name}"
-        params = list(route.pattern.converters)
-        if not params:
-            found.append(reverse(name))
-        elif params == ["number", "key"]:
-            for number, keys in keys_by_number.items():
-                found += [reverse(name, kwargs={"number": number, "key": key}) for key in keys]
-        else:
-            [param] = params
-            found += [reverse(name, kwargs={param: value}) for value in values[param]]
-    return found
+    return [url for _name, url in routes.every_reflections_url(kwargs_for)]
 
 
 def page_texts(client, user, share):
@@ -122,6 +127,14 @@ def superuser(team):
 def test_the_owner_reads_their_own_answers(client, practitioner, revealed):
     assert SAM_EX1 in exercise_page(client, practitioner, 1)
     assert SAM_EX2 in exercise_page(client, practitioner, 2)
+
+
+def test_the_owner_reads_their_own_earlier_versions(client, practitioner, revealed):
+    client.force_login(practitioner)
+    key = Exercise.objects.get(number=2).questions.first().key
+    for name, args in (("history", [2, key]), ("version_delete", [2, key, 1])):
+        html = client.get(reverse(f"reflections:{name}", args=args)).content.decode()
+        assert f"{SAM_EX2} draft" in html, name
 
 
 def test_the_colleague_reads_them_through_a_revealed_share(client, colleague, revealed):

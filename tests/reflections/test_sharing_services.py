@@ -1,3 +1,4 @@
+import contextlib
 import threading
 
 import pytest
@@ -7,8 +8,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from modules.models import Exercise, Question
-from reflections.models import Share
+from reflections.models import ExerciseResponse, Share
 from reflections.selectors import share_invitations_for
+from reflections.services.answers import response_submit
 from reflections.services.sharing import (
     SharingError,
     share_accept,
@@ -176,6 +178,63 @@ def test_accepting_is_refused_while_already_pairing_on_that_exercise(
         share_accept(share=second, user=colleague)
 
 
+def answer_and_submit(user, exercise):
+    response = ExerciseResponseFactory(user=user, exercise=exercise)
+    AnswerFactory(response=response, question=exercise.questions.get(key="first"), text="WORDS")
+    response_submit(user=user, exercise=exercise)
+
+
+def revealed_events(share):
+    return list(AuditEvent.objects.for_target(share).filter(action="share.revealed"))
+
+
+def test_the_second_submission_reveals_the_share_and_is_audited(practitioner, colleague, exercise):
+    share = share_create(owner=practitioner, exercise=exercise, colleague=colleague)
+    share_accept(share=share, user=colleague)
+    answer_and_submit(practitioner, exercise)
+    assert revealed_events(share) == []
+
+    answer_and_submit(colleague, exercise)
+
+    [event] = revealed_events(share)
+    assert event.actor == colleague
+    assert event.detail == {"exercise": exercise.number}
+
+
+def test_accepting_after_both_submitted_reveals_the_share_and_is_audited(
+    practitioner, colleague, exercise
+):
+    answer_and_submit(practitioner, exercise)
+    answer_and_submit(colleague, exercise)
+    share = share_create(owner=practitioner, exercise=exercise, colleague=colleague)
+
+    share_accept(share=share, user=colleague)
+
+    [event] = revealed_events(share)
+    assert event.actor == colleague
+
+
+def test_a_share_is_revealed_once_in_the_audit_trail(practitioner, colleague, exercise):
+    share = share_create(owner=practitioner, exercise=exercise, colleague=colleague)
+    share_accept(share=share, user=colleague)
+    answer_and_submit(practitioner, exercise)
+    answer_and_submit(colleague, exercise)
+
+    response_submit(user=practitioner, exercise=exercise)
+    response_submit(user=colleague, exercise=exercise)
+
+    assert len(revealed_events(share)) == 1
+
+
+def test_a_pending_invitation_is_not_revealed(practitioner, colleague, exercise):
+    share = share_create(owner=practitioner, exercise=exercise, colleague=colleague)
+
+    answer_and_submit(practitioner, exercise)
+    answer_and_submit(colleague, exercise)
+
+    assert revealed_events(share) == []
+
+
 def test_decline_closes_the_invitation(practitioner, colleague, exercise):
     share = share_create(owner=practitioner, exercise=exercise, colleague=colleague)
 
@@ -339,3 +398,51 @@ def test_two_invitations_sent_at_once_leave_one_live_share():
 
     assert sorted(outcomes) == ["created", "refused"]
     assert Share.objects.live().filter(owner=owner).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL to be tested"
+)
+def test_both_submitting_at_once_records_the_reveal_once(monkeypatch):
+    from reflections.services import sharing
+
+    team = TeamFactory()
+    owner, partner = UserFactory.create_batch(2, team=team)
+    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
+    question = QuestionFactory(exercise=exercise, key="first")
+    share = Share.objects.create(
+        owner=owner, colleague=partner, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+    for person in (owner, partner):
+        response = ExerciseResponseFactory(user=person, exercise=exercise)
+        AnswerFactory(response=response, question=question)
+    # Each waits (up to a second) for the other after asking whether the share is now
+    # revealed, before committing. Without the lock both ask while the other's submission
+    # is uncommitted, and the reveal is never recorded; with it, the second waits for the
+    # first to commit and then sees both submitted.
+    barrier = threading.Barrier(2)
+    visible = sharing.partner_answers_visible
+
+    def visible_then_wait(**kwargs):
+        answer = visible(**kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1)
+        return answer
+
+    monkeypatch.setattr(sharing, "partner_answers_visible", visible_then_wait)
+
+    def submit(person):
+        try:
+            response_submit(user=person, exercise=exercise)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(p,)) for p in (owner, partner)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert ExerciseResponse.objects.submitted().count() == 2
+    assert len(revealed_events(share)) == 1

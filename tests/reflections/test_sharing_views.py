@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OrganisationDomain, User
+from audit.models import AuditEvent
 from modules.models import Exercise, Question
 from reflections.models import Share
 from reflections.selectors import share_invitations_for
@@ -372,6 +373,31 @@ def test_share_detail_puts_both_answers_side_by_side(client, practitioner, colle
     assert page.index("COLLEAGUE-TEXT first") < page.index("OWNER-TEXT first")
 
 
+def test_opening_the_comparison_is_audited_with_ids_only(client, practitioner, colleague, exercise):
+    share = revealed_share(practitioner, colleague, exercise)
+    client.force_login(colleague)
+
+    client.get(reverse("reflections:share_detail", args=[share.pk]))
+
+    event = AuditEvent.objects.for_target(share).get(action="share.compared_viewed")
+    assert (event.actor, event.detail) == (colleague, {})
+
+
+def test_the_comparison_is_not_audited_before_there_is_anything_to_compare(
+    client, practitioner, colleague, exercise
+):
+    share = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+    write(practitioner, exercise, "OWNER-TEXT")
+    client.force_login(colleague)
+
+    response = client.get(reverse("reflections:share_detail", args=[share.pk]))
+
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action="share.compared_viewed").exists()
+
+
 def test_share_detail_shows_no_answers_before_both_submit(
     client, practitioner, colleague, exercise
 ):
@@ -476,7 +502,8 @@ def test_invitation_page_and_accept_queries_do_not_grow(
 
     with django_assert_max_num_queries(4):
         client.get(invitation_url(share))
-    with django_assert_max_num_queries(12):
+    # 13: accepting also checks whether it reveals the answers (share.revealed).
+    with django_assert_max_num_queries(13):
         client.post(invitation_url(share), {"decision": "accept"})
     assert Share.objects.get(pk=share.pk).status == Share.Status.ACCEPTED
 
@@ -489,7 +516,8 @@ def test_share_detail_and_end_queries_do_not_grow(
     more_people_and_shares(team, exercise, colleague, extra)
     client.force_login(colleague)
 
-    with django_assert_max_num_queries(11):
+    # 12: opening the comparison is audited (share.compared_viewed).
+    with django_assert_max_num_queries(12):
         client.get(reverse("reflections:share_detail", args=[share.pk]))
     with django_assert_max_num_queries(4):
         client.get(reverse("reflections:share_end", args=[share.pk]))

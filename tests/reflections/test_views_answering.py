@@ -354,6 +354,30 @@ def test_autosave_of_the_same_text_is_unchanged(signed_in, practitioner, exercis
     assert (data["status"], data["version"]) == ("unchanged", 1)
 
 
+def test_autosaves_close_together_make_one_history_entry(signed_in, exercise):
+    post_json(signed_in, autosave_url("first"), {"text": "Typed", "version": 0})
+    post_json(signed_in, autosave_url("first"), {"text": "Typed on", "version": 1})
+
+    assert [v.typed_text for v in AnswerVersion.objects.all()] == ["Typed on"]
+
+
+def test_autosave_that_resolves_a_conflict_keeps_its_own_history_entry(signed_in, exercise):
+    post_json(signed_in, autosave_url("first"), {"text": "Other tab", "version": 0})
+    body = {"text": "Both tabs", "version": 1, "resolved": True}
+
+    post_json(signed_in, autosave_url("first"), body)
+
+    assert [v.typed_text for v in AnswerVersion.objects.all()] == ["Both tabs", "Other tab"]
+
+
+def test_save_button_after_autosaves_keeps_its_own_history_entry(signed_in, exercise):
+    post_json(signed_in, autosave_url("first"), {"text": "Typed", "version": 0})
+
+    signed_in.post(reverse("reflections:exercise", args=[7]), form("Saved", first_version=1))
+
+    assert [v.typed_text for v in AnswerVersion.objects.all()] == ["Saved", "Typed"]
+
+
 def test_autosave_when_signed_out_is_401_json(client, exercise):
     response = post_json(client, autosave_url("first"), {"text": "Lost?", "version": 0})
     assert response.status_code == 401
@@ -464,38 +488,7 @@ def test_fresh_csrf_token_from_the_endpoint_lets_the_save_through(practitioner, 
     assert response.status_code == 200
 
 
-# --- History and signing in again ----------------------------------------------------------
-
-
-def test_history_lists_every_version_newest_first(signed_in, practitioner, exercise):
-    for base, text in enumerate(["Draft one", "Draft two", "Draft three"]):
-        save(practitioner, exercise, "first", text, base)
-    html = signed_in.get(reverse("reflections:history", args=[7, "first"])).content.decode()
-    positions = [html.index(text) for text in ["Draft three", "Draft two", "Draft one"]]
-    assert positions == sorted(positions)
-    assert "Version 3 (current)" in html
-
-
-def test_history_shows_a_nul_as_its_symbol(signed_in, practitioner, exercise):
-    save(practitioner, exercise, "first", "a\x00b")
-    html = signed_in.get(reverse("reflections:history", args=[7, "first"])).content.decode()
-    assert "a\u2400b" in html
-
-
-def test_history_escapes_text(signed_in, practitioner, exercise):
-    save(practitioner, exercise, "first", "<img src=x onerror=alert(1)>")
-    html = signed_in.get(reverse("reflections:history", args=[7, "first"])).content.decode()
-    assert "<img src=x" not in html and "&lt;img src=x" in html
-
-
-def test_history_of_an_unanswered_question_says_so(signed_in, exercise):
-    html = signed_in.get(reverse("reflections:history", args=[7, "second"])).content.decode()
-    assert "You have not saved an answer to this question yet." in html
-
-
-@pytest.mark.parametrize("number,key", [(7, "no-such-key"), (99, "first")])
-def test_history_of_an_unknown_question_is_not_found(signed_in, exercise, number, key):
-    assert signed_in.get(reverse("reflections:history", args=[number, key])).status_code == 404
+# --- Signing in again ----------------------------------------------------------------------
 
 
 def test_signed_in_again_page_says_the_tab_can_be_closed(signed_in):

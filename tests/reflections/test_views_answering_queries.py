@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reflections.models import ExerciseResponse
+from reflections.models import AnswerVersion, ExerciseResponse
 from reflections.services.answers import answer_save
 from tests.factories import ExerciseFactory, QuestionFactory
 
@@ -41,10 +41,10 @@ def grow(user, exercise, saves_per_question):
             )
 
 
-def count(client, method, url, **kwargs):
+def count(client, method, url, expect=None, **kwargs):
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(url, **kwargs)
-    assert response.status_code < 500
+    assert response.status_code == expect if expect else response.status_code < 500
     return len(queries)
 
 
@@ -69,17 +69,19 @@ PAGES = {
     "mine": lambda: reverse("reflections:mine"),
     "exercise": lambda: reverse("reflections:exercise", args=[7]),
     "history": lambda: reverse("reflections:history", args=[7, "q1"]),
+    "version_delete": lambda: reverse("reflections:version_delete", args=[7, "q1", 1]),
+    "history_clear": lambda: reverse("reflections:history_clear", args=[7, "q1"]),
 }
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_queries_do_not_grow_with_answers(client, practitioner, exercise, name):
     client.force_login(practitioner)
-    grow(practitioner, exercise, 1)
-    few = count(client, "get", PAGES[name]())
+    grow(practitioner, exercise, 2)  # an earlier version to delete
+    few = count(client, "get", PAGES[name](), expect=200)
     QuestionFactory(exercise=ExerciseFactory(number=8))
     for question in exercise.questions.all():
-        for base in range(1, 12):
+        for base in range(2, 13):
             answer_save(
                 user=practitioner,
                 exercise=exercise,
@@ -87,7 +89,7 @@ def test_page_queries_do_not_grow_with_answers(client, practitioner, exercise, n
                 text=f"More {base}",
                 base_version=base,
             )
-    many = count(client, "get", PAGES[name]())
+    many = count(client, "get", PAGES[name](), expect=200)
     assert many == few
     assert many <= PAGE_LIMIT
 
@@ -133,3 +135,32 @@ def test_form_save_stays_within_its_bound(
     with django_assert_max_num_queries(WRITE_LIMIT):
         response = client.post(reverse("reflections:exercise", args=[7]), data)
     assert response.status_code == 302
+
+
+def test_an_autosave_joined_to_the_last_entry_runs_the_same_queries(client, practitioner, exercise):
+    client.force_login(practitioner)
+    grow(practitioner, exercise, 10)
+    new_entry = autosave(client, 10)
+    joined = autosave(client, 11)
+    assert AnswerVersion.objects.filter(answer__question__key="q1").count() == 11
+    assert joined == new_entry
+
+
+HISTORY_WRITES = {
+    "version_delete": lambda: reverse("reflections:version_delete", args=[7, "q1", 1]),
+    "history_clear": lambda: reverse("reflections:history_clear", args=[7, "q1"]),
+}
+
+
+@pytest.mark.parametrize("name", HISTORY_WRITES)
+def test_deleting_history_runs_a_fixed_number_of_queries(
+    client, practitioner, colleague, exercise, name
+):
+    client.force_login(practitioner)
+    grow(practitioner, exercise, 3)
+    few = count(client, "post", HISTORY_WRITES[name](), expect=302)
+    client.force_login(colleague)
+    grow(colleague, exercise, 14)
+    many = count(client, "post", HISTORY_WRITES[name](), expect=302)
+    assert many == few
+    assert many <= WRITE_LIMIT
