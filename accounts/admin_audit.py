@@ -58,11 +58,19 @@ def _role_sentence(change):
     return f'Your role changed from "{old}" to "{new}".'
 
 
+def _two_factor_sentence(change):
+    return (
+        "Two-factor sign-in was reset for your account: your authenticator app and recovery "
+        "codes no longer work. Next time you sign in, set up your app again."
+    )
+
+
 # The changes a person is emailed about when someone else makes them, each with the
 # sentence that tells them. Other changes are recorded in the audit trail only.
 NOTIFIED_CHANGES = {
     "password": _password_sentence,
     "role": _role_sentence,
+    "two_factor": _two_factor_sentence,
 }
 
 

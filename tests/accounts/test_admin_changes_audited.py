@@ -3,6 +3,9 @@
 import json
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
@@ -14,6 +17,7 @@ from tests.factories import (
     OrganisationFactory,
     TeamFactory,
     UserFactory,
+    second_factor_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -399,3 +403,40 @@ def test_deleting_people_runs_a_fixed_number_of_queries_however_many(
         assert response.status_code == 302
 
     assert AuditEvent.objects.filter(action="account.deleted").count() == 7
+
+
+# --- Two-factor sign-in and addresses -------------------------------------------------------
+
+
+def test_resetting_someones_two_factor_sign_in_is_audited_and_emailed(post, manager, administrator):
+    second_factor_for(manager)
+
+    post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "second_factor_reset", "_selected_action": [manager.pk]},
+    )
+
+    assert not Authenticator.objects.filter(user=manager).exists()
+    event = AuditEvent.objects.for_target(manager).get(action="account.changed")
+    assert (event.actor, event.detail) == (administrator, {"changes": {"two_factor": {}}})
+    [email] = mail.outbox
+    assert email.to == [manager.email]
+    assert "Two-factor sign-in was reset for your account" in email.body
+
+
+def test_authenticators_have_no_admin_page_of_their_own(admin_client):
+    assert not admin.site.is_registered(Authenticator)
+
+
+def test_marking_an_address_verified_in_the_admin_is_audited(post, administrator, team):
+    person = UserFactory(team=team, verified=False)
+    address = EmailAddress.objects.get(user=person)
+
+    post(
+        reverse("admin:account_emailaddress_changelist"),
+        {"action": "make_verified", "_selected_action": [address.pk]},
+    )
+
+    assert User.objects.verified().filter(pk=person.pk).exists()
+    event = AuditEvent.objects.for_target(person).get(action="account.changed")
+    assert (event.actor, event.detail) == (administrator, {"changes": {"email_address": {}}})

@@ -125,7 +125,10 @@ def test_export_says_how_the_person_signs_in_without_any_secret(data):
 
     sign_in = exported["sign_in"]
     assert sign_in["email_addresses"] == [{"email": data.email, "verified": True, "primary": True}]
-    assert [factor["type"] for factor in sign_in["second_factor"]] == ["TOTP Authenticator", "Recovery codes"]
+    assert [factor["type"] for factor in sign_in["second_factor"]] == [
+        "TOTP Authenticator",
+        "Recovery codes",
+    ]
     text = json.dumps(exported)
     assert data.password not in text
     assert "secret" not in text.lower()
