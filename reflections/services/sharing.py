@@ -66,6 +66,8 @@ def _check_invitation_limits(*, owner, email=None):
     day_ago = now - timedelta(days=1)
     sent = Share.objects.filter(owner=owner, created_at__gt=day_ago).order_by("-created_at")
     limit = settings.INVITATIONS_PER_SENDER_PER_DAY
+    if limit <= 0:
+        raise SharingError("Invitations to compare answers are turned off on this service.")
     recent = list(sent.values_list("created_at", flat=True)[:limit])
     if len(recent) >= limit:
         raise SharingError(
@@ -76,7 +78,7 @@ def _check_invitation_limits(*, owner, email=None):
         return
     week_ago = now - timedelta(days=7)
     to_address = Share.objects.filter(invited_email=email, created_at__gt=week_ago)
-    limit = settings.INVITATIONS_PER_ADDRESS_PER_WEEK
+    limit = max(settings.INVITATIONS_PER_ADDRESS_PER_WEEK, 1)
     recent = list(to_address.order_by("-created_at").values_list("created_at", flat=True)[:limit])
     if len(recent) >= limit:
         raise SharingError(
