@@ -1,8 +1,24 @@
 """Reads about accounts, scoped to the person asking."""
 
+from allauth.socialaccount.models import SocialApp
 from allauth.usersessions.models import UserSession
+
+from .models import Organisation
 
 
 def user_session_of(*, user):
     """The signed-in sessions of `user` (the list a person sees of their own)."""
     return UserSession.objects.filter(user=user)
+
+
+def organisation_for_sso_app(*, app) -> Organisation | None:
+    """The organisation whose single sign-on `app` is, or None (an app configured in
+    settings rather than the database, or one no organisation has been given)."""
+    if app is None or app.pk is None:
+        return None
+    return Organisation.objects.filter(sso_app_id=app.pk).first()
+
+
+def sso_apps_for_sign_in():
+    """The sign-in services the sign-in page offers: those given to an organisation."""
+    return SocialApp.objects.filter(organisation__isnull=False).order_by("name")
