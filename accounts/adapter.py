@@ -123,10 +123,11 @@ class AccountAdapter(DefaultAccountAdapter):
     # --- Signing in -----------------------------------------------------------------------
 
     def pre_login(self, request, user, **kwargs):
-        """Every sign-in but one through a provider passes here. A password sign-in by a
-        member of an organisation that has turned it off is stopped earlier, on the form
-        (accounts.forms.SignInForm), where its message belongs; this stops the other
-        ways in without the provider, such as opening an email verification link."""
+        """Every sign-in passes here. For a member of an organisation that has turned
+        password sign-in off, only one through a provider goes on. A password sign-in is
+        stopped before this, on the form (accounts.forms.SignInForm), where its message
+        belongs; this stops the other ways in, such as opening an email verification
+        link, which signs its owner in."""
         response = super().pre_login(request, user, **kwargs)
         if response is not None:
             return response

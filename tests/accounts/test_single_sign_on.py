@@ -114,6 +114,24 @@ def test_member_is_signed_in_to_their_existing_account(client, council):
     assert SocialAccount.objects.get(provider="northshire").user == member
 
 
+def test_member_goes_on_to_the_page_they_asked_for(client, council):
+    UserFactory(email=MEMBER.email, team=council.teams.first())
+
+    response = sso_sign_in(client, MEMBER, next_url="/lessons/defining-cse/")
+
+    assert response["Location"] == "/lessons/defining-cse/"
+
+
+def test_member_signs_in_through_the_service_when_passwords_are_off(client, council):
+    council.password_sign_in = False
+    council.save()
+    member = UserFactory(email=MEMBER.email, team=council.teams.first())
+
+    sso_sign_in(client, MEMBER)
+
+    assert signed_in_id(client) == str(member.pk)
+
+
 def test_member_keeps_their_password_when_their_address_was_verified(client, council, password):
     member = UserFactory(email=MEMBER.email, team=council.teams.first())
 
