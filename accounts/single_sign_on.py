@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from .emails import email_normalise
 
 # SocialApp.settings key: treat the provider's email address as verified when it sends
@@ -54,10 +57,21 @@ def _claim_true(value) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
+def _valid_email(value) -> str:
+    """`value` in its normal form if it is an email address, else ""."""
+    if not isinstance(value, str):
+        return ""
+    email = email_normalise(value)
+    try:
+        validate_email(email)
+    except ValidationError:
+        return ""
+    return email
+
+
 def provider_identity(sociallogin) -> ProviderIdentity:
     claims = _claims(sociallogin)
-    email = claims.get("email")
-    email = email_normalise(email) if isinstance(email, str) else ""
+    email = _valid_email(claims.get("email"))
     if "email_verified" in claims:
         verified = _claim_true(claims["email_verified"])
     else:

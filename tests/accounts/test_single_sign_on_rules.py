@@ -98,6 +98,13 @@ def test_no_address_is_never_verified(request_, app):
     assert identity(request_, app, email_verified=True).email_verified is False
 
 
+@pytest.mark.parametrize("email", ["not an address", "a b@northshire.gov.uk"])
+def test_something_that_is_not_an_address_is_never_verified(request_, app, email):
+    found = identity(request_, app, email=email, email_verified=True)
+
+    assert (found.email, found.email_verified) == ("", False)
+
+
 def test_userinfo_is_preferred_to_the_id_token(request_, app):
     sociallogin = social_login(request_, app)
     sociallogin.account.extra_data = {

@@ -20,10 +20,6 @@ START_SECONDS = 30
 class RunningProvider:
     issuer: str  # the SocialApp's server_url
 
-    @property
-    def origin(self) -> str:
-        return self.issuer.rsplit("/o", 1)[0]
-
 
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory):
