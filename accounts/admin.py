@@ -1,6 +1,7 @@
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialApp
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -10,7 +11,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
 
 from . import admin_audit
-from .models import Organisation, Team, User
+from .models import Organisation, OrganisationDomain, Team, User
 
 # Every change to a person made on these pages is written to the audit trail, with the
 # administrator as its actor (see accounts.admin_audit): on a person's own page, and where
@@ -23,14 +24,61 @@ class TeamInline(admin.TabularInline):
     fields = ["name"]
 
 
+class OrganisationDomainInline(admin.TabularInline):
+    # The domains decide who joins by a verified address, and whose single sign-on
+    # through the organisation's provider is accepted.
+    model = OrganisationDomain
+    extra = 0
+    fields = ["domain"]
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "sso_app", "password_sign_in"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "sso_app" in self.fields:
+            self.fields["sso_app"].queryset = SocialApp.objects.filter(provider="openid_connect")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password_sign_in") is False and not data.get("sso_app"):
+            self.add_error(
+                "password_sign_in",
+                "Choose the organisation's single sign-on first: with password sign-in off "
+                "and no single sign-on, its members could not sign in at all.",
+            )
+        return data
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    form = OrganisationForm
+    list_display = ["name", "slug", "sso_app", "password_sign_in"]
+    list_select_related = ["sso_app"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
-    inlines = [TeamInline]
+    inlines = [OrganisationDomainInline, TeamInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug"]}),
+        (
+            "Signing in",
+            {
+                "fields": ["sso_app", "password_sign_in"],
+                "description": "Single sign-on is a social application (provider "
+                'OpenID Connect) set up under Social Accounts; README.md, "Single '
+                'sign-on", says how. Members sign in with it when their provider '
+                "confirms an address at one of the organisation's domains.",
+            },
+        ),
+    ]
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is not Team:
+            super().save_formset(request, form, formset, change)
+            return
         # Teams deleted from the inline take their members' team and managers' teams.
         deleted = [inline.instance for inline in formset.deleted_forms if inline.instance.pk]
         people = admin_audit.team_people_ids(teams=deleted) if deleted else set()

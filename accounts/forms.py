@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 
 from .emails import email_normalise
 from .models import Team, User, name_validator
+from .single_sign_on import password_sign_in_refusal
 
 
 class NormalisedEmailField(forms.EmailField):
@@ -32,6 +33,19 @@ class SignInForm(allauth_forms.LoginForm):
         self.fields["login"] = NormalisedEmailField()
         self.fields["password"].help_text = ""
         self.order_fields(["login", "password"])
+
+    def clean(self):
+        """allauth checks the password; then a member of an organisation that signs in
+        through its own service is sent there. Every password sign-in uses this form (the
+        sign-in page and the exercise page's signed-out resume), so this is the one
+        place that stops them. The message comes only after a correct password."""
+        data = super().clean()
+        if self.user is not None:
+            refusal = password_sign_in_refusal(self.user)
+            if refusal is not None:
+                self.user = None
+                raise forms.ValidationError(refusal, code="password_sign_in_off")
+        return data
 
 
 class RegistrationForm(allauth_forms.SignupForm):

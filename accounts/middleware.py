@@ -96,3 +96,37 @@ class SecondFactorRequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return None
+
+
+# Where a page's forms may also send people, beyond the site itself (CSP form-action).
+FORM_ACTION_ORIGINS = "_form_action_origins"
+
+
+def form_action_allow(request, origins) -> None:
+    """Let the page being rendered for `request` send a form to `origins` as well.
+
+    A single sign-on button posts to the course, which redirects to the provider;
+    browsers apply the page's form-action to that redirect too, so the provider's
+    origin must be in it. Only pages showing such a button name it (the template tags
+    in accounts.templatetags.single_sign_on call this)."""
+    allowed = getattr(request, FORM_ACTION_ORIGINS, set())
+    allowed.update(origin for origin in origins if origin)
+    setattr(request, FORM_ACTION_ORIGINS, allowed)
+
+
+class FormActionOriginsMiddleware:
+    """Adds the origins named by `form_action_allow` to the response's
+    Content-Security-Policy (django-csp builds the header from `_csp_update` once this
+    has run: it is listed after csp.middleware.CSPMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        origins = getattr(request, FORM_ACTION_ORIGINS, None)
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *sorted(origins)]
+            response._csp_update = update
+        return response

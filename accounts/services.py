@@ -1,9 +1,11 @@
+from allauth.account.models import EmailAddress
+from allauth.usersessions.internal.flows.sessions import end_other_sessions
 from django.db import transaction
 
 from audit.services import audit_record
 
 from .emails import email_domain
-from .models import OrganisationDomain, Team, User
+from .models import Organisation, OrganisationDomain, Team, User
 
 
 @transaction.atomic
@@ -51,4 +53,107 @@ def team_choose(*, user: User, team: Team) -> User:
     user.team = team
     user.save(update_fields=["team"])
     audit_record(action="account.team_chosen", actor=user, target=user, team=team.pk)
+    return user
+
+
+# --- Single sign-on (the rules are in accounts.adapter.SingleSignOnAdapter) ------------
+
+
+def _sso_join(*, user: User, organisation: Organisation) -> bool:
+    """`user` (locked, in no organisation or in `organisation`) joins it if not in it yet."""
+    if user.organisation_id is not None:
+        return False
+    user.organisation = organisation
+    user.team = None
+    user.save(update_fields=["organisation", "team"])
+    audit_record(
+        action="organisation.joined",
+        actor=user,
+        target=user,
+        organisation=organisation.pk,
+        via="single sign-on",
+    )
+    return True
+
+
+@transaction.atomic
+def sso_membership_ensure(*, user: User, organisation: Organisation) -> User:
+    """Someone already linked to `organisation`'s sign-in service signs in through it
+    again: if they have since been taken out of every organisation, they rejoin it."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _sso_join(user=user, organisation=organisation)
+    return user
+
+
+@transaction.atomic
+def sso_account_link(
+    *, request, sociallogin, user: User, organisation: Organisation, email: str
+) -> User:
+    """Link the provider's account to the course account that has `email`, which the
+    provider has just vouched for. The account joins `organisation` if it is in none.
+
+    If the course had never seen the address verified, whoever chose the account's
+    password had not proven it was theirs (someone may have registered another person's
+    address to wait for them): the password goes, with every other session, and the
+    owner can set a new one by resetting it.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    joined = _sso_join(user=user, organisation=organisation)
+    already_verified = EmailAddress.objects.filter(user=user, email=email, verified=True).exists()
+    EmailAddress.objects.filter(user=user).exclude(email=email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    password_removed = not already_verified and user.has_usable_password()
+    if password_removed:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        end_other_sessions(request, user)
+    # Saves the link and emails the person that their account can now be signed in to
+    # through the provider (templates/socialaccount/email/account_connected_*).
+    sociallogin.connect(request, user)
+    audit_record(
+        action="account.sso_linked",
+        actor=user,
+        target=user,
+        organisation=organisation.pk,
+        sso_app=sociallogin.provider.app.pk,
+        joined=joined,
+        address_verified=not already_verified,
+        password_removed=password_removed,
+    )
+    return user
+
+
+@transaction.atomic
+def sso_account_create(
+    *, sociallogin, organisation: Organisation, email: str, full_name: str
+) -> User:
+    """A new account for someone the provider has vouched for: in `organisation`, with
+    no team yet (they choose it next), no password (they sign in through the provider)
+    and their address already verified."""
+    user = sociallogin.user
+    user.email = email
+    user.full_name = full_name
+    user.organisation = organisation
+    user.team = None
+    user.set_unusable_password()
+    user.save()
+    sociallogin.account.user = user
+    sociallogin.account.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    audit_record(
+        action="account.sso_created",
+        actor=user,
+        target=user,
+        organisation=organisation.pk,
+        sso_app=sociallogin.provider.app.pk,
+    )
+    audit_record(
+        action="organisation.joined",
+        actor=user,
+        target=user,
+        organisation=organisation.pk,
+        via="single sign-on",
+    )
     return user

@@ -9,6 +9,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -49,6 +50,11 @@ def team_choose_page(request):
 @require_http_methods(["GET"])
 def overview(request):
     return render(request, "account/overview.html")
+
+
+def not_offered(request):
+    """A page allauth has that this course does not offer (see accounts/urls.py)."""
+    raise Http404
 
 
 @login_required

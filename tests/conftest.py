@@ -7,6 +7,7 @@ from django.core.cache import cache
 from modules.services import content_load
 
 from .factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory, second_factor_for
+from .oidc_provider.fixtures import council, oidc_provider  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -335,6 +335,9 @@ def test_deleting_a_team_from_its_organisation_page_records_the_members_change(
         {
             "name": organisation.name,
             "slug": organisation.slug,
+            "password_sign_in": "on",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
             "teams-TOTAL_FORMS": "1",
             "teams-INITIAL_FORMS": "1",
             "teams-0-id": team.pk,
