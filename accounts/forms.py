@@ -7,8 +7,8 @@ from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 from django.contrib.auth import password_validation
 
-from .emails import email_normalise
-from .models import Team, User, name_validator
+from .emails import email_domain, email_normalise
+from .models import OrganisationDomain, Team, User, name_validator
 from .single_sign_on import password_sign_in_refusal
 
 
@@ -76,7 +76,21 @@ class RegistrationForm(allauth_forms.SignupForm):
 
     def validate_unique_email(self, value):
         """Never refuse an address because it has an account: that would tell anyone
-        who has one. The owner is emailed instead (accounts.views.RegistrationView)."""
+        who has one. The owner is emailed instead (accounts.views.RegistrationView).
+        An address at an organisation that signs in only through its own service is
+        turned away: a password would never sign it in. (That says how an organisation
+        signs in, which its sign-in button says anyway, not whether anyone has an
+        account.)"""
+        domain = OrganisationDomain.objects.filter(
+            domain=email_domain(value), organisation__password_sign_in=False
+        ).select_related("organisation__sso_app")
+        for found in domain:
+            service = found.organisation.sso_app.name if found.organisation.sso_app_id else None
+            raise forms.ValidationError(
+                f"{found.organisation.name} signs in through "
+                f"{service or 'its own sign-in service'}, not with a password: use its "
+                "button on the sign-in page instead of creating an account."
+            )
         self.account_already_exists = User.objects.with_email(value).exists()
         return value
 

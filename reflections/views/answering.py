@@ -126,6 +126,10 @@ def exercise_resume(request, number):
     form), so failed attempts count towards the lockout like any other sign-in."""
     exercise = exercise_or_404(number)
     action = "submit" if request.POST.get("action") == "submit" else "save"
+    if not request.user.is_authenticated and "already_signed_in" in request.POST:
+        # "I have signed in (in another tab): save now", but this browser is not.
+        messages.error(request, "You are not signed in yet. Sign in first, then press it again.")
+        return _signed_out_page(request, exercise, action=action)
     if not request.user.is_authenticated:
         form = SignInForm(data=request.POST, request=request)
         if not form.is_valid():

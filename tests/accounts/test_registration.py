@@ -244,3 +244,19 @@ def test_registering_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(30):
         response = client.post(SIGNUP, {**registration, "email": "jo2@example.org"})
     assert response.status_code == 302
+
+
+def test_an_address_at_an_organisation_that_signs_in_only_through_its_service_is_turned_away(
+    client, registration, council_domain
+):
+    council = council_domain.organisation
+    council.password_sign_in = False
+    council.save()
+
+    response = client.post(SIGNUP, registration)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"{council.name} signs in through its own sign-in service" in page
+    assert not User.objects.exists()
+    assert mail.outbox == []

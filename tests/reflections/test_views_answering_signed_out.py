@@ -237,3 +237,23 @@ def test_signed_out_page_runs_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(4):
         posted(csrf_client, PAGE, form())
+
+
+def test_saving_after_signing_in_in_another_tab_needs_no_password(
+    csrf_client, practitioner, exercise
+):
+    csrf_client.force_login(practitioner)
+
+    response = posted(csrf_client, RESUME, form(already_signed_in="1"))
+
+    assert response.status_code == 302
+    assert stored() == TYPED
+
+
+def test_saving_when_not_yet_signed_in_elsewhere_keeps_the_text_and_says_so(csrf_client, exercise):
+    response = posted(csrf_client, RESUME, form(already_signed_in="1"))
+
+    page = response.content.decode()
+    assert "You are not signed in yet" in page
+    assert "\nTyped before &lt;b&gt;the&lt;/b&gt; session ended\nsecond line</textarea>" in page
+    assert not Answer.objects.exists()
