@@ -157,7 +157,7 @@ def rate_limit_counts_purge(*, now: datetime) -> int:
         return 0
     database = router.db_for_write(cache.cache_model_class)
     connection = connections[database]
-    table = connection.ops.quote_name(cache._table)
+    table = connection.ops.quote_name(cache.cache_model_class._meta.db_table)
     expires = connection.ops.quote_name("expires")
     with transaction.atomic(using=database), connection.cursor() as cursor:
         # One statement, as DatabaseCache's own culling does; nothing points at the table.

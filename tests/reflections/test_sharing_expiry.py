@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from modules.models import Exercise
 from reflections.models import Share
+from reflections.retention import email_invitations_purge
 from reflections.selectors import (
     exercise_sharing,
     invitation_can_respond,
@@ -351,3 +352,17 @@ def test_the_expired_page_queries_do_not_grow(
     with django_assert_max_num_queries(6):
         response = client.get(invitation_url(share))
     assert response.status_code == 410
+
+
+def test_once_the_daily_run_deletes_an_email_invitation_its_sender_finds_nothing(
+    client, practitioner, exercise
+):
+    share = by_email(practitioner, "gone@example.org", exercise, days=DAYS + 1)
+    client.force_login(practitioner)
+    before = client.get(invitation_url(share))
+
+    email_invitations_purge(now=timezone.now())
+
+    assert before.status_code == 410
+    assert "gone@example.org" in before.content.decode()
+    assert client.get(invitation_url(share)).status_code == 404
