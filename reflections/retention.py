@@ -15,13 +15,15 @@ are erased through the register in reflections.export, so they belong to the app
 highest in the dependency order.
 
 Two runs at once (a slow run overlapping the next, or the cron line on two servers)
-never remove a row twice, and the counts they print add up to the rows removed. Every
-deletion here is one DELETE statement whose rows are taken with FOR UPDATE SKIP LOCKED:
-a row the other run holds is left to it, so neither waits for the other and they cannot
-deadlock. Invitations are marked with one conditional UPDATE, audit events go in one
-DELETE, and accounts are locked the same way before they are erased. A second run
-removes nothing: every rule selects by its own condition, which a removed row no longer
-meets.
+never remove a row twice, and the counts they print add up to the rows removed.
+Invitations, sessions, sign-in records and confirmation links each go in one DELETE
+statement whose rows are taken with FOR UPDATE SKIP LOCKED: a row the other run holds is
+left to it, so neither waits for the other and they cannot deadlock. Unverified accounts
+are taken the same way before they are erased. Invitations to a named colleague are
+marked, audit events and expired cache entries removed, each in one conditional
+statement: a row both runs reach is changed by the first, and the second, once the
+first commits, finds it no longer matches and does not count it. A second run removes
+nothing: every rule selects by its own condition, which a removed row no longer meets.
 """
 
 from collections.abc import Callable
