@@ -9,6 +9,7 @@ from functools import wraps
 from allauth.account.internal.flows.email_verification import (
     send_verification_email_for_user,
 )
+from django.conf import settings
 from django.shortcuts import render
 
 
@@ -16,7 +17,8 @@ def unverified_email_page(request):
     """Says the address needs verifying first, and sends a new link (allauth limits how
     often one is sent)."""
     send_verification_email_for_user(request, request.user)
-    return render(request, "account/verified_email_required.html", status=403)
+    context = {"unverified_account_days": settings.UNVERIFIED_ACCOUNT_DAYS}
+    return render(request, "account/verified_email_required.html", context, status=403)
 
 
 def verified_email_required(view):

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -138,6 +138,36 @@ class UserQuerySet(models.QuerySet):
     def with_email(self, email):
         """The account using `email`, compared in its normal form (at most one)."""
         return self.filter(email=email_normalise(email))
+
+    def unverified_registrations(self, *, before):
+        """Registrations never verified, made and last signed in to before `before`.
+
+        Only what the registration form makes: an account with an address recorded but
+        none verified (an account an administrator creates has no address recorded until
+        its owner signs in), with the plain practitioner role (any other role was given
+        by an administrator), and never staff or a superuser. An account signed in to
+        since `before` is kept, so its owner has the whole period to open the link.
+        """
+        from allauth.account.models import EmailAddress
+
+        return (
+            self.filter(
+                is_staff=False,
+                is_superuser=False,
+                role=User.Role.PRACTITIONER,
+                date_joined__lt=before,
+            )
+            .filter(Q(last_login__isnull=True) | Q(last_login__lt=before))
+            .filter(Exists(EmailAddress.objects.filter(user=OuterRef("pk"))))
+            .exclude(Exists(_verified_address()))
+        )
+
+    def unused_since(self, moment):
+        """Nobody has signed in to these since `moment`: last sign-in before it, or never
+        signed in and joined before it."""
+        return self.filter(
+            Q(last_login__lt=moment) | Q(last_login__isnull=True, date_joined__lt=moment)
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

@@ -1,11 +1,16 @@
 """Reads about accounts, scoped to the person asking."""
 
+from datetime import datetime, timedelta
+
 from allauth.socialaccount.models import SocialApp
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count
 from django.utils import timezone
 
-from .models import Organisation
+from .models import Organisation, User
 
 
 def user_session_of(*, user):
@@ -26,3 +31,45 @@ def organisation_for_sso_app(*, app) -> Organisation | None:
 def sso_apps_for_sign_in():
     """The sign-in services the sign-in page offers: those given to an organisation."""
     return SocialApp.objects.filter(organisation__isnull=False).order_by("name")
+
+
+# --- Accounts nobody uses ----------------------------------------------------------------
+# An account nobody has signed in to for ACCOUNT_INACTIVE_FLAG_DAYS is shown to its
+# organisation's administrator to review (and counted by `manage.py apply_retention`);
+# it is never deleted automatically: only the organisation knows whether the person
+# has left.
+
+
+def account_inactive_cutoff(*, now: datetime | None = None) -> datetime:
+    """Accounts not signed in to since this moment are inactive."""
+    days = settings.ACCOUNT_INACTIVE_FLAG_DAYS
+    if days < 1:
+        raise ImproperlyConfigured("ACCOUNT_INACTIVE_FLAG_DAYS must be at least 1.")
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def accounts_inactive_for(*, organisation, now: datetime | None = None):
+    """Members of `organisation` nobody has signed in to for ACCOUNT_INACTIVE_FLAG_DAYS
+    (never signed in counts from the day they joined), deactivated ones included, by
+    name. For that organisation's administrator: never another organisation's people."""
+    cutoff = account_inactive_cutoff(now=now)
+    return (
+        User.objects.filter(organisation=organisation)
+        .unused_since(cutoff)
+        .select_related("team")
+        .order_by("full_name", "pk")
+    )
+
+
+def accounts_inactive_counts(*, now: datetime | None = None) -> list[tuple[str | None, int]]:
+    """How many inactive accounts each organisation has, as (name, count) by name, in one
+    query; people who belong to no organisation come last, named None."""
+    cutoff = account_inactive_cutoff(now=now)
+    rows = (
+        User.objects.unused_since(cutoff)
+        .values("organisation__name")
+        .annotate(count=Count("pk"))
+        .order_by("organisation__name")
+    )
+    counts = [(row["organisation__name"], row["count"]) for row in rows]
+    return sorted(counts, key=lambda pair: (pair[0] is None, pair[0] or ""))

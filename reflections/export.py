@@ -74,6 +74,8 @@ NOT_ERASED = {
 # Stores that hold a person's data without a foreign key: Django's sessions (ended with
 # the person's UserSession rows on deletion; any other stops working once the account
 # is gone) and the cache of rate-limit counts (hashed addresses, gone within the hour).
+# What each holding and store is, who sees it and how long it is kept: reflections.privacy
+# (rendered as the table in docs/privacy.md); the rules that remove it: reflections.retention.
 
 
 def _iso(moment):
@@ -258,11 +260,12 @@ def user_data_export_record(*, user, actor=None, via="download") -> dict:
 
 
 @transaction.atomic
-def account_delete(*, user) -> None:
+def account_delete(*, user, via: str | None = None) -> None:
     """Erase `user`'s answers, history, commitments, progress and shares, then the account.
 
     Live shares end first, so from this moment a partner gets nothing (404). The audit
-    event keeps the account's id and counts only. The account is deleted rather than
+    event keeps the account's id and counts only (and `via`, when something other than
+    the person asked: the retention run). The account is deleted rather than
     anonymised: nothing it held is needed once the person has gone, and a deleted row
     cannot leak.
     """
@@ -281,6 +284,7 @@ def account_delete(*, user) -> None:
                 user_id=user.pk,
                 shares_ended=live_share_ids,
                 erased=erased,
+                **({"via": via} if via else {}),
             )
         _count, by_model = holding.rows_of(user).delete()
         erased[holding.model._meta.label] = by_model.get(holding.model._meta.label, 0)

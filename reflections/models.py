@@ -7,10 +7,13 @@ Who may read what is decided in `selectors.py`, nowhere else.
 
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
 ANSWER_MAX_LENGTH = 20_000
 
@@ -185,10 +188,54 @@ class Commitment(models.Model):
         return f"Commitment {self.pk} (review on {self.review_on})"
 
 
+def share_invitation_cutoff(*, now: datetime | None = None) -> datetime:
+    """Invitations sent before this moment have expired (settings.SHARE_INVITATION_DAYS).
+
+    The one rule for when an invitation to compare answers expires: the QuerySet methods
+    and `Share.is_expired` below all compare `created_at` with this moment.
+    """
+    days = settings.SHARE_INVITATION_DAYS
+    if days < 7:
+        # The weekly limit of invitations to one address counts the invitations sent in
+        # the last seven days; expired ones are deleted, so a shorter period would let
+        # an address be sent more than the limit.
+        raise ImproperlyConfigured("SHARE_INVITATION_DAYS must be at least 7.")
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def _invitation_current(now=None) -> Q:
+    return Q(status=Share.Status.PENDING, created_at__gte=share_invitation_cutoff(now=now))
+
+
+def _invitation_overdue(now=None) -> Q:
+    return Q(status=Share.Status.PENDING, created_at__lt=share_invitation_cutoff(now=now))
+
+
 class ShareQuerySet(models.QuerySet):
-    def live(self):
-        """Pending or accepted, and not ended."""
-        return self.filter(status__in=[Share.Status.PENDING, Share.Status.ACCEPTED])
+    def live(self, now=None):
+        """Accepted, or an invitation still waiting for a reply that has not expired."""
+        return self.filter(_invitation_current(now) | Q(status=Share.Status.ACCEPTED))
+
+    def invitations_current(self, now=None):
+        """Invitations waiting for a reply that can still be seen and accepted."""
+        return self.filter(_invitation_current(now))
+
+    def invitations_overdue(self, now=None):
+        """Invitations still marked pending that nobody answered within
+        SHARE_INVITATION_DAYS: expired, until the daily retention run marks them so."""
+        return self.filter(_invitation_overdue(now))
+
+    def invitations_expired(self, now=None):
+        """Invitations that have expired, whether marked so yet or not."""
+        return self.filter(_invitation_overdue(now) | Q(status=Share.Status.EXPIRED))
+
+    def unanswered_by_email(self):
+        """Invitations sent to an email address that nobody has accepted or declined: the
+        only rows that hold an address of someone who may not use the course at all."""
+        return self.filter(colleague__isnull=True)
+
+    def sent_before(self, moment):
+        return self.filter(created_at__lt=moment)
 
     def accepted(self):
         return self.filter(status=Share.Status.ACCEPTED)
@@ -209,6 +256,12 @@ class Share(models.Model):
 
     The colleague is a registered person in the same organisation, or someone
     invited by email who has not registered yet (`colleague` empty until they do).
+
+    An invitation not answered within settings.SHARE_INVITATION_DAYS expires: from that
+    moment nobody can see or accept it (`share_invitation_cutoff`). The daily retention
+    run (reflections.retention) then deletes one sent to an email address, so the
+    address goes with it, and marks one sent to a named colleague EXPIRED: that row
+    holds no address, and the sender's record keeps that they asked.
     """
 
     class Status(models.TextChoices):
@@ -216,6 +269,7 @@ class Share(models.Model):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         ENDED = "ended", "Ended"
+        EXPIRED = "expired", "Expired"
 
     exercise = models.ForeignKey("modules.Exercise", on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(
@@ -261,3 +315,14 @@ class Share(models.Model):
 
     def partner_of(self, user):
         return self.colleague if user.pk == self.owner_id else self.owner
+
+    @property
+    def is_expired(self):
+        """Not answered within SHARE_INVITATION_DAYS (the rule of `invitations_expired`)."""
+        if self.status == self.Status.EXPIRED:
+            return True
+        return self.status == self.Status.PENDING and self.created_at < share_invitation_cutoff()
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=settings.SHARE_INVITATION_DAYS)

@@ -153,7 +153,6 @@ def question_for_answering(*, number, key) -> Question:
 # exercise, once both have accepted and both have submitted. Everything below decides
 # who may see which share, invitation or answer; views and templates only ask.
 
-_LIVE = [Share.Status.PENDING, Share.Status.ACCEPTED]
 COLLEAGUE_SEARCH_LIMIT = 10
 
 
@@ -213,10 +212,11 @@ def _engaged_shares(user):
     """Shares `user` is really in: live ones they started, and ones they accepted.
 
     A person is in at most one of these per exercise; invitations they have not yet
-    answered do not count.
+    answered do not count, and neither does one of theirs that has expired (they may
+    invite someone again).
     """
-    return Share.objects.filter(
-        Q(owner=user, status__in=_LIVE) | Q(colleague=user, status=Share.Status.ACCEPTED)
+    return Share.objects.live().filter(
+        Q(owner=user) | Q(colleague=user, status=Share.Status.ACCEPTED)
     )
 
 
@@ -231,7 +231,10 @@ def _addressed_to(user) -> Q:
     for an invitation sent to an email address, the person who has *verified* that
     address (compared in its normal form) and who is in the sender's organisation (any
     verified person, when the sender belongs to none). Registering an address is not
-    enough: an outsider who registers a new starter's address cannot verify it."""
+    enough: an outsider who registers a new starter's address cannot verify it.
+
+    Callers apply it to `Share.objects.invitations_current()`: an invitation that has
+    expired is for nobody."""
     verified_addresses = EmailAddress.objects.filter(user=user, verified=True).values("email")
     same_organisation = Q(owner__organisation__isnull=True)
     if user.organisation_id is not None:
@@ -243,7 +246,8 @@ def _addressed_to(user) -> Q:
 def share_invitations_for(*, user):
     """Invitations waiting for `user`'s reply (see `_addressed_to`)."""
     return (
-        Share.objects.filter(_addressed_to(user), status=Share.Status.PENDING)
+        Share.objects.invitations_current()
+        .filter(_addressed_to(user))
         .exclude(owner=user)
         .select_related("owner", "owner__team", "exercise")
         .order_by("exercise__number", "created_at")
@@ -268,11 +272,23 @@ def share_get_for_participant(*, user, share_id):
 def share_get_for_invitee(*, user, token):
     """The pending share behind an invitation link, for the person it is for (or its
     sender); Share.DoesNotExist for anyone else, so a guessed or forwarded link reveals
-    nothing."""
+    nothing, and for everyone once it has expired."""
     return (
-        Share.objects.filter(_addressed_to(user) | Q(owner=user), status=Share.Status.PENDING)
+        Share.objects.invitations_current()
+        .filter(_addressed_to(user) | Q(owner=user))
         .select_related("owner", "owner__team", "colleague", "exercise")
         .get(token=token)
+    )
+
+
+def share_expired_get_for_sender(*, user, token):
+    """The expired invitation behind a link, only for the person who sent it (so they
+    can be told it expired); None for anyone else, the person invited included."""
+    return (
+        Share.objects.invitations_expired()
+        .filter(owner=user, token=token)
+        .select_related("colleague", "exercise")
+        .first()
     )
 
 
@@ -287,12 +303,13 @@ def share_accepted_get(*, user, token):
 
 
 def invitation_can_respond(*, user, share) -> bool:
-    """Whether `user` may accept or decline this pending share (see `_addressed_to`)."""
-    if share.owner_id == user.pk or share.status != Share.Status.PENDING:
+    """Whether `user` may accept or decline this pending share (see `_addressed_to`);
+    nobody may once it has expired."""
+    if share.owner_id == user.pk or share.status != Share.Status.PENDING or share.is_expired:
         return False
     if share.colleague_id is not None:  # addressed by name: no need to ask the database
         return share.colleague_id == user.pk
-    return Share.objects.filter(_addressed_to(user), pk=share.pk).exists()
+    return Share.objects.invitations_current().filter(_addressed_to(user), pk=share.pk).exists()
 
 
 def partner_answers_visible(*, viewer, share) -> bool:

@@ -317,8 +317,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "modules.rendering.render_markdown"
 # --- Audit trail -------------------------------------------------------------------------
 # Audit events are kept for six years, the usual limitation period for claims in England
 # and Wales, counted as 6 x 365 days plus the two leap days six years can hold, so no
-# event goes early. `manage.py purge_audit_events` (daily, from cron) removes older ones;
-# nothing else removes an audit event.
+# event goes early. The daily `manage.py apply_retention` (or `purge_audit_events` on its
+# own) removes older ones; nothing else removes an audit event.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=6 * 365 + 2)
 
 # --- Answer history ------------------------------------------------------------------
@@ -326,3 +326,19 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=6 * 365 + 2)
 # single history entry, so the history holds what was meant rather than every pause in
 # typing (0 keeps each autosave). A Save button press and a submit keep their own entry.
 ANSWER_HISTORY_COALESCE_MINUTES = env.int("ANSWER_HISTORY_COALESCE_MINUTES", default=10)
+
+# --- Retention -------------------------------------------------------------------------------
+# How long personal data is kept before `manage.py apply_retention` (daily, from cron)
+# removes it; every rule is in reflections/retention.py, and docs/privacy.md lists every
+# kind of data with its period.
+#
+# An invitation to compare answers that nobody answers expires after this many days:
+# one sent to an email address is then deleted (with the address), one sent to a named
+# colleague is marked expired. At least 7 (the weekly per-address limit counts them).
+SHARE_INVITATION_DAYS = env.int("SHARE_INVITATION_DAYS", default=30)
+# A registration whose address is never verified is deleted this many days after it was
+# made (and after its last sign-in): the verification link itself lasts three days.
+UNVERIFIED_ACCOUNT_DAYS = env.int("UNVERIFIED_ACCOUNT_DAYS", default=7)
+# Accounts nobody has signed in to for this many days are listed for their
+# organisation's administrator to review; they are never deleted automatically.
+ACCOUNT_INACTIVE_FLAG_DAYS = env.int("ACCOUNT_INACTIVE_FLAG_DAYS", default=365)

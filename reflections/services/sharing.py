@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,9 +113,28 @@ def _save_new_share(share):
     return share
 
 
+def share_invitations_expire(*, now=None, owner=None) -> int:
+    """Mark the invitations nobody answered within SHARE_INVITATION_DAYS as expired (all
+    of them, or `owner`'s); return how many. Nobody can see or accept them already (see
+    `Share.objects.invitations_current`): this makes the row say so, and frees the pair
+    for a new invitation (an overdue row still counts as live to the database constraint).
+
+    One conditional UPDATE: runs at the same moment never both mark a row, and the
+    counts they return add up to the rows marked.
+    """
+    now = now or timezone.now()
+    overdue = Share.objects.invitations_overdue(now=now)
+    if owner is not None:
+        overdue = overdue.filter(owner=owner)
+    # Ended at the moment it expired, whenever this run happens to mark it.
+    expired_at = F("created_at") + timedelta(days=settings.SHARE_INVITATION_DAYS)
+    return overdue.update(status=Share.Status.EXPIRED, ended_at=expired_at)
+
+
 @transaction.atomic
 def _share_create_with(*, owner, exercise, colleague) -> Share:
     _lock_people(owner, colleague)
+    share_invitations_expire(owner=owner)
     if colleague.pk == owner.pk:
         raise SharingError("You cannot share an exercise with yourself.")
     if not User.objects.colleagues_of(owner).filter(pk=colleague.pk).exists():
@@ -131,6 +151,7 @@ def _share_create_with(*, owner, exercise, colleague) -> Share:
 @transaction.atomic
 def _share_create_by_email(*, owner, exercise, email) -> Share:
     _lock_people(owner)
+    share_invitations_expire(owner=owner)
     _check_can_share(owner=owner, exercise=exercise, email=email)
     return _save_new_share(Share(owner=owner, invited_email=email, exercise=exercise))
 

@@ -5,6 +5,7 @@ so an id or token that is not theirs is a 404.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -25,6 +26,7 @@ from ..selectors import (
     invitation_can_respond,
     share_accepted_get,
     share_comparison,
+    share_expired_get_for_sender,
     share_get_for_invitee,
     share_get_for_participant,
     shareable_exercise_get,
@@ -130,14 +132,15 @@ def colleague_search_json(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
-    """An invitation link: the invitee accepts or declines; anyone else gets a 404."""
+    """An invitation link: the invitee accepts or declines; anyone else gets a 404. Once
+    it has expired, its sender is told so (410) and everyone else gets the 404."""
     try:
         share = share_get_for_invitee(user=request.user, token=token)
     except Share.DoesNotExist:
         accepted = share_accepted_get(user=request.user, token=token)
-        if accepted is None:
-            raise Http404("No such invitation.") from None
-        return redirect(_exercise_url(accepted.exercise))
+        if accepted is not None:
+            return redirect(_exercise_url(accepted.exercise))
+        return _expired_invitation_or_404(request, token)
     error = None
     if request.method == "POST":
         decision = request.POST.get("decision")
@@ -161,6 +164,19 @@ def invitation(request, token):
         "error": error,
     }
     return render(request, "reflections/invitation.html", context, status=400 if error else 200)
+
+
+def _expired_invitation_or_404(request, token):
+    expired = share_expired_get_for_sender(user=request.user, token=token)
+    if expired is None:
+        raise Http404("No such invitation.")
+    context = {
+        "share": expired,
+        "exercise": expired.exercise,
+        "share_start_url": reverse("reflections:share_start", args=[expired.exercise.number]),
+        "share_invitation_days": settings.SHARE_INVITATION_DAYS,
+    }
+    return render(request, "reflections/invitation_expired.html", context, status=410)
 
 
 def _share_or_404(request, share_id):

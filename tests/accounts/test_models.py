@@ -1,8 +1,12 @@
 """Organisations, teams and people."""
 
+from datetime import timedelta
+
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from accounts.models import Organisation, User, domain_validator, name_validator
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
@@ -171,3 +175,78 @@ def test_ordinary_domains_are_accepted(domain):
 
 def test_a_manager_manages_their_teams(manager, team):
     assert list(manager.managed_teams.all()) == [team]
+
+
+# --- Registrations never verified (removed by the daily retention run) ---------------------
+
+
+def _registered(days_ago, *, signed_in_days_ago=None, **fields):
+    """An account made through the registration form `days_ago` days ago: its address is
+    recorded, unverified."""
+    now = timezone.now()
+    last_login = None if signed_in_days_ago is None else now - timedelta(days=signed_in_days_ago)
+    return UserFactory(
+        verified=False,
+        date_joined=now - timedelta(days=days_ago),
+        last_login=last_login,
+        **fields,
+    )
+
+
+def _unverified_registrations():
+    return set(User.objects.unverified_registrations(before=timezone.now() - timedelta(days=7)))
+
+
+def test_an_unverified_registration_older_than_the_period_is_found():
+    old = _registered(8)
+    _registered(6)
+
+    assert _unverified_registrations() == {old}
+
+
+def test_a_verified_account_is_never_an_unverified_registration():
+    UserFactory(date_joined=timezone.now() - timedelta(days=400))
+
+    assert _unverified_registrations() == set()
+
+
+def test_a_registration_with_a_second_address_verified_is_not_found():
+    person = _registered(30)
+    EmailAddress.objects.create(user=person, email="other@example.org", verified=True)
+
+    assert _unverified_registrations() == set()
+
+
+def test_an_unverified_account_signed_in_to_within_the_period_is_kept():
+    _registered(30, signed_in_days_ago=2)
+    signed_in_long_ago = _registered(30, signed_in_days_ago=20)
+
+    assert _unverified_registrations() == {signed_in_long_ago}
+
+
+def test_staff_superusers_and_roles_given_by_an_administrator_are_never_found():
+    _registered(30, is_staff=True)
+    _registered(30, is_superuser=True)
+    _registered(30, role=User.Role.TEAM_MANAGER)
+    _registered(30, role=User.Role.TRAINER)
+
+    assert _unverified_registrations() == set()
+
+
+def test_an_account_an_administrator_made_without_an_address_is_not_found():
+    """The admin's add form records no address: such an account waits for its owner."""
+    made = _registered(30)
+    EmailAddress.objects.filter(user=made).delete()
+
+    assert _unverified_registrations() == set()
+
+
+def test_unused_since_counts_never_signed_in_from_the_day_they_joined():
+    now = timezone.now()
+    year_ago = now - timedelta(days=365)
+    never = UserFactory(date_joined=now - timedelta(days=400))
+    long_ago = UserFactory(date_joined=now - timedelta(days=800), last_login=now - timedelta(400))
+    UserFactory(date_joined=now - timedelta(days=400), last_login=now - timedelta(days=3))
+    UserFactory(date_joined=now - timedelta(days=30))
+
+    assert set(User.objects.unused_since(year_ago)) == {never, long_ago}

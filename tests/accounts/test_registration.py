@@ -84,6 +84,18 @@ def test_an_unverified_account_can_sign_in_to_read_the_course_but_not_write(
     assert "Confirm your email address first" in reflections.content.decode()
 
 
+def test_an_unverified_account_is_told_when_it_will_be_deleted(
+    client, registration, password, settings
+):
+    settings.UNVERIFIED_ACCOUNT_DAYS = 9
+    client.post(SIGNUP, registration)
+    client.post(reverse("account_login"), {"login": "jo.bloggs@example.org", "password": password})
+
+    page = client.get(reverse("reflections:mine")).content.decode()
+
+    assert "the account is deleted after 9 days without a sign-in" in page
+
+
 def test_opening_the_link_verifies_the_address_and_signs_in(client, registration):
     client.post(SIGNUP, registration)
     link = confirm_link(mail.outbox[0])

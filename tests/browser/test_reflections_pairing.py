@@ -1,12 +1,15 @@
 """Two colleagues pairing on exercise 1 through the real pages, each in their own browser."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import OrganisationDomain
+from modules.models import Exercise
 from reflections.models import Share
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -180,3 +183,23 @@ def test_without_javascript_a_colleague_is_found_and_picked_from_a_list(
 
     expect(sam).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
     assert Share.objects.get().colleague == colleague
+
+
+def test_the_sender_of_an_expired_invitation_is_told_so_on_an_accessible_page(
+    course_content, practitioner, colleague, new_page, assert_accessible
+):
+    share = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=Exercise.objects.get(number=1)
+    )
+    Share.objects.filter(pk=share.pk).update(created_at=timezone.now() - timedelta(days=31))
+    sam = new_page(practitioner)
+
+    response = sam.goto(f"/reflections/invitations/{share.token}/")
+
+    assert response.status == 410
+    expect(sam.get_by_role("heading", level=1)).to_have_text(
+        "Your invitation for exercise 1 has expired"
+    )
+    assert_accessible(sam)
+    sam.get_by_role("link", name="Invite a colleague to pair on exercise 1").click()
+    expect(sam).to_have_url(re.compile(re.escape(EXERCISE) + "share/$"))

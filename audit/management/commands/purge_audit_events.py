@@ -1,8 +1,10 @@
-"""Remove audit events older than the retention period. Meant to run once a day from cron:
+"""Remove audit events older than the retention period:
 
     python manage.py purge_audit_events
 
 settings.AUDIT_RETENTION_DAYS (environment variable AUDIT_RETENTION_DAYS) sets the period.
+The daily `manage.py apply_retention` applies this rule with all the others, so cron
+needs only that; this command is for running the one rule on its own.
 """
 
 from django.conf import settings
