@@ -30,7 +30,7 @@ def team_choose_page(request):
     status = 400 if form.errors else 200
     return render(
         request,
-        "accounts/team_choose.html",
+        "account/team_choose.html",
         {"form": form, "organisation": user.organisation},
         status=status,
     )

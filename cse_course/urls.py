@@ -8,8 +8,13 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("modules.urls")),
+    # The invitation link an organisation administrator sends (public: see its module).
+    path("accounts/invitation/", include("organisations.invitation_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("reflections/", include("reflections.urls")),
+    # Organisation administrators' pages; the namespace needs a second factor
+    # (accounts.middleware.PRIVILEGED_NAMESPACES).
+    path("organisation/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -91,3 +91,12 @@ def test_roles_add_duties(role, is_team_manager, is_trainer):
 
 def test_a_manager_manages_their_teams(manager, team):
     assert list(manager.managed_teams.all()) == [team]
+
+
+def test_organisation_admins_are_the_active_ones_with_an_organisation(team):
+    admin = UserFactory(team=team, role="organisation_admin")
+    UserFactory(team=team, role="organisation_admin", is_active=False)
+    UserFactory(team=None, organisation=None, role="organisation_admin")
+    UserFactory(team=team, role="team_manager")
+
+    assert list(User.objects.organisation_admins()) == [admin]
