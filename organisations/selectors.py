@@ -287,6 +287,20 @@ def invitation_by_token(*, token: str) -> StaffInvitation:
     )
 
 
+def emails_with_accounts(emails) -> set[str]:
+    """Which of these addresses (in normal form) belong to an account, as its sign-in
+    address or a verified one. Used to word an invitation's email and to choose what its
+    link shows the invitee; never shown to an administrator."""
+    emails = set(emails)
+    users = User.objects.filter(email__in=emails).values_list("email", flat=True)
+    verified = EmailAddress.objects.filter(email__in=emails, verified=True)
+    return set(users) | {email_normalise(e) for e in verified.values_list("email", flat=True)}
+
+
+def email_has_account(email: str) -> bool:
+    return bool(emails_with_accounts([email_normalise(email)]))
+
+
 def invitation_problem_for(*, invitation: StaffInvitation, user) -> str | None:
     """Why the signed-in `user` cannot accept `invitation` (None when they can): it must
     be sent to a verified address of theirs, and they must belong to no organisation

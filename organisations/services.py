@@ -36,6 +36,8 @@ from audit.services import audit_record, audit_record_many
 from .imports import RowCheck
 from .models import ORGANISATION_ROLES, StaffImport, StaffInvitation
 from .selectors import (
+    email_has_account,
+    emails_with_accounts,
     invitation_problem_for,
     known_to_organisation,
     member_is_platform_person,
@@ -140,19 +142,10 @@ def _invitation_message(invitation, *, has_account) -> EmailMessage:
     )
 
 
-def _emails_with_accounts(emails) -> set[str]:
-    """Which of these addresses already belong to an account (as its sign-in address or
-    a verified one). Used only to word the email; never shown to the administrator."""
-    emails = set(emails)
-    users = User.objects.filter(email__in=emails).values_list("email", flat=True)
-    verified = EmailAddress.objects.filter(email__in=emails, verified=True)
-    return set(users) | {email_normalise(e) for e in verified.values_list("email", flat=True)}
-
-
 def _invitations_email(invitations):
     """Email each invitation once the transaction commits, over one connection. A mail
     server failure is logged, not raised: the invitations stand and can be sent again."""
-    with_accounts = _emails_with_accounts(invitation.email for invitation in invitations)
+    with_accounts = emails_with_accounts(invitation.email for invitation in invitations)
     messages = [
         _invitation_message(invitation, has_account=invitation.email in with_accounts)
         for invitation in invitations
@@ -312,7 +305,7 @@ def staff_import_apply(*, admin, staff_import: StaffImport) -> list[StaffInvitat
 
 def _invitation_locked(invitation) -> StaffInvitation:
     invitation = (
-        StaffInvitation.objects.select_for_update()
+        StaffInvitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "team")
         .get(pk=invitation.pk)
     )
@@ -334,10 +327,6 @@ def _invitation_accepted(invitation, user):
         organisation=invitation.organisation_id,
         invited_by=invitation.invited_by_id,
     )
-
-
-def email_has_account(email: str) -> bool:
-    return bool(_emails_with_accounts([email_normalise(email)]))
 
 
 @transaction.atomic

@@ -18,10 +18,9 @@ from accounts.ratelimits import rate_limit_consume
 
 from ..forms import InvitationPasswordForm
 from ..models import StaffInvitation
-from ..selectors import invitation_by_token, invitation_problem_for
+from ..selectors import email_has_account, invitation_by_token, invitation_problem_for
 from ..services import (
     InvitationError,
-    email_has_account,
     staff_invitation_accept_existing,
     staff_invitation_accept_new,
 )
@@ -62,6 +61,22 @@ def _after_sign_in_url(user):
     return reverse("modules:home")
 
 
+def _account_created(request, invitation, form):
+    """Create the account from a valid form and sign in; None if that failed (the form
+    then says why)."""
+    try:
+        user = staff_invitation_accept_new(
+            invitation=invitation, password=form.cleaned_data["password1"]
+        )
+    except InvitationError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, f"Welcome, {user.get_short_name()}. Your account is ready.")
+    # allauth's sign-in, so its usual steps (and signals: session list, audit) apply.
+    login = Login(user=user, email=user.email, redirect_url=_after_sign_in_url(user))
+    return perform_login(request, login)
+
+
 def _accept_new(request, invitation):
     form = InvitationPasswordForm(request.POST or None, invitation=invitation)
     status = 200
@@ -70,37 +85,27 @@ def _accept_new(request, invitation):
             form.errors.clear()
             form.add_error(None, TOO_MANY)
             status = 429
-        elif form.is_valid():
-            try:
-                user = staff_invitation_accept_new(
-                    invitation=invitation, password=form.cleaned_data["password1"]
-                )
-            except InvitationError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, f"Welcome, {user.get_short_name()}. Your account is ready."
-                )
-                login = Login(user=user, email=user.email, redirect_url=_after_sign_in_url(user))
-                return perform_login(request, login)
-        status = status if status != 200 else 400
+        else:
+            signed_in = _account_created(request, invitation, form) if form.is_valid() else None
+            if signed_in is not None:
+                return signed_in
+            status = 400
     context = {"invitation": invitation, "form": form}
     return render(request, "organisations/invitation_accept.html", context, status=status)
 
 
 def _accept_signed_in(request, invitation, *, has_account):
     user = request.user
-    problem = None
-    if not has_account:
+    if has_account:
+        problem = invitation_problem_for(invitation=invitation, user=user)
+    else:
         problem = (
             f"You are signed in as {user.email}. This invitation sets up a new account for "
             f"{invitation.email}: sign out first, then open the link again."
         )
-    else:
-        problem = invitation_problem_for(invitation=invitation, user=user)
     if request.method == "POST" and problem is None:
         try:
-            staff_invitation_accept_existing(invitation=invitation, user=user)
+            user = staff_invitation_accept_existing(invitation=invitation, user=user)
         except InvitationError as error:
             problem = str(error)
         else:

@@ -106,6 +106,7 @@ def test_an_account_in_no_organisation_joins_with_the_invited_team_and_role(invi
         "team_manager",
     )
     assert person.job_role == "Family support worker"
+    assert list(person.managed_teams.all()) == [team]
     changed = AuditEvent.objects.for_target(person).get(action="account.changed")
     assert changed.detail["changes"]["organisation"] == {"old": None, "new": team.organisation.pk}
 

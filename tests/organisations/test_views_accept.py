@@ -157,7 +157,7 @@ def test_signed_in_an_account_in_no_organisation_joins(client, invitation, unatt
 
     response = client.post(link(invitation))
 
-    assert response.status_code == 302
+    assert (response.status_code, response.url) == (302, reverse("modules:home"))
     unattached.refresh_from_db()
     assert (unattached.organisation, unattached.team) == (team.organisation, team)
 

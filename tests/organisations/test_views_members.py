@@ -30,6 +30,15 @@ def test_the_members_list_is_a_table_of_the_organisation(org_client, practitione
     assert "Outside Person" not in body
 
 
+def test_the_header_links_to_the_organisation_pages_for_its_administrators_only(
+    client, org_admin, practitioner
+):
+    link = f'href="{MEMBERS}"'
+    for person, shown in ((org_admin, True), (practitioner, False)):
+        client.force_login(person)
+        assert (link in client.get(reverse("modules:home")).content.decode()) is shown
+
+
 def test_a_practitioner_gets_the_friendly_403_page(client, practitioner):
     client.force_login(practitioner)
 
