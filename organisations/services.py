@@ -144,7 +144,8 @@ def _invitation_message(invitation, *, has_account) -> EmailMessage:
 
 def _invitations_email(invitations):
     """Email each invitation once the transaction commits, over one connection. A mail
-    server failure is logged, not raised: the invitations stand and can be sent again."""
+    server failure is logged, not raised: the invitations stand, and an administrator
+    can withdraw one and invite again to send it afresh."""
     with_accounts = emails_with_accounts(invitation.email for invitation in invitations)
     messages = [
         _invitation_message(invitation, has_account=invitation.email in with_accounts)
