@@ -135,6 +135,10 @@ class UserQuerySet(models.QuerySet):
             .exclude(pk=user.pk)
         )
 
+    def organisation_admins(self):
+        """Active organisation administrators (of any organisation: filter for one)."""
+        return self.active().filter(role=User.Role.ORGANISATION_ADMIN, organisation__isnull=False)
+
     def with_email(self, email):
         """The account using `email`, compared in its normal form (at most one)."""
         return self.filter(email=email_normalise(email))

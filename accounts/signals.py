@@ -10,12 +10,18 @@ from allauth.account.signals import (
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from allauth.usersessions.internal.flows.sessions import end_other_sessions
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from audit.services import audit_record
 
 from .middleware import session_start
 from .services import membership_from_verified_email
+
+# Sent when a person's account is deactivated (a leaver), inside the transaction that
+# deactivates it, with `person` and `actor` (who deactivated them). Apps that give a
+# person something live with others end it here: reflections ends their shares. A
+# receiver that fails undoes the deactivation, so nothing is left half done.
+person_deactivated = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_session_start")

@@ -14,8 +14,13 @@ urlpatterns = [
     path("accounts/signup/", registration, name="account_signup"),
     # The session list in one query (allauth's checks each session separately).
     path("accounts/sessions/", session_list, name="usersessions_list"),
+    # The invitation link an organisation administrator sends (public: see its module).
+    path("accounts/invitation/", include("organisations.invitation_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("reflections/", include("reflections.urls")),
+    # Organisation administrators' pages; the namespace needs a second factor
+    # (accounts.middleware.PRIVILEGED_NAMESPACES).
+    path("organisation/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]

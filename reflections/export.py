@@ -19,6 +19,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from modules.models import LessonProgress
+from organisations.models import StaffInvitation
 
 from .models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share, answer_text_decode
 
@@ -47,6 +48,10 @@ USER_DATA = (
     Holding(ExerciseResponse, ("user",)),
     Holding(LessonProgress, ("user",)),
     Holding(Share, ("owner", "colleague")),
+    # The invitation the person accepted (their name and address as the administrator
+    # typed them). Invitations never accepted are linked to nobody: they are removed
+    # by the daily retention run (reflections.retention).
+    Holding(StaffInvitation, ("accepted_by",)),
     Holding(EmailConfirmation, ("email_address__user",)),
     Holding(EmailAddress, ("user",)),
     Holding(Authenticator, ("user",)),
@@ -70,6 +75,10 @@ NOT_ERASED = {
     # Which people manage a team is organisation structure; the link row is removed
     # with the account.
     "accounts.Team": "team membership of managers; link rows removed with the account",
+    # A staff list an organisation administrator uploaded and has not imported yet: other
+    # people's names and addresses, not the administrator's own data, so not exported.
+    # Removed with the administrator's account (CASCADE), on import, or within a day.
+    "organisations.StaffImport": "other people's details; removed with the account by CASCADE",
 }
 # Stores that hold a person's data without a foreign key: Django's sessions (ended with
 # the person's UserSession rows on deletion; any other stops working once the account
@@ -188,6 +197,28 @@ def _shares(user):
     return rows
 
 
+def _invitations(user):
+    """The organisation invitation this person accepted, as the administrator wrote it."""
+    invitations = (
+        StaffInvitation.objects.filter(accepted_by=user)
+        .select_related("organisation", "team")
+        .order_by("accepted_at")
+    )
+    return [
+        {
+            "organisation": invitation.organisation.name,
+            "email": invitation.email,
+            "full_name": invitation.full_name,
+            "team": invitation.team.name if invitation.team else None,
+            "job_role": invitation.job_role,
+            "role": invitation.get_role_display(),
+            "invited_at": _iso(invitation.created_at),
+            "accepted_at": _iso(invitation.accepted_at),
+        }
+        for invitation in invitations
+    ]
+
+
 def _sign_in(user):
     """How this person signs in: addresses, second factor, sessions, single sign-on. Never
     a secret (no password hash, authenticator secret or recovery code)."""
@@ -247,6 +278,7 @@ def user_data_export(*, user) -> dict:
         "exercise_responses": _responses(user),
         "commitments": _commitments(user),
         "shares": _shares(user),
+        "organisation_invitations": _invitations(user),
         "audit_events": _audit_events(user),
     }
 

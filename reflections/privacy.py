@@ -31,9 +31,11 @@ EXPORTED_ERASED = "Exported; erased with the account"
 
 MODEL_FACTS = {
     "reflections.AnswerVersion": Facts(
-        what="Every saved version of each answer (answer text)",
+        what="Earlier versions of each answer (answer text); autosaves less than "
+        "`ANSWER_HISTORY_COALESCE_MINUTES` (10) apart are kept as one",
         seen_by="The person only (their answer history)",
-        kept=ACCOUNT_LIFETIME,
+        kept="While the account exists; the person can delete any earlier version, or "
+        "all of them, at any time",
         export_erasure=EXPORTED_ERASED,
     ),
     "reflections.Answer": Facts(
@@ -71,6 +73,23 @@ MODEL_FACTS = {
         "while both accounts exist",
         export_erasure="Exported (the partner's name, never their answers); erased with "
         "either account",
+    ),
+    "organisations.StaffInvitation": Facts(
+        what="An organisation administrator's invitation to a member of staff: their "
+        "name, email address, team, job role and role",
+        seen_by="The organisation's administrators; the person it was sent to",
+        kept="Accepted: while the account it made exists. Never accepted: it expires "
+        "after `STAFF_INVITATION_DAYS` (30) and is removed 30 days after that (until "
+        "then the administrators see it as expired and can invite again)",
+        export_erasure="The one a person accepted is exported and erased with their "
+        "account; one never accepted is linked to nobody and removed as above",
+    ),
+    "organisations.StaffImport": Facts(
+        what="A list of staff uploaded for import (names, email addresses, teams, roles), "
+        "kept between its preview and the import",
+        seen_by="The organisation administrator who uploaded it",
+        kept="Deleted when imported; otherwise removed after a day",
+        export_erasure="Not exported (other people's details); removed with the uploader's account",
     ),
     "account.EmailConfirmation": Facts(
         what="Stored email verification links (normally none: links are signed)",

@@ -44,6 +44,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_purge_expired, audit_record
+from organisations.models import StaffImport, StaffInvitation
+from organisations.services import EXPIRED_INVITATIONS_KEPT_DAYS
 
 from .export import account_delete
 from .models import Share, share_invitation_cutoff
@@ -170,6 +172,24 @@ def rate_limit_counts_purge(*, now: datetime) -> int:
         return cursor.rowcount
 
 
+# --- An organisation's staff invitations and imports ---------------------------------------
+
+
+def staff_invitations_purge(*, now: datetime) -> int:
+    """Invitations from an organisation administrator never accepted: removed, with the
+    name and address, EXPIRED_INVITATIONS_KEPT_DAYS after they expired (until then the
+    administrator sees them as expired and can invite again). An accepted one stays with
+    the account it made and is erased with it."""
+    kept_from = now - timedelta(days=EXPIRED_INVITATIONS_KEPT_DAYS)
+    return _delete_unlocked(StaffInvitation.objects.expired(now=kept_from))
+
+
+def staff_imports_purge(*, now: datetime) -> int:
+    """Staff lists uploaded for import and never imported (organisations.StaffImport),
+    after STAFF_IMPORT_HOURS: they hold other people's names and addresses."""
+    return _delete_unlocked(StaffImport.objects.expired(now=now))
+
+
 # --- Audit events -------------------------------------------------------------------------
 
 
@@ -199,6 +219,8 @@ RULES = (
     Rule("Sign-in records of ended sessions removed", user_sessions_purge),
     Rule("Expired email confirmation links removed", email_confirmations_purge),
     Rule("Expired rate-limit counts removed", rate_limit_counts_purge),
+    Rule("Staff invitations never accepted removed", staff_invitations_purge),
+    Rule("Staff lists never imported removed", staff_imports_purge),
     # Last, so the audit events the run itself writes are never candidates.
     Rule("Audit events past their retention period removed", audit_events_purge),
 )

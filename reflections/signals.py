@@ -1,4 +1,5 @@
-"""On sign-in, tell a practitioner what is waiting for them in My reflections."""
+"""On sign-in, tell a practitioner what is waiting for them in My reflections; when a
+person is deactivated (a leaver), end their shares."""
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
@@ -7,7 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .models import Commitment
+from accounts.signals import person_deactivated
+from audit.services import audit_record_many
+
+from .models import Commitment, Share
 from .selectors import share_invitations_for
 
 
@@ -35,3 +39,24 @@ def tell_what_is_waiting(sender, request, user, **kwargs):
                 reverse("reflections:mine"),
             ),
         )
+
+
+@receiver(person_deactivated, dispatch_uid="reflections_end_leavers_shares")
+def end_leavers_shares(sender, person, actor=None, **kwargs):
+    """A leaver's live shares (pending or accepted, either side) end at once, so from now
+    on neither partner reads the other's answers. Their answers are kept.
+
+    Runs inside the deactivation, which holds the leaver's row lock: the sharing services
+    take that lock before changing a share of theirs, so none starts meanwhile.
+    """
+    shares = list(Share.objects.involving(person).live().order_by("pk"))
+    if not shares:
+        return
+    Share.objects.filter(pk__in=[share.pk for share in shares]).update(
+        status=Share.Status.ENDED, ended_at=timezone.now(), ended_by=actor
+    )
+    audit_record_many(
+        action="share.ended",
+        actor=actor,
+        targets=[(share, {"via": "person deactivated", "person": person.pk}) for share in shares],
+    )

@@ -43,10 +43,12 @@ THIRD_PARTY_APPS = [
     "csp",
     "markdownx",
 ]
-# Dependencies run one way: reflections -> modules -> accounts -> audit.
+# Dependencies run one way: reflections -> modules -> accounts -> audit, and
+# organisations (the organisation administrators' pages) -> accounts -> audit.
 LOCAL_APPS = [
     "audit",
     "accounts",
+    "organisations",
     "modules",
     "reflections",
 ]
@@ -190,6 +192,8 @@ ACCOUNT_RATE_LIMITS = {
     "colleague_search": "60/m/user,600/h/ip",
     "account_delete": "5/15m/user,20/h/ip",
     "account_exists_mail": "1/10m/key",
+    # Setting a password from an organisation's invitation link (organisations).
+    "staff_invitation_accept": "5/m/ip,30/h/ip",
 }
 
 # The client address, for rate limits and the session list. Behind reverse proxies,
@@ -291,6 +295,9 @@ CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
 # email address a week (from anyone), so the course cannot be used to pester people.
 INVITATIONS_PER_SENDER_PER_DAY = env.int("INVITATIONS_PER_SENDER_PER_DAY", default=20)
 INVITATIONS_PER_ADDRESS_PER_WEEK = env.int("INVITATIONS_PER_ADDRESS_PER_WEEK", default=3)
+# Organisation administrators: an invitation link works for this many days (the members
+# list flags accounts nobody has signed in to for ACCOUNT_INACTIVE_FLAG_DAYS, below).
+STAFF_INVITATION_DAYS = env.int("STAFF_INVITATION_DAYS", default=30)
 # The public address used in emails (password reset, invitations, review reminders).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

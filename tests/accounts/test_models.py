@@ -250,3 +250,12 @@ def test_unused_since_counts_never_signed_in_from_the_day_they_joined():
     UserFactory(date_joined=now - timedelta(days=30))
 
     assert set(User.objects.unused_since(year_ago)) == {never, long_ago}
+
+
+def test_organisation_admins_are_the_active_ones_with_an_organisation(team):
+    admin = UserFactory(team=team, role="organisation_admin")
+    UserFactory(team=team, role="organisation_admin", is_active=False)
+    UserFactory(team=None, organisation=None, role="organisation_admin")
+    UserFactory(team=team, role="team_manager")
+
+    assert list(User.objects.organisation_admins()) == [admin]

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from accounts.models import User
 from audit.models import AuditEvent
 from modules.models import LessonProgress
+from organisations.models import StaffInvitation
 from reflections.export import NOT_ERASED, USER_DATA, account_delete, user_data_export
 from reflections.models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
 from tests.factories import UserFactory, second_factor_for
@@ -135,17 +136,19 @@ def test_export_says_how_the_person_signs_in_without_any_secret(data):
 
 
 def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queries):
-    # The account, progress, answers, commitments, shares, audit events and four about
-    # signing in (addresses, second factor, sessions, single sign-on).
-    with django_assert_max_num_queries(13):
+    # The account, progress, answers, commitments, shares, organisation invitations,
+    # audit events and four about signing in (addresses, second factor, sessions,
+    # single sign-on).
+    with django_assert_max_num_queries(14):
         user_data_export(user=data)
     answer_everything(UserFactory(), "MORE")
     for number in (2, 3):
         accepted_share(data, UserFactory(), number=number)
 
-    # The account, progress, answers, commitments, shares, audit events and four about
-    # signing in (addresses, second factor, sessions, single sign-on).
-    with django_assert_max_num_queries(13):
+    # The account, progress, answers, commitments, shares, organisation invitations,
+    # audit events and four about signing in (addresses, second factor, sessions,
+    # single sign-on).
+    with django_assert_max_num_queries(14):
         user_data_export(user=data)
 
 
@@ -194,3 +197,23 @@ def test_account_delete_is_audited_without_personal_text(data):
     stored = json.dumps(event.detail)
     assert "sam" not in stored.lower()
     assert "MINE" not in stored
+
+
+def test_the_invitation_a_person_accepted_is_exported_and_erased(data, team):
+    invitation = StaffInvitation.objects.create(
+        organisation=team.organisation,
+        email=data.email,
+        full_name="Sam Patel",
+        team=team,
+        accepted_by=data,
+        accepted_at="2026-01-02T03:04:05Z",
+    )
+
+    [exported] = user_data_export(user=data)["organisation_invitations"]
+    account_delete(user=data)
+
+    assert (exported["organisation"], exported["team"]) == (
+        "Test Borough Council",
+        "Children in Care",
+    )
+    assert not StaffInvitation.objects.filter(pk=invitation.pk).exists()

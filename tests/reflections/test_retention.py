@@ -20,6 +20,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from modules.models import LessonProgress
+from organisations.models import StaffImport, StaffInvitation
 from reflections import retention
 from reflections.export import USER_DATA
 from reflections.models import Share
@@ -283,8 +284,12 @@ def a_bit_of_everything(practitioner, colleague):
         session(f"expired-{number:032}", expires_in_days=-1)
         signed_in_record(colleague, f"ended-{number:034}")
         confirmation(colleague, f"expired-confirmation-{number}", sent_days_ago=4)
+        staff_invitation(practitioner.organisation, days=61, email=f"left{number}@example.org")
+        staff_import(colleague, hours=25)
         audit_event_at(days_ago(101))
     invitation(practitioner, days=29, email="kept@example.org")
+    staff_invitation(practitioner.organisation, days=59, email="expired.recently@example.org")
+    staff_import(colleague, hours=23)
     registration(days=6)
     session("live-session-key-000000000000000", expires_in_days=1)
     signed_in_record(colleague, "live-session-key-000000000000000")
@@ -292,11 +297,25 @@ def a_bit_of_everything(practitioner, colleague):
     audit_event_at(days_ago(99))
 
 
+def staff_invitation(organisation, *, days, email):
+    return StaffInvitation.objects.create(
+        organisation=organisation, email=email, full_name="Someone", created_at=days_ago(days)
+    )
+
+
+def staff_import(admin, *, hours):
+    return StaffImport.objects.create(
+        organisation=admin.organisation,
+        created_by=admin,
+        created_at=NOW - timedelta(hours=hours),
+    )
+
+
 def test_every_rule_is_applied_in_order(a_bit_of_everything):
     outcomes = retention.retention_apply(now=NOW)
 
     assert [outcome.rule for outcome in outcomes] == list(retention.RULES)
-    assert [outcome.count for outcome in outcomes] == [2, 2, 2, 2, 2, 2, 0, 2]
+    assert [outcome.count for outcome in outcomes] == [2, 2, 2, 2, 2, 2, 0, 2, 2, 2]
 
 
 def test_a_second_run_removes_nothing(a_bit_of_everything):
@@ -318,6 +337,8 @@ def test_the_run_is_audited_with_rule_names_and_counts_only(a_bit_of_everything)
         "sessions_purge": 2,
         "user_sessions_purge": 2,
         "email_confirmations_purge": 2,
+        "staff_invitations_purge": 2,
+        "staff_imports_purge": 2,
         "audit_events_purge": 2,
     }
 
@@ -337,7 +358,7 @@ def test_a_failing_rule_does_not_stop_the_others(a_bit_of_everything, monkeypatc
     outcomes = retention.retention_apply(now=NOW)
 
     assert isinstance(outcomes[3].error, RuntimeError)
-    assert [outcome.count for outcome in outcomes] == [2, 2, 2, 0, 2, 2, 0, 2]
+    assert [outcome.count for outcome in outcomes] == [2, 2, 2, 0, 2, 2, 0, 2, 2, 2]
 
 
 @pytest.mark.parametrize("each", [1, 5])
@@ -352,9 +373,9 @@ def test_queries_per_run_do_not_grow_with_the_rows_removed(
         confirmation(colleague, f"expired-confirmation-{number}", sent_days_ago=4)
         audit_event_at(days_ago(101))
 
-    # Nine statements (one per rule but the cache's, the search for unverified
+    # Eleven statements (one per rule but the cache's, the search for unverified
     # registrations, two audit rows) and the savepoints around them.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(27):
         outcomes = retention.retention_apply(now=NOW)
     assert sum(outcome.count for outcome in outcomes) == 6 * each
 
@@ -367,7 +388,7 @@ def test_each_unverified_registration_costs_a_fixed_number_of_queries(
         registration(days=8)
 
     # Finding and locking them, then the erasure of each through the register.
-    with django_assert_max_num_queries(3 + 34 * count):
+    with django_assert_max_num_queries(3 + 38 * count):
         assert retention.unverified_accounts_purge(now=NOW) == count
 
 
@@ -384,7 +405,7 @@ def test_the_command_prints_one_line_per_rule_with_its_count(a_bit_of_everything
     with mock.patch("django.utils.timezone.now", return_value=NOW):
         lines = run_command().splitlines()
 
-    assert lines[:8] == [
+    assert lines[:10] == [
         "Expired invitations to compare answers removed: 2",
         "Invitations to a named colleague marked expired: 2",
         "Unverified registrations removed: 2",
@@ -392,6 +413,8 @@ def test_the_command_prints_one_line_per_rule_with_its_count(a_bit_of_everything
         "Sign-in records of ended sessions removed: 2",
         "Expired email confirmation links removed: 2",
         "Expired rate-limit counts removed: 0",
+        "Staff invitations never accepted removed: 2",
+        "Staff lists never imported removed: 2",
         "Audit events past their retention period removed: 2",
     ]
 
@@ -403,7 +426,7 @@ def test_the_command_counts_unused_accounts_per_organisation(team, practitioner)
 
     lines = run_command().splitlines()
 
-    assert lines[8:] == [
+    assert lines[10:] == [
         "Accounts not signed in to for 365 days, flagged to their organisation's administrator: 3",
         "  Test Borough Council: 2",
         "  No organisation: 1",
@@ -461,6 +484,8 @@ def test_two_runs_at_the_same_time_remove_each_row_once(team):
         session(f"expired-{number:032}", expires_in_days=-1)
         signed_in_record(signed_in, f"ended-{number:034}")
         confirmation(signed_in, f"expired-confirmation-{number}", sent_days_ago=4)
+        staff_invitation(team.organisation, days=61, email=f"left{number}@example.org")
+        staff_import(signed_in, hours=25)
         audit_event_at(days_ago(101))
     counts = []
     start = threading.Barrier(2)
@@ -480,7 +505,7 @@ def test_two_runs_at_the_same_time_remove_each_row_once(team):
 
     assert all(outcome.error is None for run_ in counts for outcome in run_)
     totals = [sum(pair) for pair in zip(*([o.count for o in run_] for run_ in counts), strict=True)]
-    assert totals == [10, 10, 10, 10, 10, 10, 0, 10]
-    assert [outcome.count for outcome in retention.retention_apply(now=NOW)] == [0] * 8
+    assert totals == [10, 10, 10, 10, 10, 10, 0, 10, 10, 10]
+    assert [outcome.count for outcome in retention.retention_apply(now=NOW)] == [0] * 10
     assert not Share.objects.filter(status=Share.Status.PENDING).exists()
     assert not LessonProgress.objects.exists()

@@ -1,4 +1,5 @@
-"""Signing in tells a practitioner about invitations and reviews waiting for them."""
+"""Signing in tells a practitioner about invitations and reviews waiting for them; a
+person deactivated as a leaver has their shares ended."""
 
 import datetime
 
@@ -6,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reflections.models import Commitment
+from accounts.signals import person_deactivated
+from audit.models import AuditEvent
+from reflections.models import Commitment, Share
 from reflections.services.sharing import share_create
 from tests.factories import ExerciseFactory
 
@@ -56,3 +59,49 @@ def test_sign_in_says_nothing_when_nothing_is_waiting(client, practitioner, coll
     messages = sign_in(client, colleague, password)
 
     assert not any("My reflections" in message for message in messages)
+
+
+def test_a_deactivated_persons_live_shares_end(practitioner, colleague, manager):
+    started = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="accepted"
+    )
+    received = Share.objects.create(
+        owner=colleague, colleague=practitioner, exercise=ExerciseFactory()
+    )
+    by_email = Share.objects.create(
+        owner=practitioner, invited_email="new@example.org", exercise=ExerciseFactory()
+    )
+    declined = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="declined"
+    )
+    others = Share.objects.create(
+        owner=colleague, colleague=manager, exercise=ExerciseFactory(), status="accepted"
+    )
+
+    person_deactivated.send(sender=type(practitioner), person=practitioner, actor=manager)
+
+    live_before = Share.objects.filter(pk__in=[s.pk for s in (started, received, by_email)])
+    assert {(share.status, share.ended_by_id) for share in live_before} == {("ended", manager.pk)}
+    declined.refresh_from_db()
+    others.refresh_from_db()
+    assert (declined.status, others.status) == ("declined", "accepted")
+    ended = AuditEvent.objects.filter(action="share.ended")
+    assert sorted(int(event.target_id) for event in ended) == sorted(
+        [started.pk, received.pk, by_email.pk]
+    )
+    assert all(event.detail["via"] == "person deactivated" for event in ended)
+
+
+def test_a_partner_reads_nothing_once_the_leaver_is_deactivated(
+    client, practitioner, colleague, manager
+):
+    share = Share.objects.create(
+        owner=colleague, colleague=practitioner, exercise=ExerciseFactory(), status="accepted"
+    )
+    client.force_login(colleague)
+    detail = reverse("reflections:share_detail", args=[share.pk])
+    assert client.get(detail).status_code == 200
+
+    person_deactivated.send(sender=type(practitioner), person=practitioner, actor=manager)
+
+    assert client.get(detail).status_code == 404
