@@ -12,6 +12,7 @@ from django.db import transaction
 
 from . import admin_audit
 from .models import Organisation, OrganisationDomain, Team, User
+from .services import account_deactivated
 
 # Every change to a person made on these pages is written to the audit trail, with the
 # administrator as its actor (see accounts.admin_audit): on a person's own page, and where
@@ -231,6 +232,11 @@ class UserAdmin(BaseUserAdmin):
         super().save_related(request, form, formsets, change)
         if change:
             admin_audit.people_changes_record(before=form.people_before, actor=request.user)
+            was_active = form.people_before[form.instance.pk]["is_active"]
+            if was_active and not form.instance.is_active:
+                # Closing an account here has the same effect as on the organisation's
+                # pages: signed out everywhere at once, and their shares end.
+                account_deactivated(person=form.instance, actor=request.user)
         else:
             admin_audit.person_created_record(person=form.instance, actor=request.user)
 

@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from allauth.usersessions.internal.flows.sessions import end_other_sessions
+from allauth.usersessions.models import UserSession
 from django.db import transaction
 
 from audit.services import audit_record
@@ -157,3 +158,24 @@ def sso_account_create(
         via="single sign-on",
     )
     return user
+
+
+def account_sessions_end(*, person: User) -> int:
+    """Sign `person` out everywhere: each session they signed in with is deleted from the
+    session store with its UserSession row. Returns how many ended."""
+    sessions = list(UserSession.objects.filter(user=person))
+    for session in sessions:
+        session.end()
+    return len(sessions)
+
+
+def account_deactivated(*, person: User, actor) -> int:
+    """What follows when an account is closed (by an organisation administrator, or in
+    the admin): every session ends now, and other apps end what the person shares
+    (accounts.signals.person_deactivated). Returns how many sessions ended."""
+    from .signals import person_deactivated
+
+    ended = account_sessions_end(person=person)
+    audit_record(action="account.sessions_ended", actor=actor, target=person, sessions=ended)
+    person_deactivated.send(sender=User, person=person, actor=actor)
+    return ended

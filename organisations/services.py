@@ -13,7 +13,6 @@ invited" cannot be raced.
 from contextlib import contextmanager
 
 from allauth.account.models import EmailAddress
-from allauth.usersessions.models import UserSession
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -29,7 +28,7 @@ from accounts.admin_audit import (
 )
 from accounts.emails import email_normalise
 from accounts.models import Organisation, Team, User
-from accounts.signals import person_deactivated
+from accounts.services import account_deactivated
 from audit.services import audit_record, audit_record_many
 
 from .imports import RowCheck
@@ -452,16 +451,6 @@ def member_role_set(*, admin, person: User, role: str) -> User:
     return person
 
 
-def _sessions_end(person) -> int:
-    """Sign `person` out everywhere: each session they signed in with is deleted from the
-    session store with its UserSession row. (A session that somehow has no UserSession
-    row stops working too: the sign-in backend refuses an inactive account.)"""
-    sessions = list(UserSession.objects.filter(user=person))
-    for session in sessions:
-        session.end()
-    return len(sessions)
-
-
 @transaction.atomic
 def member_deactivate(*, admin, person: User) -> int:
     """A leaver: the account can no longer sign in, every session of theirs ends now, and
@@ -477,10 +466,9 @@ def member_deactivate(*, admin, person: User) -> int:
     with _person_changes_recorded(person, actor=admin):
         person.is_active = False
         person.save(update_fields=["is_active"])
-    ended = _sessions_end(person)
-    audit_record(action="account.sessions_ended", actor=admin, target=person, sessions=ended)
-    person_deactivated.send(sender=User, person=person, actor=admin)
-    return ended
+    # (A session that somehow has no UserSession row stops working too: the sign-in
+    # backend refuses an inactive account.)
+    return account_deactivated(person=person, actor=admin)
 
 
 @transaction.atomic

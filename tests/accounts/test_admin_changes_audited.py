@@ -446,3 +446,26 @@ def test_marking_an_address_verified_in_the_admin_is_audited(post, administrator
     assert User.objects.verified().filter(pk=person.pk).exists()
     event = AuditEvent.objects.for_target(person).get(action="account.changed")
     assert (event.actor, event.detail) == (administrator, {"changes": {"email_address": {}}})
+
+
+def test_closing_an_account_in_the_admin_signs_it_out_everywhere_and_ends_its_shares(
+    post, practitioner, colleague, password
+):
+    from django.test import Client
+
+    from reflections.models import Share
+    from tests.factories import ExerciseFactory
+
+    share = Share.objects.create(
+        owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="accepted"
+    )
+    browser = Client()
+    browser.post(reverse("account_login"), {"login": practitioner.email, "password": password})
+    assert browser.get(reverse("reflections:mine")).status_code == 200
+
+    post(change_url(practitioner), {**change_data(practitioner), "is_active": ""})
+
+    assert browser.get(reverse("reflections:mine")).status_code == 302
+    share.refresh_from_db()
+    assert share.status == Share.Status.ENDED
+    assert AuditEvent.objects.filter(action="account.sessions_ended").exists()
