@@ -23,15 +23,26 @@ def membership_from_verified_email(*, user: User, email: str) -> bool:
     domain = OrganisationDomain.objects.filter(domain=email_domain(email)).first()
     if domain is None:
         return False
-    user.organisation_id = domain.organisation_id
+    return _organisation_join(
+        user=user, organisation=domain.organisation, via="verified email domain"
+    )
+
+
+def _organisation_join(*, user: User, organisation: Organisation, via: str) -> bool:
+    """`user` (locked) joins `organisation` if they belong to none yet, and then chooses
+    a team; returns whether they joined. The one way anyone becomes a member by proving
+    an address: by a verified domain, or through the organisation's sign-in service."""
+    if user.organisation_id is not None:
+        return False
+    user.organisation = organisation
     user.team = None
     user.save(update_fields=["organisation", "team"])
     audit_record(
         action="organisation.joined",
         actor=user,
         target=user,
-        organisation=domain.organisation_id,
-        via="verified email domain",
+        organisation=organisation.pk,
+        via=via,
     )
     return True
 
@@ -62,19 +73,7 @@ def team_choose(*, user: User, team: Team) -> User:
 
 def _sso_join(*, user: User, organisation: Organisation) -> bool:
     """`user` (locked, in no organisation or in `organisation`) joins it if not in it yet."""
-    if user.organisation_id is not None:
-        return False
-    user.organisation = organisation
-    user.team = None
-    user.save(update_fields=["organisation", "team"])
-    audit_record(
-        action="organisation.joined",
-        actor=user,
-        target=user,
-        organisation=organisation.pk,
-        via="single sign-on",
-    )
-    return True
+    return _organisation_join(user=user, organisation=organisation, via="single sign-on")
 
 
 @transaction.atomic
