@@ -285,3 +285,33 @@ def test_the_second_factor_pages_once_it_is_on(
     ]:
         page.goto(path)
         check(page, assert_accessible, title)
+
+
+def test_a_closed_account_is_told_so_after_its_password(
+    course_content, team, new_page, live_url, assert_accessible
+):
+    closed = UserFactory(team=team, is_active=False)
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(closed.email)
+    page.get_by_label("Password*", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    check(page, assert_accessible, "This account is closed")
+
+
+def test_too_many_attempts_get_a_page_that_says_so(
+    course_content, new_page, live_url, assert_accessible, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/m/ip"}
+    page = new_page()
+    for number in range(2):
+        page.goto("/accounts/signup/")
+        page.get_by_label("Full name").fill("Robin New")
+        page.get_by_label("Work email address").fill(f"robin{number}@example.org")
+        page.get_by_label("Job role").fill("Social worker")
+        page.get_by_label("Password*", exact=True).fill(PASSWORD)
+        page.get_by_label("Password again").fill(PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+
+    check(page, assert_accessible, "Too many attempts")
