@@ -24,6 +24,7 @@ from django.urls import reverse
 from audit.services import audit_record
 
 from .emails import email_domain, email_normalise
+from .mail import site_link
 from .models import OrganisationDomain, User
 from .security import client_ip_address
 from .selectors import organisation_for_sso_app
@@ -34,13 +35,6 @@ from .single_sign_on import (
     password_sign_in_service,
     provider_identity,
 )
-
-
-def site_link(path: str) -> str:
-    """An absolute link for an email: always from SITE_URL, never from the request's
-    Host header, which the sender of a request chooses."""
-    return settings.SITE_URL.rstrip("/") + path
-
 
 NOT_MATCHED = "That email and password do not match an account. Check both and try again."
 
@@ -120,7 +114,7 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {
             "email": email,
             **context,
-            "site_url": settings.SITE_URL.rstrip("/"),
+            "site_url": site_link(""),
             "sign_in_url": site_link(reverse("account_login")),
             "reset_url": site_link(reverse("account_reset_password")),
         }
@@ -155,8 +149,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """Where someone goes when they have not asked for a page: choosing their team if
         they have just joined an organisation (read afresh: verifying the address may
         have made them a member a moment ago), else the course."""
-        from .models import User
-
         organisation_id, team_id = (
             User.objects.filter(pk=user_id).values_list("organisation_id", "team_id").get()
         )

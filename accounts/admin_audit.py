@@ -18,20 +18,17 @@ NOTIFIED_CHANGES and calls `person_change_record(..., changes={"two_factor": {}}
 """
 
 from contextlib import contextmanager
-from functools import partial
 
-from django.conf import settings
 from django.contrib.auth.hashers import is_password_usable
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_record_many
 
+from .mail import message_build, site_link
 from .models import User
 
 ACCESS_FIELDS = (
@@ -200,16 +197,13 @@ def person_changed_notify(*, person, actor, changes: dict, when=None) -> bool:
         "actor": actor,
         "sentences": sentences,
         "when": when or timezone.now(),
-        "link": settings.SITE_URL.rstrip("/") + reverse("modules:home"),
+        "link": site_link(reverse("modules:home")),
     }
-    subject = render_to_string("accounts/email/person_changed_subject.txt", context)
-    message = render_to_string("accounts/email/person_changed.txt", context)
-    send = partial(
-        send_mail,
-        subject=" ".join(subject.split()),
-        message=message,
-        from_email=None,
-        recipient_list=[person.email],
+    message = message_build(
+        subject_template="accounts/email/person_changed_subject.txt",
+        body_template="accounts/email/person_changed.txt",
+        context=context,
+        to=person.email,
     )
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(message.send, robust=True)
     return True

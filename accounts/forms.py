@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 
 from .emails import email_domain, email_normalise
 from .models import OrganisationDomain, Team, User, name_validator
-from .single_sign_on import password_sign_in_refusal
+from .single_sign_on import organisation_sign_in_service, password_sign_in_refusal
 
 
 class NormalisedEmailField(forms.EmailField):
@@ -81,15 +81,16 @@ class RegistrationForm(allauth_forms.SignupForm):
         turned away: a password would never sign it in. (That says how an organisation
         signs in, which its sign-in button says anyway, not whether anyone has an
         account.)"""
-        domain = OrganisationDomain.objects.filter(
-            domain=email_domain(value), organisation__password_sign_in=False
-        ).select_related("organisation__sso_app")
-        for found in domain:
-            service = found.organisation.sso_app.name if found.organisation.sso_app_id else None
+        domain = (
+            OrganisationDomain.objects.filter(domain=email_domain(value))
+            .select_related("organisation__sso_app")
+            .first()
+        )
+        service = organisation_sign_in_service(domain.organisation if domain else None)
+        if service is not None:
             raise forms.ValidationError(
-                f"{found.organisation.name} signs in through "
-                f"{service or 'its own sign-in service'}, not with a password: use its "
-                "button on the sign-in page instead of creating an account."
+                f"{domain.organisation.name} signs in through {service}, not with a "
+                "password: use its button on the sign-in page instead of creating an account."
             )
         self.account_already_exists = User.objects.with_email(value).exists()
         return value

@@ -105,13 +105,17 @@ def sso_authorization_origin(app) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def password_sign_in_service(user) -> str | None:
-    """The name of the service `user` must sign in through because their organisation
+def organisation_sign_in_service(organisation) -> str | None:
+    """The name of the service `organisation`'s members must sign in through, because it
     has turned password sign-in off; None when they may use a password."""
-    organisation = user.organisation if user.organisation_id else None
     if organisation is None or organisation.password_sign_in:
         return None
     return organisation.sso_app.name if organisation.sso_app_id else "its own service"
+
+
+def password_sign_in_service(user) -> str | None:
+    """The service `user` must sign in through (see organisation_sign_in_service)."""
+    return organisation_sign_in_service(user.organisation if user.organisation_id else None)
 
 
 def password_sign_in_refusal(user) -> str | None:

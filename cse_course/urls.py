@@ -2,18 +2,14 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import registration, session_list
-
 # The administration site signs in through the course's own sign-in page, so it gets
 # the same rate limits and the same second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("modules.urls")),
-    # Registration is allauth's, answered the same way for new and known addresses.
-    path("accounts/signup/", registration, name="account_signup"),
-    # The session list in one query (allauth's checks each session separately).
-    path("accounts/sessions/", session_list, name="usersessions_list"),
+    # The course's own versions of some of allauth's pages, ahead of allauth's.
+    path("accounts/", include("accounts.allauth_urls")),
     # The invitation link an organisation administrator sends (public: see its module).
     path("accounts/invitation/", include("organisations.invitation_urls")),
     path("accounts/", include("accounts.urls")),

@@ -15,11 +15,9 @@ from contextlib import contextmanager
 from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.adapter import site_link
 from accounts.admin_audit import (
     people_snapshot,
     person_change_record,
@@ -27,6 +25,7 @@ from accounts.admin_audit import (
     person_created_record,
 )
 from accounts.emails import email_normalise
+from accounts.mail import message_build, site_link
 from accounts.models import Organisation, Team, User
 from accounts.services import account_deactivated
 from audit.services import audit_record, audit_record_many
@@ -133,11 +132,11 @@ def _invitation_message(invitation, *, has_account) -> EmailMessage:
         "sign_in_link": site_link(reverse("account_login")),
     }
     template = "existing" if has_account else "new"
-    subject = render_to_string("organisations/email/invitation_subject.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=render_to_string(f"organisations/email/invitation_{template}.txt", context),
-        to=[invitation.email],
+    return message_build(
+        subject_template="organisations/email/invitation_subject.txt",
+        body_template=f"organisations/email/invitation_{template}.txt",
+        context=context,
+        to=invitation.email,
     )
 
 

@@ -6,12 +6,12 @@ erasing a person's data is in `reflections.export`.)
 import logging
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail import site_link
 from audit.services import audit_record
 
 from ..emails import email_send
@@ -150,7 +150,7 @@ def _send_review_reminder(commitment):
     user = commitment.response.user
     context = {
         "name": user.get_short_name(),
-        "link": settings.SITE_URL.rstrip("/") + reverse("reflections:mine"),
+        "link": site_link(reverse("reflections:mine")),
     }
     email_send(name="review_reminder", context=context, to=user.email)
     logger.info("Review reminder sent for commitment %s", commitment.pk)

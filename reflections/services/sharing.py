@@ -13,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.emails import email_normalise
+from accounts.mail import site_link
 from accounts.models import User
 from audit.services import audit_record
 
@@ -54,37 +56,46 @@ def _check_owner_free(*, owner, exercise):
     )
 
 
+def _limit_next_allowed(rows, *, limit: int, window: timedelta):
+    """When one more of `rows` (invitations) may be sent, if `limit` have been sent in the
+    last `window`; None while fewer have. A limit of 0 or less allows none."""
+    if limit <= 0:
+        return timezone.now() + window
+    recent = list(
+        rows.filter(created_at__gt=timezone.now() - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    return recent[-1] + window if len(recent) >= limit else None
+
+
 def _when(moment):
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B}"
+    return date_format(timezone.localtime(moment), r"H:i \o\n l j F")
 
 
 def _check_invitation_limits(*, owner, email=None):
     """At most INVITATIONS_PER_SENDER_PER_DAY invitations from one person in a day, and
     INVITATIONS_PER_ADDRESS_PER_WEEK to one address in a week (from anyone), so the
     course cannot be used to send email to people who do not want it."""
-    now = timezone.now()
-    day_ago = now - timedelta(days=1)
-    sent = Share.objects.filter(owner=owner, created_at__gt=day_ago).order_by("-created_at")
     limit = settings.INVITATIONS_PER_SENDER_PER_DAY
-    if limit <= 0:
-        raise SharingError("Invitations to compare answers are turned off on this service.")
-    recent = list(sent.values_list("created_at", flat=True)[:limit])
-    if len(recent) >= limit:
+    again = _limit_next_allowed(
+        Share.objects.filter(owner=owner), limit=limit, window=timedelta(days=1)
+    )
+    if again is not None:
         raise SharingError(
             f"You have sent {limit} invitations in the last day, the most allowed. You can "
-            f"send another after {_when(recent[-1] + timedelta(days=1))}."
+            f"send another after {_when(again)}."
         )
     if email is None:
         return
-    week_ago = now - timedelta(days=7)
-    to_address = Share.objects.filter(invited_email=email, created_at__gt=week_ago)
-    limit = max(settings.INVITATIONS_PER_ADDRESS_PER_WEEK, 1)
-    recent = list(to_address.order_by("-created_at").values_list("created_at", flat=True)[:limit])
-    if len(recent) >= limit:
+    limit = settings.INVITATIONS_PER_ADDRESS_PER_WEEK
+    again = _limit_next_allowed(
+        Share.objects.filter(invited_email=email), limit=limit, window=timedelta(days=7)
+    )
+    if again is not None:
         raise SharingError(
             f"{email} has been sent {limit} invitations in the last week, the most allowed. "
-            f"You can invite this address again after {_when(recent[-1] + timedelta(days=7))}."
+            f"You can invite this address again after {_when(again)}."
         )
 
 
@@ -157,9 +168,7 @@ def _share_create_by_email(*, owner, exercise, email) -> Share:
 
 
 def _send_invitation(share):
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "reflections:invitation", kwargs={"token": share.token}
-    )
+    link = site_link(reverse("reflections:invitation", kwargs={"token": share.token}))
     context = {"share": share, "link": link, "exercise": share.exercise, "owner": share.owner}
     recipient = share.colleague.email if share.colleague_id else share.invited_email
     email_send(name="share_invitation", context=context, to=recipient)

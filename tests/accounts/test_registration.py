@@ -269,6 +269,6 @@ def test_an_address_at_an_organisation_that_signs_in_only_through_its_service_is
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert f"{council.name} signs in through its own sign-in service" in page
+    assert f"{council.name} signs in through its own service, not with a password" in page
     assert not User.objects.exists()
     assert mail.outbox == []
