@@ -324,8 +324,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "modules.rendering.render_markdown"
 # --- Audit trail -------------------------------------------------------------------------
 # Audit events are kept for six years, the usual limitation period for claims in England
 # and Wales, counted as 6 x 365 days plus the two leap days six years can hold, so no
-# event goes early. The daily `manage.py apply_retention` (or `purge_audit_events` on its
-# own) removes older ones; nothing else removes an audit event.
+# event goes early. The daily `manage.py apply_retention` removes older ones; nothing
+# else removes an audit event.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=6 * 365 + 2)
 
 # --- Answer history ------------------------------------------------------------------
