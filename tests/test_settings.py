@@ -125,7 +125,7 @@ def test_email_url_sets_the_mail_server():
 
 
 def test_forwarded_addresses_are_trusted_only_when_a_proxy_count_is_set():
-    names = ["TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_PROXY_COUNT"]
+    names = ["TRUSTED_PROXY_COUNT"]
 
     assert _settings_in("cse_course.settings.base", names) == dict.fromkeys(names, 0)
     assert _settings_in("cse_course.settings.base", names, TRUSTED_PROXY_COUNT="2") == (

@@ -201,8 +201,8 @@ ACCOUNT_RATE_LIMITS = {
 # of X-Forwarded-For. If it is too low, every client looks like the proxy (and one
 # person's failures lock everyone out); too high, and clients can choose their own
 # address. Without proxies the header is ignored: anyone can send it.
+# (allauth reads the address through accounts.adapter.AccountAdapter.get_client_ip.)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Two-factor sign-in: an authenticator app (TOTP) with recovery codes. Required for
 # team managers, organisation administrators, trainers and administrators when
