@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from modules.models import Exercise
 from reflections.models import AnswerVersion, Share
-from tests.factories import UserFactory, second_factor_for
+from tests.factories import UserFactory
 from tests.reflections import routes
 from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
 
@@ -112,16 +112,9 @@ def revealed(course_content, practitioner, colleague):
 
 
 @pytest.fixture
-def superuser(team):
-    user = UserFactory(
-        email="admin@example.org",
-        full_name="Ada Admin",
-        is_staff=True,
-        is_superuser=True,
-        role="administrator",
-    )
-    second_factor_for(user)
-    return user
+def superuser(administrator):
+    """A superuser with a second factor, as the admin site requires (tests/conftest.py)."""
+    return administrator
 
 
 def test_the_owner_reads_their_own_answers(client, practitioner, revealed):

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from reflections.models import Answer
 from reflections.services.answers import answer_save
-from tests.factories import UserFactory, second_factor_for
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,9 @@ def every_reflections_page():
 
 
 @pytest.fixture
-def superuser(db):
-    user = UserFactory(is_staff=True, is_superuser=True, role="administrator")
-    second_factor_for(user)
-    return user
+def superuser(administrator):
+    """A superuser with a second factor, as the admin site requires (tests/conftest.py)."""
+    return administrator
 
 
 @pytest.mark.parametrize("role", ["colleague", "manager", "trainer", "superuser"])
