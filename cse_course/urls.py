@@ -20,3 +20,5 @@ urlpatterns = [
     path("organisation/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "cse_course.views.bad_request"

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
+from .models import Course, Exercise, Lesson, LessonRevision, Part, Question
 from .rendering import MarkdownContentError, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,6 +34,15 @@ PLACEMENTS = {"start", "end"}
 PAIRINGS = {"pair", "optional", "solo"}
 STAGES = {"individual", "pair"}
 KINDS = {"text", "commitment"}
+
+
+def longest(*model_fields):
+    """The most characters every one of these (model, field name) columns can hold.
+
+    Read from the models, so a text the loader accepts always fits the database
+    (SQLite would store a longer one; PostgreSQL would refuse it half-way through).
+    """
+    return min(model._meta.get_field(name).max_length for model, name in model_fields)
 
 
 @dataclass(frozen=True)
@@ -113,18 +124,23 @@ class _Checker:
     def fail(self, path, name, message):
         self.problems.append(Problem(str(path.relative_to(self.root.parent)), name, message))
 
-    def text(self, path, data, name, required=True, max_length=None):
+    def text(self, path, data, name, max_length=None, *, required=True, where=""):
+        """The stripped text; `max_length` comes from the model field it is stored in."""
         value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.fail(path, name, "is missing")
+                self.fail(path, f"{where}{name}", "is missing")
             return None if required else ""
         if not isinstance(value, str):
-            self.fail(path, name, f"must be text, not {value!r}")
+            self.fail(path, f"{where}{name}", f"must be text, not {value!r}")
             return None
         value = value.strip()
-        if max_length and len(value) > max_length:
-            self.fail(path, name, f"must be at most {max_length} characters, not {len(value)}")
+        if max_length is not None and len(value) > max_length:
+            self.fail(
+                path,
+                f"{where}{name}",
+                f"must be at most {max_length} characters, not {len(value)}",
+            )
             return None
         return value
 
@@ -138,10 +154,14 @@ class _Checker:
             return value
         return None
 
-    def slug(self, path, data, name):
-        value = self.text(path, data, name, max_length=100)
+    def slug(self, path, data, name, max_length, *, where=""):
+        value = self.text(path, data, name, max_length, where=where)
         if value is not None and not SLUG.match(value):
-            self.fail(path, name, f"{value!r} must use only lower-case letters, digits and hyphens")
+            self.fail(
+                path,
+                f"{where}{name}",
+                f"{value!r} must use only lower-case letters, digits and hyphens",
+            )
             return None
         return value
 
@@ -179,53 +199,86 @@ def split_front_matter(text: str):
     return data, text[end + 4 :].lstrip("\n")
 
 
-def _read_course(check: _Checker, path: Path):
-    if not path.is_file():
-        check.fail(path, "file", "course.yaml is missing")
+def _read_text(check: _Checker, path: Path):
+    """The file's text, or None (with the problem noted) when it cannot be read."""
+    if path.is_dir():
+        check.fail(path, "file", "is a folder, not a file: rename or move it")
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark some editors add is not part of the text.
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        check.fail(path, "file", "is not UTF-8 text")
+        return None
+    except OSError as error:  # a broken link, no permission, ...
+        check.fail(path, "file", f"cannot be read: {error.strerror or error}")
+        return None
+    if "\x00" in text:
+        # PostgreSQL cannot store it; say so here rather than fail half-way through.
+        check.fail(path, "file", "contains a NUL character")
+        return None
+    return text
+
+
+def _read_parts(check: _Checker, path: Path, raw):
+    if not isinstance(raw, list):
+        raw = []
+    parts, seen = [], set()
+    for number, part in enumerate(raw, start=1):
+        where = f"parts[{number}]"
+        if not isinstance(part, dict) or not part.get("key") or not part.get("title"):
+            check.fail(path, where, "each part needs a key and a title")
+            continue
+        key = check.slug(path, part, "key", longest((Part, "key")), where=f"{where}.")
+        title = check.text(path, part, "title", longest((Part, "title")), where=f"{where}.")
+        if key is None or title is None:
+            continue
+        if key in seen:
+            check.fail(path, f"{where}.key", f"duplicate part key {key!r}")
+            continue
+        seen.add(key)
+        parts.append((key, title))
+    if not parts:
+        check.fail(path, "parts", "at least one part is needed")
+    return parts
+
+
+def _read_course(check: _Checker, path: Path):
+    if not path.exists():
+        check.fail(path, "file", "course.yaml is missing")
+        return None
+    text = _read_text(check, path)
+    if text is None:
+        return None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         check.fail(path, "file", f"not valid YAML: {error}")
         return None
     if not isinstance(data, dict):
         check.fail(path, "file", "must be a set of 'field: value' lines")
         return None
-    parts, seen = [], set()
-    for number, part in enumerate(data.get("parts") or [], start=1):
-        key = part.get("key") if isinstance(part, dict) else None
-        title = part.get("title") if isinstance(part, dict) else None
-        if not key or not title:
-            check.fail(path, f"parts[{number}]", "each part needs a key and a title")
-        elif key in seen:
-            check.fail(path, f"parts[{number}].key", f"duplicate part key {key!r}")
-        else:
-            seen.add(key)
-            parts.append((key, title))
-    if not parts:
-        check.fail(path, "parts", "at least one part is needed")
+    parts = _read_parts(check, path, data.get("parts"))
     source = data.get("source") if isinstance(data.get("source"), dict) else {}
     return CourseSpec(
-        title=check.text(path, data, "title", max_length=200) or "",
-        short_title=check.text(path, data, "short_title", required=False, max_length=100) or "",
+        title=check.text(path, data, "title", longest((Course, "title"))) or "",
+        short_title=check.text(
+            path, data, "short_title", longest((Course, "short_title")), required=False
+        )
+        or "",
         summary=check.text(path, data, "summary") or "",
         audience=check.text(path, data, "audience") or "",
-        source_citation=(source.get("citation") or "").strip(),
+        source_citation=check.text(path, source, "citation", required=False, where="source.") or "",
         parts=parts,
     )
 
 
 def _read_file(check: _Checker, path: Path):
+    text = _read_text(check, path)
+    if text is None:
+        return None, None
     try:
-        # utf-8-sig: a byte-order mark some editors add is not part of the text.
-        text = path.read_text(encoding="utf-8-sig")
-        if "\x00" in text:
-            # PostgreSQL cannot store it; say so here rather than fail half-way through.
-            check.fail(path, "file", "contains a NUL character")
-            return None, None
         return split_front_matter(text)
-    except UnicodeDecodeError:
-        check.fail(path, "file", "is not UTF-8 text")
     except ValueError as error:
         check.fail(path, "front matter", str(error))
     return None, None
@@ -242,12 +295,18 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
     present = LESSON_REQUIRED & set(data)
     spec = LessonSpec(
         path=str(path),
-        slug=check.slug(path, data, "slug") if "slug" in present else None,
-        title=check.text(path, data, "title", max_length=200) if "title" in present else None,
+        slug=check.slug(path, data, "slug", longest((Lesson, "slug")))
+        if "slug" in present
+        else None,
+        title=check.text(path, data, "title", longest((Lesson, "title"), (LessonRevision, "title")))
+        if "title" in present
+        else None,
         part=data.get("part"),
         order=check.whole_number(path, data, "order", 1, 9999) if "order" in present else None,
         minutes=check.whole_number(path, data, "minutes", 1, 180) if "minutes" in present else None,
-        summary=check.text(path, data, "summary", max_length=300) if "summary" in present else None,
+        summary=check.text(path, data, "summary", longest((Lesson, "summary")))
+        if "summary" in present
+        else None,
         legal_review=check.text(path, data, "legal_review", required=False) or "",
         body_markdown=body,
     )
@@ -266,6 +325,16 @@ def _read_questions(check: _Checker, path: Path, raw):
     if not isinstance(raw, list) or not raw:
         check.fail(path, "questions", "must be a list of at least one question")
         return []
+    if len(raw) > settings.EXERCISE_MAX_QUESTIONS:
+        check.fail(
+            path,
+            "questions",
+            f"an exercise can have at most {settings.EXERCISE_MAX_QUESTIONS} questions, "
+            f"not {len(raw)}: the largest request the site accepts is worked out from "
+            "that number (EXERCISE_MAX_QUESTIONS in the settings)",
+        )
+        return []
+    key_length = longest((Question, "key"))
     questions, keys = [], set()
     for order, item in enumerate(raw, start=1):
         where = f"questions[{order}]"
@@ -280,6 +349,11 @@ def _read_questions(check: _Checker, path: Path, raw):
         if not isinstance(key, str) or not SLUG.match(key):
             check.fail(
                 path, f"{where}.key", f"{key!r} must use lower-case letters, digits, hyphens"
+            )
+            continue
+        if len(key) > key_length:
+            check.fail(
+                path, f"{where}.key", f"must be at most {key_length} characters, not {len(key)}"
             )
             continue
         if key in keys:
@@ -312,8 +386,8 @@ def _read_exercise(check: _Checker, path: Path):
     spec = ExerciseSpec(
         path=str(path),
         number=check.whole_number(path, data, "number", 1, 99),
-        slug=check.slug(path, data, "slug"),
-        title=check.text(path, data, "title", max_length=200),
+        slug=check.slug(path, data, "slug", longest((Exercise, "slug"))),
+        title=check.text(path, data, "title", longest((Exercise, "title"))),
         lesson=check.text(path, data, "lesson"),
         placement=check.choice(path, data, "placement", PLACEMENTS, "end"),
         pairing=check.choice(path, data, "pairing", PAIRINGS, "solo"),

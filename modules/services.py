@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .content import ContentError, Problem, read_content
+from .content import ContentError, Problem, longest, read_content
 from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
 from .rendering import render_markdown
 
@@ -152,6 +152,12 @@ def _load_questions(exercise, specs, report):
             report.removed.append(f"exercise {exercise.number} question {key} (retired)")
 
 
+def _parked_slug(exercise):
+    """A slug no other exercise has, that still fits the column: the number is unique."""
+    suffix = f"-{exercise.number}-old"
+    return exercise.slug[: longest((Exercise, "slug")) - len(suffix)] + suffix
+
+
 def _load_exercises(tree, lessons, report):
     existing = {exercise.number: exercise for exercise in Exercise.objects.all()}
     missing = sorted(set(existing) - {spec.number for spec in tree.exercises})
@@ -171,10 +177,8 @@ def _load_exercises(tree, lessons, report):
         if any(s.number != e.number and s.slug == e.slug for s in tree.exercises)
     ]
     for exercise in slugs_changing:
-        Exercise.objects.filter(pk=exercise.pk).update(
-            slug=f"{exercise.slug}-{exercise.number}-old"
-        )
-        exercise.slug = f"{exercise.slug}-{exercise.number}-old"
+        exercise.slug = _parked_slug(exercise)
+        Exercise.objects.filter(pk=exercise.pk).update(slug=exercise.slug)
     for spec in tree.exercises:
         values = {
             "slug": spec.slug,

@@ -301,6 +301,32 @@ STAFF_INVITATION_DAYS = env.int("STAFF_INVITATION_DAYS", default=30)
 # The public address used in emails (password reset, invitations, review reminders).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Request size ----------------------------------------------------------------------
+
+# The largest request the course asks for is the exercise page's form without
+# JavaScript, sent with every question in a conflict (its answer was changed in another
+# tab meanwhile). Each question then carries this tab's answer and the combined text
+# offered to keep (this tab's + the saved one + a blank line): at most 20,000 + 40,002
+# characters, as the combined text is posted before it is shortened. Form-encoded, a
+# character takes at most 12 bytes: a 4-byte UTF-8 character becomes %F0%9F%98%80 (a
+# line break, sent as CRLF, takes 6). With 8 questions: 8 × 60,002 × 12 + 64 KiB =
+# 5,825,728 bytes (5.6 MiB). An autosave carries one answer, at most 20,000 × 12 bytes
+# even when every character is JSON-escaped as a surrogate pair (\ud83d\ude00), far
+# less. A larger body is refused with a 400 and templates/400.html.
+EXERCISE_MAX_QUESTIONS = 8  # the content loader refuses more; the course has at most 5
+_ANSWER_MAX_LENGTH = 20_000  # reflections.models.ANSWER_MAX_LENGTH (a test checks they agree)
+_FORM_BYTES_PER_CHARACTER = 12
+_FORM_OVERHEAD = 64 * 1024  # field names, versions, the CSRF token, the sign-in fields
+DATA_UPLOAD_MAX_MEMORY_SIZE = (
+    EXERCISE_MAX_QUESTIONS
+    * (_ANSWER_MAX_LENGTH + 2 * _ANSWER_MAX_LENGTH + 2)
+    * _FORM_BYTES_PER_CHARACTER
+    + _FORM_OVERHEAD
+)
+# Django's default of 1,000 fields is left as it is: the exercise page, the largest
+# form, sends five per question plus the CSRF token and two dates.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 # --- Logging -------------------------------------------------------------------------
 # Logs carry events and ids, never a practitioner's answer text.
 
