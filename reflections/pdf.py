@@ -16,6 +16,8 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
+from modules.formats import day_in_words
+
 logger = logging.getLogger(__name__)
 
 FAMILY = "body"
@@ -117,11 +119,11 @@ class RecordPDF(FPDF):
 
 
 def _date(moment):
-    return f"{timezone.localtime(moment):%-d %B %Y}" if moment else "None yet"
+    return day_in_words(moment) if moment else "None yet"
 
 
 def _day(day):
-    return f"{day:%-d %B %Y}" if day else ""
+    return day_in_words(day) if day else ""
 
 
 def cpd_record_pdf(record) -> bytes:
@@ -151,7 +153,7 @@ def _title(pdf, record):
         )
         if part
     )
-    pdf.para(f"{who}. Made on {timezone.localdate():%-d %B %Y}.", muted=True)
+    pdf.para(f"{who}. Made on {day_in_words(timezone.localdate())}.", muted=True)
 
 
 def _activity(pdf, record):
