@@ -43,22 +43,25 @@ class ExactTextField(forms.Field):
         """The empty text is an answer too."""
 
 
+class VersionField(forms.IntegerField):
+    """A whole number, as JSON sends it or as its digits; not true, 1.0 or "1.0"."""
+
+    def to_python(self, value: object) -> int | None:
+        if isinstance(value, bool | float) or (isinstance(value, str) and not value.isdecimal()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class AnswerSaveForm(forms.Form):
     """One autosave: the text, the version it was based on, and whether it settles a
     conflict the page showed (its own history entry, see `views.autosave`)."""
 
     text = ExactTextField(error_messages={"required": "The save request had no answer text."})
-    version = forms.IntegerField(
+    version = VersionField(
         min_value=0,
         error_messages=dict.fromkeys(("required", "invalid", "min_value"), NO_VERSION),
     )
     resolved = forms.BooleanField(required=False)
-
-    def clean_version(self) -> int:
-        # IntegerField reads a JSON number as its text, so it would take 3.0 for 3.
-        if isinstance(self.data.get("version"), float):
-            raise ValidationError(self.fields["version"].error_messages["invalid"])
-        return self.cleaned_data["version"]
 
     @property
     def first_error(self) -> str:
