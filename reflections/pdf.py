@@ -3,8 +3,9 @@
 Text is set in Noto Sans, which comes from PyPI (the `fontpkg-noto-sans` package), so
 no system fonts are needed. Its file is a variable font: headings use its real bold
 weight (the `wght` axis at 700), embedded as a font of its own. Where the system has
-DejaVu Sans it is added as a fallback for scripts Noto Sans lacks (Hebrew, Arabic...). A character no font has is printed as
-U+FFFD, so any text at all (emoji, right-to-left, control characters) makes a PDF.
+DejaVu Sans it is added as a fallback for scripts Noto Sans lacks (Hebrew, Arabic...).
+A character no font has is printed as U+FFFD, so any text at all (emoji, right-to-left,
+control characters) makes a PDF.
 """
 
 import functools
