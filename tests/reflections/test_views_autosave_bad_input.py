@@ -59,8 +59,7 @@ def test_a_5000_digit_version_in_a_form_is_a_400_without_pythons_message(signed_
 
     assert_plain_400(
         response,
-        "Not saved: The save request did not say which version it was based on. "
-        "Please try again.",
+        "Not saved: The save request did not say which version it was based on. Please try again.",
     )
     assert "digits" not in response.content.decode()
 
