@@ -258,16 +258,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
-    def is_team_manager(self):
-        return self.role == self.Role.TEAM_MANAGER
-
-    @property
     def is_organisation_admin(self):
         return self.role == self.Role.ORGANISATION_ADMIN and self.organisation_id is not None
-
-    @property
-    def is_trainer(self):
-        return self.role in (self.Role.TRAINER, self.Role.ADMINISTRATOR)
 
     @property
     def is_privileged(self):

@@ -27,7 +27,8 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
-    """Lessons are loaded from content/; trainers edit them in the course's own editor."""
+    """Lessons are loaded from content/ by `load_content`, which keeps each version of a
+    lesson's text as a revision (listed below)."""
 
     list_display = ["order", "title", "part", "minutes", "needs_legal_review"]
     list_select_related = ["part"]

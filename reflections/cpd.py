@@ -1,6 +1,6 @@
 """A practitioner's CPD record for the course, under Social Work England's headings.
 
-`selectors.cpd_record` fetches the rows (only the practitioner's own); this module
+`selectors.records.cpd_record` fetches the rows (only the practitioner's own); this module
 arranges them. The printable page and the PDF are both drawn from one `CpdRecord`.
 """
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
+
+from modules.formats import minutes_in_words
 
 from .models import answer_text_decode
 
@@ -66,13 +68,7 @@ class CpdRecord:
     @property
     def time_spent(self):
         """The estimate in words, e.g. "About 3 hours 5 minutes"."""
-        hours, minutes = divmod(self.minutes, 60)
-        parts = []
-        if hours:
-            parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-        if minutes or not hours:
-            parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-        return "About " + " ".join(parts)
+        return f"About {minutes_in_words(self.minutes)}"
 
     @property
     def submitted_exercises(self):

@@ -2,12 +2,15 @@
 shares through which a named colleague may read them, and the exercise 4
 commitment.
 
-Who may read what is decided in `selectors.py`, nowhere else.
+Who may read what is decided in `selectors/`, nowhere else. Each rule about one row
+has one home here: a QuerySet method and the model property or method that agrees with
+it (`ShareQuerySet.live` and `Share.is_live`, `CommitmentQuerySet.review_due` and
+`Commitment.is_review_due`).
 """
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -156,8 +159,9 @@ class AnswerVersion(models.Model):
 
 
 class CommitmentQuerySet(models.QuerySet):
-    def review_due(self, today):
-        """Reviews whose date has come and that have not been recorded yet."""
+    def review_due(self, today: date) -> "CommitmentQuerySet":
+        """Reviews whose date has come and that have not been recorded yet (the rule of
+        `Commitment.is_review_due`)."""
         return self.filter(review_on__lte=today, reviewed_at__isnull=True)
 
 
@@ -187,6 +191,18 @@ class Commitment(models.Model):
     def __str__(self):
         return f"Commitment {self.pk} (review on {self.review_on})"
 
+    def is_review_due(self, *, today: date) -> bool:
+        """Its review date has come and no review is recorded (see `review_due`)."""
+        return self.review_on <= today and self.reviewed_at is None
+
+    def is_review_open(self, *, today: date) -> bool:
+        """The review can be written: it is due, or one is recorded and can be edited."""
+        return self.is_review_due(today=today) or self.reviewed_at is not None
+
+    def has_dates(self, *, due_on: date, review_on: date) -> bool:
+        """Whether these are the dates already saved: saving them changes nothing."""
+        return (self.due_on, self.review_on) == (due_on, review_on)
+
 
 def share_invitation_cutoff(*, now: datetime | None = None) -> datetime:
     """Invitations sent before this moment have expired (settings.SHARE_INVITATION_DAYS).
@@ -212,9 +228,19 @@ def _invitation_overdue(now=None) -> Q:
 
 
 class ShareQuerySet(models.QuerySet):
-    def live(self, now=None):
-        """Accepted, or an invitation still waiting for a reply that has not expired."""
+    def live(self, now: datetime | None = None) -> "ShareQuerySet":
+        """Accepted, or an invitation still waiting for a reply that has not expired (the
+        rule of `Share.is_live`)."""
         return self.filter(_invitation_current(now) | Q(status=Share.Status.ACCEPTED))
+
+    def engaging(self, user) -> "ShareQuerySet":
+        """Live shares `user` is really in: ones they started, and ones they accepted.
+
+        A person is in at most one of these per exercise; invitations they have not yet
+        answered do not count, and neither does one of theirs that has expired (they may
+        invite someone again). The rule of `Share.engages`.
+        """
+        return self.live().filter(Q(owner=user) | Q(colleague=user, status=Share.Status.ACCEPTED))
 
     def invitations_current(self, now=None):
         """Invitations waiting for a reply that can still be seen and accepted."""
@@ -298,7 +324,10 @@ class Share(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # A pair shares one exercise at most once at a time (the reverse pair is
-            # checked by the service, under a row lock).
+            # checked by the service, under a row lock). The database cannot see time, so
+            # this is the coarse form of `live()`: an overdue invitation keeps the pair
+            # until the retention run marks it expired (`share_invitations_expire`, which
+            # the sharing services also call before creating a share).
             models.UniqueConstraint(
                 fields=["exercise", "owner", "colleague"],
                 condition=Q(status__in=["pending", "accepted"]),
@@ -317,7 +346,22 @@ class Share(models.Model):
         return self.colleague if user.pk == self.owner_id else self.owner
 
     @property
-    def is_expired(self):
+    def is_live(self) -> bool:
+        """Accepted, or waiting for a reply and not expired (the rule of `live()`)."""
+        if self.status == self.Status.ACCEPTED:
+            return True
+        return self.status == self.Status.PENDING and not self.is_expired
+
+    def engages(self, user) -> bool:
+        """Whether `user` is really in this share (the rule of `engaging()`)."""
+        if not self.is_live:
+            return False
+        return self.owner_id == user.pk or (
+            self.colleague_id == user.pk and self.status == self.Status.ACCEPTED
+        )
+
+    @property
+    def is_expired(self) -> bool:
         """Not answered within SHARE_INVITATION_DAYS (the rule of `invitations_expired`)."""
         if self.status == self.Status.EXPIRED:
             return True

@@ -1,25 +1,39 @@
 """The CPD record as a PDF, drawn from the same `CpdRecord` as the printable page.
 
 Text is set in Noto Sans, which comes from PyPI (the `fontpkg-noto-sans` package), so
-no system fonts are needed. Where the system has DejaVu Sans it is added as a fallback
-for scripts Noto Sans lacks (Hebrew, Arabic...). A character no font has is printed as
-U+FFFD, so any text at all (emoji, right-to-left, control characters) makes a PDF.
+no system fonts are needed. Its file is a variable font: headings use its real bold
+weight (the `wght` axis at 700), embedded as a font of its own. Where the system has
+DejaVu Sans it is added as a fallback for scripts Noto Sans lacks (Hebrew, Arabic...).
+A character no font has is printed as U+FFFD, so any text at all (emoji, right-to-left,
+control characters) makes a PDF.
 """
 
 import functools
 import logging
 import re
+import tempfile
 import unicodedata
 from pathlib import Path
 
 from django.utils import timezone
+from fontTools.ttLib import TTFont
+from fontTools.varLib import instancer
 from fpdf import FPDF
-from fpdf.enums import TextMode, XPos, YPos
+from fpdf.enums import XPos, YPos
+
+from modules.formats import day_in_words
+
+try:
+    import fontpkg_noto_sans
+except ImportError:  # pragma: no cover - it is in requirements/base.txt
+    fontpkg_noto_sans = None
 
 logger = logging.getLogger(__name__)
 
 FAMILY = "body"
 FALLBACK_FAMILY = "fallback"
+BOLD = "B"
+BOLD_WEIGHT = 700  # Noto Sans Bold, on the variable font's `wght` axis
 REPLACEMENT = "\ufffd"
 SYSTEM_FALLBACKS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -29,9 +43,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 
 
 def _packaged_font():
-    try:
-        import fontpkg_noto_sans
-    except ImportError:  # pragma: no cover - it is in requirements/base.txt
+    if fontpkg_noto_sans is None:  # pragma: no cover
         return None
     path = fontpkg_noto_sans.ROOT / "files" / "NotoSans[wdth,wght].ttf"
     return path if path.exists() else None
@@ -48,6 +60,30 @@ def _font_files():
     return main, system
 
 
+@functools.cache
+def _bold_font_file(variable_font: Path) -> Path:
+    """The variable font at its bold weight, as a static font file of its own.
+
+    What `add_font(..., variations={"wght": 700})` does, done once per process:
+    instancing the whole font takes seconds, and fpdf2 would redo it for every PDF.
+    """
+    font = TTFont(variable_font)
+    instancer.instantiateVariableFont(
+        font, {"wght": BOLD_WEIGHT}, inplace=True, static=True, updateFontNames=True
+    )
+    path = Path(tempfile.mkdtemp(prefix="cpd-record-font-")) / "NotoSans-Bold.ttf"
+    font.save(path)
+    return path
+
+
+def _bold_font(main: Path) -> Path:
+    path = _bold_font_file(main)
+    if not path.exists():  # the temporary directory was cleaned up meanwhile
+        _bold_font_file.cache_clear()
+        path = _bold_font_file(main)
+    return path
+
+
 class RecordPDF(FPDF):
     def __init__(self, *, footer_text):
         super().__init__(format="A4")
@@ -61,11 +97,16 @@ class RecordPDF(FPDF):
             return
         self.family = FAMILY
         self.add_font(FAMILY, fname=str(main))
+        if main == _packaged_font():
+            self.add_font(FAMILY, BOLD, fname=str(_bold_font(main)))
+        else:  # a static system font: its regular file stands in for bold
+            self.add_font(FAMILY, BOLD, fname=str(main))
         self.covered = set(self.fonts[FAMILY].cmap)
         if fallback is not None:
             self.add_font(FALLBACK_FAMILY, fname=str(fallback))
             self.covered |= set(self.fonts[FALLBACK_FAMILY].cmap)
-            self.set_fallback_fonts([FALLBACK_FAMILY])
+            # A bold heading falls back to the regular weight of the fallback font.
+            self.set_fallback_fonts([FALLBACK_FAMILY], exact_match=False)
 
     def clean(self, text):
         """`text` made safe to draw: every character is one some loaded font has."""
@@ -91,14 +132,10 @@ class RecordPDF(FPDF):
         if self.will_page_break(size + 12):
             self.add_page()
         self.ln(3)
-        self.set_font(self.family, size=size)
-        # Bold by drawing the outline as well: one font file serves every weight.
-        self.text_mode, self.line_width = TextMode.FILL_STROKE, 0.18
-        self.set_draw_color(0, 0, 0)
+        self.set_font(self.family, BOLD, size=size)
         self.multi_cell(
             0, size * 0.5, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
-        self.text_mode = TextMode.FILL
         self.ln(1)
 
     def para(self, text, size=10.5, muted=False):
@@ -117,11 +154,11 @@ class RecordPDF(FPDF):
 
 
 def _date(moment):
-    return f"{timezone.localtime(moment):%-d %B %Y}" if moment else "None yet"
+    return day_in_words(moment) if moment else "None yet"
 
 
 def _day(day):
-    return f"{day:%-d %B %Y}" if day else ""
+    return day_in_words(day) if day else ""
 
 
 def cpd_record_pdf(record) -> bytes:
@@ -151,7 +188,7 @@ def _title(pdf, record):
         )
         if part
     )
-    pdf.para(f"{who}. Made on {timezone.localdate():%-d %B %Y}.", muted=True)
+    pdf.para(f"{who}. Made on {day_in_words(timezone.localdate())}.", muted=True)
 
 
 def _activity(pdf, record):

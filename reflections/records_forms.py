@@ -1,6 +1,9 @@
 """Forms for the commitment's dates, its review, and deleting an account."""
 
+from datetime import date
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .models import ANSWER_MAX_LENGTH
@@ -14,8 +17,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class TextDateField(forms.DateField):
+    """A date as typed, or as the page's script sends it: anything that is not text (a
+    number, a list) is not a date."""
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str | date):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class CommitmentDatesForm(forms.Form):
-    due_on = forms.DateField(
+    due_on = TextDateField(
         label="The date by which you will have done it",
         widget=DateInput(),
         help_text="Today or later.",
@@ -24,7 +37,7 @@ class CommitmentDatesForm(forms.Form):
             "invalid": "Enter a real date, for example 31/03/2027.",
         },
     )
-    review_on = forms.DateField(
+    review_on = TextDateField(
         label="When you will come back to review your progress",
         widget=DateInput(),
         help_text="On or after the date above. We will remind you by email on that day.",
@@ -70,6 +83,12 @@ class CommitmentReviewForm(forms.Form):
             ),
         },
     )
+
+    @classmethod
+    def for_commitment(cls, entry, data=None):
+        """The review form of one commitment on My reflections (`CommitmentEntry`)."""
+        number = entry.commitment.response.exercise.number
+        return cls(data, initial={"outcome": entry.outcome_text}, prefix=f"review-{number}")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from accounts.signals import person_deactivated
 from audit.services import audit_record_many
 
 from .models import Commitment, Share
-from .selectors import share_invitations_for
+from .selectors.sharing import share_invitations_for
 
 
 @receiver(user_logged_in, dispatch_uid="reflections_waiting_on_sign_in")

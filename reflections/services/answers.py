@@ -11,17 +11,19 @@ History is kept no longer than needed: autosaves close together make one entry (
 the current text (a name typed and then removed must be removable).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from audit.services import audit_record
-from modules.models import Question
+from modules.models import Exercise, Question
 
 from ..models import (
     ANSWER_MAX_LENGTH,
@@ -31,7 +33,7 @@ from ..models import (
     ExerciseResponse,
     answer_text_encode,
 )
-from ..selectors import exercise_sharing
+from ..selectors.sharing import pair_questions_open, question_is_open
 from .sharing import share_reveal_record
 
 
@@ -43,7 +45,7 @@ class ExerciseIncomplete(ValidationError):
     """An exercise was submitted before every individual question had an answer (and,
     for an exercise with a commitment question, before the commitment had its dates)."""
 
-    def __init__(self, questions, *, dates_missing=False):
+    def __init__(self, questions: list[Question], *, dates_missing: bool = False) -> None:
         self.questions = questions
         self.dates_missing = dates_missing
         super().__init__("Answer every question before you submit the exercise.")
@@ -71,7 +73,7 @@ class SaveResult:
     stored_text: str = ""  # only for a conflict: the text saved elsewhere
 
     @property
-    def is_conflict(self):
+    def is_conflict(self) -> bool:
         return self.status == self.CONFLICT
 
 
@@ -96,16 +98,16 @@ def answer_text_check(text: str) -> None:
         ) from None
 
 
-def _question_check(question, exercise, pair_open):
+def _question_check(question: Question, exercise: Exercise, *, pair_open: bool) -> None:
     if question.exercise_id != exercise.pk or question.retired:
         raise AnswerRejected("That question is not part of this exercise.")
-    if question.stage == Question.Stage.PAIR and not pair_open():
+    if not question_is_open(question=question, pair_questions_open=pair_open):
         raise AnswerRejected(
             "This question opens once you and your colleague have both submitted your own answers."
         )
 
 
-def _is_unchanged(edit, current_text):
+def _is_unchanged(edit: AnswerEdit, current_text: str) -> bool:
     if edit.text == current_text:
         return True
     return edit.from_html_form and edit.text == as_shown_in_html(current_text)
@@ -114,7 +116,7 @@ def _is_unchanged(edit, current_text):
 _NEWEST_FIELDS = ("id", "version", "kind", "saved_at")
 
 
-def _with_newest_entry(answers):
+def _with_newest_entry(answers: QuerySet[Answer]) -> QuerySet[Answer]:
     """`answers`, each annotated with its newest history row's id, number, kind and time
     (in the same query)."""
     newest = AnswerVersion.objects.filter(answer=OuterRef("pk")).order_by("-version")
@@ -123,21 +125,23 @@ def _with_newest_entry(answers):
     )
 
 
-def _joins_newest_entry(answer, kind, now):
+def _joins_newest_entry(answer: Answer, kind: str, now: datetime) -> bool:
     """Whether this save updates the answer's newest history row instead of adding one:
     an autosave following an autosave within the coalescing window. A Save button press
     (or a conflict resolved) and the text current at a submit keep their own entries."""
     window = timedelta(minutes=settings.ANSWER_HISTORY_COALESCE_MINUTES)
+    # The `newest_` values are annotations (see `_with_newest_entry`), not model fields.
+    newest_saved_at = getattr(answer, "newest_saved_at", None)
     return (
         window > timedelta(0)
         and kind == AnswerVersion.Kind.AUTOSAVE
-        and answer.newest_kind == AnswerVersion.Kind.AUTOSAVE
-        and answer.newest_saved_at is not None
-        and now - answer.newest_saved_at <= window
+        and getattr(answer, "newest_kind", None) == AnswerVersion.Kind.AUTOSAVE
+        and newest_saved_at is not None
+        and now - newest_saved_at <= window
     )
 
 
-def _history_write(answers, kind, now):
+def _history_write(answers: list[Answer], kind: str, now: datetime) -> None:
     """Add a history row for each saved answer, or update its newest row in place (one
     query each way)."""
     joined, added = [], []
@@ -155,7 +159,13 @@ def _history_write(answers, kind, now):
 
 
 @transaction.atomic
-def answers_save(*, user, exercise, edits, kind=AnswerVersion.Kind.SAVE) -> dict:
+def answers_save(
+    *,
+    user: User,
+    exercise: Exercise,
+    edits: Sequence[AnswerEdit],
+    kind: str = AnswerVersion.Kind.SAVE,
+) -> dict[int, SaveResult]:
     """Save several answers to one exercise at once: {question id: SaveResult}.
 
     `kind` says how: the page's autosave, or a Save (the default). Each change adds a
@@ -166,15 +176,12 @@ def answers_save(*, user, exercise, edits, kind=AnswerVersion.Kind.SAVE) -> dict
     """
     for edit in edits:
         answer_text_check(edit.text)
-    sharing = []
-
-    def pair_open():
-        if not sharing:
-            sharing.append(exercise_sharing(viewer=user, exercise=exercise))
-        return sharing[0].pair_questions_open
-
+    # Asked only when a pair question is among the edits (two queries).
+    pair_open = any(edit.question.stage == Question.Stage.PAIR for edit in edits) and (
+        pair_questions_open(user=user, exercise=exercise)
+    )
     for edit in edits:
-        _question_check(edit.question, exercise, pair_open)
+        _question_check(edit.question, exercise, pair_open=pair_open)
     response, _created = ExerciseResponse.objects.select_for_update().get_or_create(
         user=user, exercise=exercise
     )
@@ -183,7 +190,9 @@ def answers_save(*, user, exercise, edits, kind=AnswerVersion.Kind.SAVE) -> dict
     )
     current = {answer.question_id: answer for answer in _with_newest_entry(answers)}
     now = timezone.now()
-    results, changed, created = {}, [], []
+    results: dict[int, SaveResult] = {}
+    changed: list[Answer] = []
+    created: list[Answer] = []
     for edit in edits:
         answer = current.get(edit.question.pk)
         version = answer.version if answer else 0
@@ -214,12 +223,18 @@ def answers_save(*, user, exercise, edits, kind=AnswerVersion.Kind.SAVE) -> dict
     return results
 
 
-def _saved_at(answer):
+def _saved_at(answer: Answer | None) -> datetime | None:
     return answer.updated_at if answer else None
 
 
 def answer_save(
-    *, user, exercise, question, text, base_version, kind=AnswerVersion.Kind.SAVE
+    *,
+    user: User,
+    exercise: Exercise,
+    question: Question,
+    text: str,
+    base_version: int,
+    kind: str = AnswerVersion.Kind.SAVE,
 ) -> SaveResult:
     """Save one answer; see `answers_save`."""
     edit = AnswerEdit(question=question, text=text, base_version=base_version)
@@ -227,7 +242,7 @@ def answer_save(
 
 
 @transaction.atomic
-def response_submit(*, user, exercise) -> ExerciseResponse:
+def response_submit(*, user: User, exercise: Exercise) -> ExerciseResponse:
     """Mark the exercise submitted once every current individual question is answered,
     and a commitment question's commitment has its dates.
 
@@ -271,13 +286,13 @@ def response_submit(*, user, exercise) -> ExerciseResponse:
 # --- Deleting history ---------------------------------------------------------------------
 
 
-def _lock_response(response_id):
+def _lock_response(response_id: int) -> None:
     """Serialise with saves of the same exercise (see the module docstring)."""
     list(ExerciseResponse.objects.select_for_update().filter(pk=response_id).values("pk"))
 
 
 @transaction.atomic
-def answer_version_delete(*, user, version: AnswerVersion) -> bool:
+def answer_version_delete(*, user: User, version: AnswerVersion) -> bool:
     """Delete one earlier entry of `user`'s own answer history, for good.
 
     The newest entry holds the current text and is never deleted here. Audited with ids
@@ -296,7 +311,7 @@ def answer_version_delete(*, user, version: AnswerVersion) -> bool:
 
 
 @transaction.atomic
-def answer_history_clear(*, user, answer: Answer) -> int:
+def answer_history_clear(*, user: User, answer: Answer) -> int:
     """Delete every entry of `user`'s own answer history but the newest (the current
     text, which stays as it is); return how many were deleted. Audited with ids and the
     count only."""

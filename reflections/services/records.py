@@ -4,20 +4,25 @@ erasing a person's data is in `reflections.export`.)
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail import site_link
+from accounts.models import User
 from audit.services import audit_record
+from modules.formats import day_in_words
+from modules.models import Exercise
 
 from ..emails import email_send
 from ..models import Commitment, ExerciseResponse, answer_text_encode
 from ..pdf import cpd_record_pdf
-from ..selectors import cpd_record
+from ..selectors.records import cpd_record
 
 logger = logging.getLogger(__name__)
 
@@ -25,14 +30,20 @@ logger = logging.getLogger(__name__)
 LONGEST_PLAN = timedelta(days=2 * 366)
 
 
-def commitment_dates_problems(*, due_on, review_on, today, previous=None) -> dict:
+def commitment_dates_problems(
+    *,
+    due_on: date | None,
+    review_on: date | None,
+    today: date,
+    previous: Commitment | None = None,
+) -> dict[str, str]:
     """What is wrong with these dates, as {field: message}; empty when they are fine.
 
     A date already saved may stay as it is even once it has passed (so a review can be
     recorded after the due date); a date being set or changed must be today or later.
     The review comes on or after the due date, so there is something to look back on.
     """
-    problems = {}
+    problems: dict[str, str] = {}
     latest = today + LONGEST_PLAN
     for name, value in (("due_on", due_on), ("review_on", review_on)):
         if value is None:  # missing or not a date: the form says so already
@@ -41,7 +52,7 @@ def commitment_dates_problems(*, due_on, review_on, today, previous=None) -> dic
         if value < today and not unchanged:
             problems[name] = "This date is in the past. Choose today or a later date."
         elif value > latest:
-            problems[name] = f"Choose a date before {latest:%-d %B %Y}."
+            problems[name] = f"Choose a date before {day_in_words(latest)}."
     if None not in (due_on, review_on) and not problems and review_on < due_on:
         problems["review_on"] = (
             "Your review date is before the date you will have done it by. "
@@ -50,12 +61,21 @@ def commitment_dates_problems(*, due_on, review_on, today, previous=None) -> dic
     return problems
 
 
+@dataclass(frozen=True)
+class CommitmentSaved:
+    commitment: Commitment
+    changed: bool  # False when the dates were the ones already saved: nothing was written
+
+
 @transaction.atomic
-def commitment_save(*, user, exercise, due_on: date, review_on: date) -> Commitment:
+def commitment_save(
+    *, user: User, exercise: Exercise, due_on: date, review_on: date
+) -> CommitmentSaved:
     """Set the dates of `user`'s commitment for `exercise`, starting their response if needed.
 
-    Moving the review date starts a new review: it is due again (and a new reminder
-    will be sent), with the earlier review text kept to edit.
+    The dates already saved change nothing (`Commitment.has_dates`). Moving the review
+    date starts a new review: it is due again (and a new reminder will be sent), with
+    the earlier review text kept to edit.
     """
     response, _created = ExerciseResponse.objects.get_or_create(user=user, exercise=exercise)
     commitment = Commitment.objects.select_for_update().filter(response=response).first()
@@ -64,15 +84,17 @@ def commitment_save(*, user, exercise, due_on: date, review_on: date) -> Commitm
             response=response, due_on=due_on, review_on=review_on
         )
         audit_record(action="commitment.created", actor=user, target=commitment)
-        return commitment
+        return CommitmentSaved(commitment=commitment, changed=True)
+    if commitment.has_dates(due_on=due_on, review_on=review_on):
+        return CommitmentSaved(commitment=commitment, changed=False)
     if commitment.review_on != review_on:
         commitment.reviewed_at = None
     commitment.due_on, commitment.review_on = due_on, review_on
     commitment.save(update_fields=["due_on", "review_on", "reviewed_at", "updated_at"])
-    return commitment
+    return CommitmentSaved(commitment=commitment, changed=True)
 
 
-def cpd_record_export(*, user) -> bytes:
+def cpd_record_export(*, user: User) -> bytes:
     """`user`'s CPD record as a PDF, noting in the audit trail that it left the service
     (ids only: the PDF holds their answers)."""
     pdf = cpd_record_pdf(cpd_record(user=user))
@@ -92,7 +114,7 @@ def commitment_review_save(*, commitment: Commitment, outcome: str) -> Commitmen
 # --- Review reminders -------------------------------------------------------------------
 
 
-def _due_for_reminder(today: date):
+def _due_for_reminder(today: date) -> QuerySet[Commitment]:
     """Reviews that have come, are not recorded yet, and have had no reminder for this date."""
     return (
         Commitment.objects.review_due(today)
@@ -125,7 +147,7 @@ def review_reminders_send(*, today: date) -> int:
 
 
 @transaction.atomic
-def _claim_and_send(commitment, today) -> int:
+def _claim_and_send(commitment: Commitment, today: date) -> int:
     # Only this table's own columns here: an UPDATE with a join becomes "id IN (subquery)",
     # which PostgreSQL does not re-check against a row another run has just claimed.
     claimed = (
@@ -145,7 +167,7 @@ def _claim_and_send(commitment, today) -> int:
     return 1
 
 
-def _send_review_reminder(commitment):
+def _send_review_reminder(commitment: Commitment) -> None:
     """The email says only that a review is due: email is not private enough for answers."""
     user = commitment.response.user
     context = {

@@ -3,14 +3,14 @@
 Every write locks the people involved (their user rows) first, so two invitations
 sent at the same moment cannot leave anyone in two live shares of one exercise; the
 `one_live_share_per_pair` constraint backs this up. Who may do what is read from
-`reflections.selectors`.
+`reflections.selectors.sharing`.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,14 +19,15 @@ from accounts.emails import email_normalise
 from accounts.mail import site_link
 from accounts.models import User
 from audit.services import audit_record
+from modules.models import Exercise
 
 from ..emails import email_send
 from ..models import Share
-from ..selectors import (
+from ..selectors.sharing import (
     invitation_can_respond,
     partner_answers_visible,
     share_between_exists,
-    share_engaged_get,
+    share_get_engaged,
 )
 
 
@@ -34,14 +35,14 @@ class SharingError(Exception):
     """A share that cannot be made or changed; the message is written for the person."""
 
 
-def _lock_people(*people):
+def _lock_people(*people: User | None) -> None:
     """Lock the user rows of `people` in id order (one order everywhere: no deadlocks)."""
     ids = sorted({person.pk for person in people if person is not None})
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
-def _check_owner_free(*, owner, exercise):
-    current = share_engaged_get(user=owner, exercise=exercise)
+def _check_owner_free(*, owner: User, exercise: Exercise) -> None:
+    current = share_get_engaged(user=owner, exercise=exercise)
     if current is None:
         return
     if current.status == Share.Status.PENDING and current.owner_id == owner.pk:
@@ -50,13 +51,14 @@ def _check_owner_free(*, owner, exercise):
             "invitation before inviting someone else."
         )
     partner = current.partner_of(owner)
+    name = partner.full_name if partner is not None else current.invited_email
     raise SharingError(
-        f"You are already sharing this exercise with {partner.full_name}. End that share "
+        f"You are already sharing this exercise with {name}. End that share "
         "before starting another."
     )
 
 
-def _limit_next_allowed(rows, *, limit: int, window: timedelta):
+def _limit_next_allowed(rows: QuerySet[Share], *, limit: int, window: timedelta) -> datetime | None:
     """When one more of `rows` (invitations) may be sent, if `limit` have been sent in the
     last `window`; None while fewer have. A limit of 0 or less allows none."""
     if limit <= 0:
@@ -69,11 +71,11 @@ def _limit_next_allowed(rows, *, limit: int, window: timedelta):
     return recent[-1] + window if len(recent) >= limit else None
 
 
-def _when(moment):
+def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), r"H:i \o\n l j F")
 
 
-def _check_invitation_limits(*, owner, email=None):
+def _check_invitation_limits(*, owner: User, email: str | None = None) -> None:
     """At most INVITATIONS_PER_SENDER_PER_DAY invitations from one person in a day, and
     INVITATIONS_PER_ADDRESS_PER_WEEK to one address in a week (from anyone), so the
     course cannot be used to send email to people who do not want it."""
@@ -99,7 +101,7 @@ def _check_invitation_limits(*, owner, email=None):
         )
 
 
-def _check_can_share(*, owner, exercise, email=None):
+def _check_can_share(*, owner: User, exercise: Exercise, email: str | None = None) -> None:
     if not owner.has_verified_email:
         raise SharingError("Confirm your email address before comparing answers.")
     _check_invitation_limits(owner=owner, email=email)
@@ -108,7 +110,7 @@ def _check_can_share(*, owner, exercise, email=None):
     _check_owner_free(owner=owner, exercise=exercise)
 
 
-def _save_new_share(share):
+def _save_new_share(share: Share) -> Share:
     try:
         with transaction.atomic():
             share.save()
@@ -124,7 +126,7 @@ def _save_new_share(share):
     return share
 
 
-def share_invitations_expire(*, now=None, owner=None) -> int:
+def share_invitations_expire(*, now: datetime | None = None, owner: User | None = None) -> int:
     """Mark the invitations nobody answered within SHARE_INVITATION_DAYS as expired (all
     of them, or `owner`'s); return how many. Nobody can see or accept them already (see
     `Share.objects.invitations_current`): this makes the row say so, and frees the pair
@@ -143,7 +145,7 @@ def share_invitations_expire(*, now=None, owner=None) -> int:
 
 
 @transaction.atomic
-def _share_create_with(*, owner, exercise, colleague) -> Share:
+def _share_create_with(*, owner: User, exercise: Exercise, colleague: User) -> Share:
     _lock_people(owner, colleague)
     share_invitations_expire(owner=owner)
     if colleague.pk == owner.pk:
@@ -160,28 +162,28 @@ def _share_create_with(*, owner, exercise, colleague) -> Share:
 
 
 @transaction.atomic
-def _share_create_by_email(*, owner, exercise, email) -> Share:
+def _share_create_by_email(*, owner: User, exercise: Exercise, email: str) -> Share:
     _lock_people(owner)
     share_invitations_expire(owner=owner)
     _check_can_share(owner=owner, exercise=exercise, email=email)
     return _save_new_share(Share(owner=owner, invited_email=email, exercise=exercise))
 
 
-def _send_invitation(share):
+def _send_invitation(share: Share) -> None:
     link = site_link(reverse("reflections:invitation", kwargs={"token": share.token}))
     context = {"share": share, "link": link, "exercise": share.exercise, "owner": share.owner}
     recipient = share.colleague.email if share.colleague_id else share.invited_email
     email_send(name="share_invitation", context=context, to=recipient)
 
 
-def share_create(*, owner, exercise, colleague) -> Share:
+def share_create(*, owner: User, exercise: Exercise, colleague: User) -> Share:
     """Invite a colleague, picked by name, to pair on `exercise`; email them the link."""
     share = _share_create_with(owner=owner, exercise=exercise, colleague=colleague)
     _send_invitation(share)
     return share
 
 
-def share_invite(*, owner, exercise, email: str) -> Share:
+def share_invite(*, owner: User, exercise: Exercise, email: str) -> Share:
     """Invite whoever holds `email` to pair on `exercise`. The invitation stays addressed
     to the address (never turned into a name), so the sender learns nothing about
     whether it has an account; only the person who verifies that address can accept."""
@@ -193,13 +195,13 @@ def share_invite(*, owner, exercise, email: str) -> Share:
     return share
 
 
-def _locked_share(share, *people):
+def _locked_share(share: Share, *people: User) -> Share:
     _lock_people(share.owner, *people)
     return Share.objects.select_for_update().select_related("owner", "exercise").get(pk=share.pk)
 
 
 @transaction.atomic
-def share_accept(*, share, user) -> Share:
+def share_accept(*, share: Share, user: User) -> Share:
     """`user` accepts an invitation: from now on the two of them are pairing."""
     share = _locked_share(share, user)
     if not invitation_can_respond(user=user, share=share):
@@ -207,10 +209,12 @@ def share_accept(*, share, user) -> Share:
             "This invitation cannot be accepted from your account. You can pair only with "
             "colleagues in your own organisation."
         )
-    current = share_engaged_get(user=user, exercise=share.exercise)
+    current = share_get_engaged(user=user, exercise=share.exercise)
     if current is not None:
+        partner = current.partner_of(user)
+        name = partner.full_name if partner is not None else current.invited_email
         raise SharingError(
-            f"You are already sharing this exercise with {current.partner_of(user).full_name}. "
+            f"You are already sharing this exercise with {name}. "
             "End that share before accepting another."
         )
     share.colleague = user
@@ -227,7 +231,7 @@ def share_accept(*, share, user) -> Share:
 
 
 @transaction.atomic
-def share_decline(*, share, user) -> Share:
+def share_decline(*, share: Share, user: User) -> Share:
     share = _locked_share(share, user)
     if not invitation_can_respond(user=user, share=share):
         raise SharingError("This invitation is no longer waiting for a reply.")
@@ -240,11 +244,11 @@ def share_decline(*, share, user) -> Share:
 
 
 @transaction.atomic
-def share_end(*, share, user) -> Share:
+def share_end(*, share: Share, user: User) -> Share:
     """Either partner ends the share (or the owner withdraws an invitation): at once,
     neither can read the other's answers any more."""
     share = _locked_share(share, user)
-    if share.status not in (Share.Status.PENDING, Share.Status.ACCEPTED):
+    if not share.is_live:
         raise SharingError("This share has already ended.")
     if user.pk not in (share.owner_id, share.colleague_id):
         raise SharingError("Only the two people in a share can end it.")
@@ -259,12 +263,12 @@ def share_end(*, share, user) -> Share:
 # --- The audit trail of reading -----------------------------------------------------------
 
 
-def _record_if_revealed(share, *, actor, exercise_number):
+def _record_if_revealed(share: Share, *, actor: User, exercise_number: int) -> None:
     if partner_answers_visible(viewer=actor, share=share):
         audit_record(action="share.revealed", actor=actor, target=share, exercise=exercise_number)
 
 
-def share_reveal_record(*, user, exercise) -> None:
+def share_reveal_record(*, user: User, exercise: Exercise) -> None:
     """Call when `user` first submits `exercise`, inside that write's transaction: audit
     the share whose answers this reveals, if any (ids only).
 
@@ -278,6 +282,6 @@ def share_reveal_record(*, user, exercise) -> None:
         _record_if_revealed(share, actor=user, exercise_number=exercise.number)
 
 
-def share_comparison_viewed(*, share, viewer) -> None:
+def share_comparison_viewed(*, share: Share, viewer: User) -> None:
     """Audit that `viewer` opened their partner's answers side by side (ids only)."""
     audit_record(action="share.compared_viewed", actor=viewer, target=share)

@@ -1,7 +1,7 @@
 """A practitioner answering the exercises: My reflections, the exercise page (which
 saves every answer at once without JavaScript) and submitting. The page's script saves
-through `views/autosave.py`; each answer's history is in `views/history.py`; the page's
-models and the reading of its form are in `answer_forms.py`.
+through `views/autosave.py`; each answer's history is in `views/history.py`; what the
+page shows and the reading of its form are in `views/exercise_page.py`.
 
 Every page here is sent with Cache-Control: no-store (by `reflections/urls.py`, for
 the whole app). Answer text is never logged: error messages name the problem, not the
@@ -19,19 +19,22 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import unverified_email_page
 from accounts.forms import SignInForm
-from modules.models import Exercise
 
-from ..answer_forms import (
+from ..records_forms import CommitmentReviewForm
+from ..selectors.answers import my_reflections_get, own_response_get
+from ..selectors.sharing import exercise_sharing
+from .exercise_page import (
     Outcome,
     answer_fields,
+    answering_exercise_or_404,
     carried,
     commitment_dates,
     save_posted_answers,
@@ -39,19 +42,6 @@ from ..answer_forms import (
     saved_at_label,
     submit_posted,
 )
-from ..selectors import (
-    exercise_for_answering,
-    exercise_sharing,
-    my_reflections,
-    response_for,
-)
-
-
-def exercise_or_404(number):
-    try:
-        return exercise_for_answering(number=number)
-    except Exercise.DoesNotExist:
-        raise Http404("No such exercise.") from None
 
 
 def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, problems=()):
@@ -74,7 +64,13 @@ def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, 
 @login_required
 @require_GET
 def mine(request):
-    return render(request, "reflections/mine.html", {"entries": my_reflections(user=request.user)})
+    page = my_reflections_get(user=request.user, today=timezone.localdate())
+    reviews = [
+        (entry, CommitmentReviewForm.for_commitment(entry) if entry.review_open else None)
+        for entry in page.commitments
+    ]
+    context = {"entries": page.entries, "invitations": page.invitations, "reviews": reviews}
+    return render(request, "reflections/mine.html", context)
 
 
 def _keeping_signed_out_posts(action):
@@ -87,7 +83,7 @@ def _keeping_signed_out_posts(action):
             if request.user.is_authenticated:
                 return view(request, number)
             if request.method == "POST":
-                return _signed_out_page(request, exercise_or_404(number), action=action)
+                return _signed_out_page(request, answering_exercise_or_404(number), action=action)
             return redirect_to_login(request.get_full_path())
 
         return wrapper
@@ -100,10 +96,10 @@ def _keeping_signed_out_posts(action):
 @require_http_methods(["GET", "POST"])
 def exercise_page(request, number):
     """The exercise; a POST saves every answer on it (the page without JavaScript)."""
-    exercise = exercise_or_404(number)
+    exercise = answering_exercise_or_404(number)
     if request.method == "POST":
         return _form_post(request, exercise, submit=False)
-    own = response_for(user=request.user, exercise=exercise)
+    own = own_response_get(user=request.user, exercise=exercise)
     sharing = exercise_sharing(viewer=request.user, exercise=exercise)
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise)
@@ -115,16 +111,16 @@ def exercise_page(request, number):
 @require_POST
 def exercise_submit(request, number):
     """Save whatever the form holds, then submit the exercise if every answer is there."""
-    return _form_post(request, exercise_or_404(number), submit=True)
+    return _form_post(request, answering_exercise_or_404(number), submit=True)
 
 
 @sensitive_post_parameters()
 @require_POST
-def exercise_resume(request, number):
+def exercise_sign_in_and_save(request, number):
     """Sign in again from the signed-out page, then save what it carried as the exercise
     page's own POST would. The password is checked by `authenticate` (through the sign-in
     form), so failed attempts count towards the lockout like any other sign-in."""
-    exercise = exercise_or_404(number)
+    exercise = answering_exercise_or_404(number)
     action = "submit" if request.POST.get("action") == "submit" else "save"
     if not request.user.is_authenticated and "already_signed_in" in request.POST:
         # "I have signed in (in another tab): save now", but this browser is not.
@@ -157,7 +153,7 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     Redirects to the exercise when all went well; otherwise shows the page again with
     every typed answer and date, and the problems in its error summary.
     """
-    own = response_for(user=request.user, exercise=exercise)
+    own = own_response_get(user=request.user, exercise=exercise)
     sharing = exercise_sharing(viewer=request.user, exercise=exercise)
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise, request.POST)
@@ -226,5 +222,9 @@ urlpatterns = [
     path("signed-in/", signed_in, name="signed_in"),
     path("exercises/<int:number>/", exercise_page, name="exercise"),
     path("exercises/<int:number>/submit/", exercise_submit, name="submit"),
-    path("exercises/<int:number>/sign-in-and-save/", exercise_resume, name="resume"),
+    path(
+        "exercises/<int:number>/sign-in-and-save/",
+        exercise_sign_in_and_save,
+        name="sign_in_and_save",
+    ),
 ]

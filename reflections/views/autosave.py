@@ -3,24 +3,26 @@ answer, and autosave of the commitment's dates.
 
 Each always answers JSON, sent with Cache-Control: no-store like every reflections
 address (see `reflections/urls.py`); signed out is a 401 with a sign-in link, not a
-redirect, so the page keeps what was typed. Answer text is never logged: error
-messages name the problem, not the text.
+redirect, so the page keeps what was typed. A body that cannot be read is a 400 with
+the endpoint's own message. Answer text is never logged: error messages name the
+problem, not the text.
 """
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from modules.models import Question
 
-from ..answer_forms import has_commitment, read_dates_request, read_save_request, saved_at_label
+from ..autosave_forms import UNREADABLE, AnswerSaveForm, request_data
 from ..models import AnswerVersion
 from ..records_forms import CommitmentDatesForm
-from ..selectors import commitment_of, question_for_answering
+from ..selectors.answers import question_for_answering
+from ..selectors.records import commitment_get
 from ..services.answers import AnswerRejected, SaveResult, answer_save
 from ..services.records import commitment_save
-from .answering import exercise_or_404
+from .exercise_page import answering_exercise_or_404, has_commitment, saved_at_label
 
 
 @require_GET
@@ -29,11 +31,15 @@ def csrf_token(request):
     return JsonResponse({"token": get_token(request)})
 
 
-def _json_error(status, code, message, **extra):
+def _json_error(status: int, code: str, message: str, **extra: object) -> JsonResponse:
     return JsonResponse({"status": code, "message": message, **extra}, status=status)
 
 
-def _signed_out_json(what):
+def _invalid(problem: str) -> JsonResponse:
+    return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
+
+
+def _signed_out_json(what: str) -> JsonResponse:
     return _json_error(
         401,
         "signed_out",
@@ -43,7 +49,7 @@ def _signed_out_json(what):
 
 
 @require_POST
-def autosave(request, number, key):
+def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
     """Save one answer; always answers JSON, 401 (not a redirect) when signed out."""
     if not request.user.is_authenticated:
         return _signed_out_json("this answer is")
@@ -51,20 +57,27 @@ def autosave(request, number, key):
         question = question_for_answering(number=number, key=key)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
+    data = request_data(request)
+    if data is None:
+        return _invalid(UNREADABLE)
+    form = AnswerSaveForm(data)
+    if not form.is_valid():
+        return _invalid(form.first_error)
     try:
-        text, base_version, resolved = read_save_request(request)
         result = answer_save(
             user=request.user,
             exercise=question.exercise,
             question=question,
-            text=text,
-            base_version=base_version,
+            text=form.cleaned_data["text"],
+            base_version=form.cleaned_data["version"],
             # Choosing after a conflict is a decision, not a pause in typing: its own
             # history entry, so the text saved in the other tab stays in the history.
-            kind=AnswerVersion.Kind.SAVE if resolved else AnswerVersion.Kind.AUTOSAVE,
+            kind=(
+                AnswerVersion.Kind.SAVE
+                if form.cleaned_data["resolved"]
+                else AnswerVersion.Kind.AUTOSAVE
+            ),
         )
-    except ValueError as problem:
-        return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
     except AnswerRejected as rejected:
         return _json_error(400, "invalid", f"Not saved: {rejected.message}")
     payload = {
@@ -84,32 +97,32 @@ def autosave(request, number, key):
 
 
 @require_POST
-def commitment_autosave(request, number):
+def commitment_autosave(request: HttpRequest, number: int) -> JsonResponse:
     """Save the commitment's dates from the exercise page; JSON like `autosave`."""
     if not request.user.is_authenticated:
         return _signed_out_json("your dates are")
-    exercise = exercise_or_404(number)
+    exercise = answering_exercise_or_404(number)
     if not has_commitment(exercise):
         raise Http404("This exercise has no commitment.")
-    try:
-        values = read_dates_request(request)
-    except ValueError as problem:
-        return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
-    previous = commitment_of(user=request.user, exercise_number=number)
-    form = CommitmentDatesForm(values, commitment=previous)
+    data = request_data(request)
+    if data is None:
+        return _invalid(UNREADABLE)
+    previous = commitment_get(user=request.user, exercise_number=number)
+    form = CommitmentDatesForm(data, commitment=previous)
     if not form.is_valid():
         errors = {name: errors[0] for name, errors in form.errors.items()}
         first = next(iter(errors.values()))
         return _json_error(400, "invalid", f"Not saved: {first}", errors=errors)
-    due_on, review_on = form.cleaned_data["due_on"], form.cleaned_data["review_on"]
-    status = SaveResult.UNCHANGED
-    commitment = previous
-    if previous is None or (previous.due_on, previous.review_on) != (due_on, review_on):
-        commitment = commitment_save(
-            user=request.user, exercise=exercise, due_on=due_on, review_on=review_on
-        )
-        status = SaveResult.SAVED
-    return JsonResponse({"status": status, "saved_at_label": saved_at_label(commitment.updated_at)})
+    saved = commitment_save(
+        user=request.user,
+        exercise=exercise,
+        due_on=form.cleaned_data["due_on"],
+        review_on=form.cleaned_data["review_on"],
+    )
+    status = SaveResult.SAVED if saved.changed else SaveResult.UNCHANGED
+    return JsonResponse(
+        {"status": status, "saved_at_label": saved_at_label(saved.commitment.updated_at)}
+    )
 
 
 urlpatterns = [

@@ -5,7 +5,7 @@ the current text, for instance when a child's name was typed and then removed: t
 should not have to delete their account to be rid of it. Deleting is a POST from a
 confirmation page (which works without JavaScript) and is audited with ids only.
 
-Everything is found through the requesting user (`selectors`), so another person's
+Everything is found through the requesting user (`selectors.answers`), so another person's
 answer or version is a 404: there is no id to guess.
 """
 
@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from modules.models import Question
 
 from ..models import AnswerVersion
-from ..selectors import answer_history, answer_version_for_deletion
+from ..selectors.answers import answer_history, answer_version_for_deletion
 from ..services.answers import answer_history_clear, answer_version_delete
-from .answering import exercise_or_404
+from .exercise_page import answering_exercise_or_404
 
 
 def _history_or_404(request, number, key):
-    exercise = exercise_or_404(number)
+    exercise = answering_exercise_or_404(number)
     try:
         return exercise, answer_history(user=request.user, exercise=exercise, question_key=key)
     except Question.DoesNotExist:
@@ -59,7 +59,7 @@ def history(request, number, key):
 @require_http_methods(["GET", "POST"])
 def version_delete(request, number, key, version):
     """Confirm, then delete one earlier version of the practitioner's own answer."""
-    exercise = exercise_or_404(number)
+    exercise = answering_exercise_or_404(number)
     try:
         found = answer_version_for_deletion(
             user=request.user, exercise=exercise, question_key=key, version=version

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -19,14 +20,14 @@ from accounts.ratelimits import rate_limit_consume
 
 from ..export import account_delete, user_data_export_record
 from ..records_forms import AccountDeleteForm, CommitmentReviewForm
-from ..selectors import commitment_of, cpd_record
+from ..selectors.records import commitment_get, cpd_record
 from ..services.records import commitment_review_save, cpd_record_export
 
 
 @login_required
 @require_POST
 def commitment_review(request, number):
-    commitment = commitment_of(user=request.user, exercise_number=number)
+    commitment = commitment_get(user=request.user, exercise_number=number)
     if commitment is None:
         raise Http404("No commitment to review.")
     form = CommitmentReviewForm(request.POST, prefix=f"review-{number}")
@@ -44,23 +45,36 @@ def cpd_record_page(request):
     return render(request, "reflections/cpd_record.html", {"record": cpd_record(user=request.user)})
 
 
+def _download(content: bytes, *, stem: str, extension: str, content_type: str) -> HttpResponse:
+    """`content` as a file to save, named `stem`, today's date and `extension`.
+
+    The header comes from Django's `content_disposition_header`, the one FileResponse
+    uses. Not FileResponse itself: the file is already whole in memory, and a streaming
+    response has no `content` for the checks that read every reflections page and file
+    (tests/reflections/test_privacy.py)."""
+    filename = f"{stem}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
 @login_required
 def cpd_record_download(request):
-    response = HttpResponse(cpd_record_export(user=request.user), content_type="application/pdf")
-    filename = f"cpd-record-cse-course-{timezone.localdate():%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    pdf = cpd_record_export(user=request.user)
+    return _download(
+        pdf, stem="cpd-record-cse-course", extension="pdf", content_type="application/pdf"
+    )
 
 
 @login_required
 def data_export(request):
     data = user_data_export_record(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    content = json.dumps(data, indent=2, ensure_ascii=False).encode()
+    return _download(
+        content, stem="my-data-cse-course", extension="json", content_type="application/json"
     )
-    filename = f"my-data-cse-course-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

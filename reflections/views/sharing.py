@@ -4,6 +4,8 @@ Every share or invitation is fetched through a selector scoped to the person ask
 so an id or token that is not theirs is a 404.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -19,14 +21,14 @@ from accounts.ratelimits import rate_limit_consume
 from modules.models import Exercise
 
 from ..models import Share
-from ..selectors import (
+from ..selectors.sharing import (
     colleague_get,
     colleague_search,
     exercise_sharing,
     invitation_can_respond,
-    share_accepted_get,
-    share_comparison,
-    share_expired_get_for_sender,
+    share_detail_get,
+    share_get_accepted,
+    share_get_expired_for_sender,
     share_get_for_invitee,
     share_get_for_participant,
     shareable_exercise_get,
@@ -56,47 +58,57 @@ def _exercise_url(exercise):
     return reverse("reflections:exercise", kwargs={"number": exercise.number})
 
 
-def _exercise_or_404(number):
+def shareable_exercise_or_404(number):
+    """An exercise written for pairs; 404 for a solo one or an unknown number. (Answering
+    takes any exercise: `views.exercise_page.answering_exercise_or_404`.)"""
     try:
         return shareable_exercise_get(number=number)
     except Exercise.DoesNotExist:
         raise Http404("No such exercise to share.") from None
 
 
-def _invite(request, exercise, email_form):
-    """Send the invitation the POST asks for; the error message, or None on success."""
+@dataclass(frozen=True)
+class Invited:
+    """How sending the invitation a POST asks for went."""
+
+    sent_to: str = ""  # whom it went to, once sent
+    error: str = ""  # what to put right, in words; empty when the form shows it
+
+
+def _invite(request, exercise, email_form) -> Invited:
+    """Send the invitation the POST asks for."""
     try:
         if "colleague" in request.POST:
             colleague = colleague_get(viewer=request.user, user_id=request.POST["colleague"])
             share_create(owner=request.user, exercise=exercise, colleague=colleague)
-            messages.success(request, f"Invitation sent to {colleague.full_name}.")
-        elif not email_form.is_bound:
-            return "Choose a colleague, or enter their email address."
-        elif email_form.is_valid():
-            email = email_form.cleaned_data["email"]
-            share_invite(owner=request.user, exercise=exercise, email=email)
-            messages.success(request, f"Invitation sent to {email}.")
-        else:
-            return None  # the form shows what is wrong with the address
+            return Invited(sent_to=colleague.full_name)
+        if not email_form.is_bound:
+            return Invited(error="Choose a colleague, or enter their email address.")
+        if not email_form.is_valid():
+            return Invited()  # the form shows what is wrong with the address
+        email = email_form.cleaned_data["email"]
+        share_invite(owner=request.user, exercise=exercise, email=email)
+        return Invited(sent_to=email)
     except (User.DoesNotExist, ValueError):
-        return "Choose a colleague from your organisation."
+        return Invited(error="Choose a colleague from your organisation.")
     except SharingError as error:
-        return str(error)
-    return ""
+        return Invited(error=str(error))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def share_start(request, number):
     """Pick a colleague by name (or invite by email) to pair on an exercise."""
-    exercise = _exercise_or_404(number)
+    exercise = shareable_exercise_or_404(number)
     query = request.GET.get("q", "").strip()[:100]
     email_form = EmailInviteForm(request.POST if "email" in request.POST else None)
     error = None
     if request.method == "POST":
-        error = _invite(request, exercise, email_form)
-        if error == "":
+        invited = _invite(request, exercise, email_form)
+        if invited.sent_to:
+            messages.success(request, f"Invitation sent to {invited.sent_to}.")
             return redirect(_exercise_url(exercise))
+        error = invited.error or None
     results = []
     if query and not rate_limit_consume(request, action="colleague_search"):
         error = SEARCH_LIMITED
@@ -137,7 +149,7 @@ def invitation(request, token):
     try:
         share = share_get_for_invitee(user=request.user, token=token)
     except Share.DoesNotExist:
-        accepted = share_accepted_get(user=request.user, token=token)
+        accepted = share_get_accepted(user=request.user, token=token)
         if accepted is not None:
             return redirect(_exercise_url(accepted.exercise))
         return _expired_invitation_or_404(request, token)
@@ -167,7 +179,7 @@ def invitation(request, token):
 
 
 def _expired_invitation_or_404(request, token):
-    expired = share_expired_get_for_sender(user=request.user, token=token)
+    expired = share_get_expired_for_sender(user=request.user, token=token)
     if expired is None:
         raise Http404("No such invitation.")
     context = {
@@ -190,19 +202,18 @@ def _share_or_404(request, share_id):
 @require_GET
 def share_detail(request, share_id):
     """The two partners' answers side by side, once both have submitted."""
-    share = _share_or_404(request, share_id)
-    sharing = exercise_sharing(viewer=request.user, exercise=share.exercise)
-    if sharing.share is None or sharing.share.pk != share.pk:
-        raise Http404("No such share.")
-    comparison = share_comparison(viewer=request.user, share=share)
-    if comparison:
-        share_comparison_viewed(share=share, viewer=request.user)
+    try:
+        detail = share_detail_get(viewer=request.user, share_id=share_id)
+    except Share.DoesNotExist:
+        raise Http404("No such share.") from None
+    if detail.comparison:
+        share_comparison_viewed(share=detail.share, viewer=request.user)
     context = {
-        "share": share,
-        "exercise": share.exercise,
-        "sharing": sharing,
-        "comparison": comparison,
-        "exercise_url": _exercise_url(share.exercise),
+        "share": detail.share,
+        "exercise": detail.share.exercise,
+        "sharing": detail.sharing,
+        "comparison": detail.comparison,
+        "exercise_url": _exercise_url(detail.share.exercise),
     }
     return render(request, "reflections/share_detail.html", context)
 

@@ -71,7 +71,7 @@ def test_an_administrator_makes_someone_a_trainer(admin_client, practitioner):
     admin_client.post(change_url(practitioner), change_data(practitioner, role="trainer"))
 
     practitioner.refresh_from_db()
-    assert practitioner.is_trainer
+    assert practitioner.role == User.Role.TRAINER
 
 
 def test_a_team_page_assigns_its_managers(admin_client, team, colleague):

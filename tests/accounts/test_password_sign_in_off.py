@@ -87,7 +87,7 @@ def test_signed_out_exercise_page_refuses_the_members_password(member, password)
     token = client.cookies["csrftoken"].value
 
     response = client.post(
-        reverse("reflections:resume", args=[7]),
+        reverse("reflections:sign_in_and_save", args=[7]),
         {
             "csrfmiddlewaretoken": token,
             "answer-first": "Typed before the session ended",

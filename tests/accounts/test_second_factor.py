@@ -216,7 +216,7 @@ def test_the_signed_out_page_cannot_skip_the_code(client, privileged, password):
     second_factor_for(privileged)
 
     response = client.post(
-        reverse("reflections:resume", args=[3]),
+        reverse("reflections:sign_in_and_save", args=[3]),
         {"login": privileged.email, "password": password, "answer-first": "Typed"},
     )
 

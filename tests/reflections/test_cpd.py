@@ -10,7 +10,7 @@ from modules.models import Lesson
 from reflections.cpd import CpdRecord
 from reflections.models import Share
 from reflections.pdf import cpd_record_pdf
-from reflections.selectors import cpd_record
+from reflections.selectors.records import cpd_record
 from tests.factories import UserFactory
 
 from .records_data import accepted_share, answer_everything, commitment, complete_lessons

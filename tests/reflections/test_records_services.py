@@ -31,7 +31,7 @@ def exercise4(course_content):
 def test_commitment_save_starts_the_response_when_there_is_none(practitioner, exercise4):
     saved = commitment_save(
         user=practitioner, exercise=exercise4, due_on=days(7), review_on=days(30)
-    )
+    ).commitment
 
     response = ExerciseResponse.objects.get(user=practitioner, exercise=exercise4)
     assert (saved.response, saved.due_on, saved.review_on) == (response, days(7), days(30))
@@ -40,10 +40,10 @@ def test_commitment_save_starts_the_response_when_there_is_none(practitioner, ex
 def test_commitment_save_updates_the_same_row(practitioner, exercise4):
     first = commitment_save(
         user=practitioner, exercise=exercise4, due_on=days(7), review_on=days(30)
-    )
+    ).commitment
     second = commitment_save(
         user=practitioner, exercise=exercise4, due_on=days(10), review_on=days(40)
-    )
+    ).commitment
 
     assert first.pk == second.pk
     assert Commitment.objects.get().due_on == days(10)
@@ -52,7 +52,7 @@ def test_commitment_save_updates_the_same_row(practitioner, exercise4):
 def test_commitment_save_records_an_audit_event_with_ids_only(practitioner, exercise4):
     saved = commitment_save(
         user=practitioner, exercise=exercise4, due_on=days(7), review_on=days(30)
-    )
+    ).commitment
 
     event = AuditEvent.objects.get(action="commitment.created")
     assert (event.actor, event.target_id, event.detail) == (practitioner, str(saved.pk), {})

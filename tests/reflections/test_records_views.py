@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditEvent
 from reflections.models import ANSWER_MAX_LENGTH, Commitment, Share, answer_text_decode
-from reflections.selectors import exercise_sharing
+from reflections.selectors.sharing import exercise_sharing
 from tests.factories import UserFactory
 
 from .records_data import accepted_share, answer_everything, commitment

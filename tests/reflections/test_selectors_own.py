@@ -1,15 +1,16 @@
-"""The own-answers part of reflections.selectors."""
+"""reflections.selectors.answers: a practitioner's own answers."""
 
 import pytest
+from django.utils import timezone
 
 from modules.models import Exercise, Question
-from reflections.selectors import (
+from reflections.selectors.answers import (
     ResponseState,
     answer_history,
     exercise_for_answering,
-    my_reflections,
+    my_reflections_get,
+    own_response_get,
     question_for_answering,
-    response_for,
 )
 from reflections.services.answers import answer_save, response_submit
 from tests.factories import ExerciseFactory, QuestionFactory
@@ -41,24 +42,24 @@ def test_exercise_for_answering_unknown_number_raises(exercise):
         exercise_for_answering(number=42)
 
 
-def test_response_for_is_the_users_own(practitioner, colleague, question):
+def test_own_response_get_is_the_users_own(practitioner, colleague, question):
     AnswerFactory(response__user=colleague, response__exercise=question.exercise, question=question)
-    own = response_for(user=practitioner, exercise=question.exercise)
+    own = own_response_get(user=practitioner, exercise=question.exercise)
     assert (own.response, own.answers, own.state) == (None, {}, ResponseState.NOT_STARTED)
 
 
-def test_response_for_holds_answers_by_question(practitioner, question):
+def test_own_response_get_holds_answers_by_question(practitioner, question):
     answer = AnswerFactory(
         response__user=practitioner, response__exercise=question.exercise, question=question
     )
-    own = response_for(user=practitioner, exercise=question.exercise)
+    own = own_response_get(user=practitioner, exercise=question.exercise)
     assert own.answer_to(question) == answer
 
 
-def test_response_for_is_two_queries(practitioner, question, django_assert_num_queries):
+def test_own_response_get_is_two_queries(practitioner, question, django_assert_num_queries):
     AnswerFactory(response__user=practitioner, response__exercise=question.exercise)
     with django_assert_num_queries(2):
-        response_for(user=practitioner, exercise=question.exercise)
+        own_response_get(user=practitioner, exercise=question.exercise)
 
 
 def test_my_reflections_states(practitioner, exercise, question):
@@ -74,7 +75,10 @@ def test_my_reflections_states(practitioner, exercise, question):
         text="y",
         base_version=0,
     )
-    states = [(e.exercise.number, e.state) for e in my_reflections(user=practitioner)]
+    states = [
+        (e.exercise.number, e.state)
+        for e in my_reflections_get(user=practitioner, today=timezone.localdate()).entries
+    ]
     assert states == [
         (3, ResponseState.SUBMITTED),
         (4, ResponseState.DRAFT),
@@ -84,15 +88,16 @@ def test_my_reflections_states(practitioner, exercise, question):
 
 def test_my_reflections_ignores_other_peoples_responses(practitioner, colleague, exercise):
     ExerciseResponseFactory(user=colleague, exercise=exercise, submitted_at="2024-01-01T00:00Z")
-    [entry] = my_reflections(user=practitioner)
+    [entry] = my_reflections_get(user=practitioner, today=timezone.localdate()).entries
     assert entry.state == ResponseState.NOT_STARTED
 
 
-def test_my_reflections_is_two_queries(practitioner, django_assert_num_queries):
+def test_my_reflections_is_five_queries(practitioner, django_assert_num_queries):
     for number in range(1, 6):
         ExerciseResponseFactory(user=practitioner, exercise=ExerciseFactory(number=number))
-    with django_assert_num_queries(2):
-        entries = my_reflections(user=practitioner)
+    # Exercises, responses, invitations, commitments and their texts.
+    with django_assert_num_queries(5):
+        entries = my_reflections_get(user=practitioner, today=timezone.localdate()).entries
         [entry.exercise.lesson.title for entry in entries]
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from modules.models import Exercise, Question
 from reflections.models import Share
-from reflections.selectors import (
+from reflections.selectors.sharing import (
     ShareState,
     colleague_search,
     exercise_sharing,
@@ -48,7 +48,7 @@ def test_without_a_share_only_the_viewer_reads_their_answers(practitioner, exerc
 
     assert sharing.state == ShareState.NONE
     assert sharing.readers_label == "Only you"
-    assert not sharing.pair_questions_open
+    assert not sharing.revealed
 
 
 def test_a_solo_exercise_is_not_shareable(practitioner):
@@ -79,7 +79,7 @@ def test_an_accepted_share_reveals_nothing_until_both_submit(practitioner, colle
         assert sharing.state == ShareState.WAITING
         assert sharing.partner_answers == {}
         assert sharing.readers_label == "Only you"
-        assert not sharing.pair_questions_open
+        assert not sharing.revealed
 
 
 def test_once_both_submit_each_reads_the_others_answers(practitioner, colleague, exercise):
@@ -90,7 +90,7 @@ def test_once_both_submit_each_reads_the_others_answers(practitioner, colleague,
     sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
 
     assert sharing.state == ShareState.REVEALED
-    assert sharing.pair_questions_open
+    assert sharing.revealed
     assert sharing.readers_label == "You and Alex Jones"
     assert [a.typed_text for a in sharing.partner_answer_list] == [
         "Alex on first",

@@ -11,11 +11,11 @@ from django.utils import timezone
 from modules.models import Exercise
 from reflections.models import Share
 from reflections.retention import email_invitations_purge
-from reflections.selectors import (
+from reflections.selectors.sharing import (
     exercise_sharing,
     invitation_can_respond,
-    share_engaged_get,
-    share_expired_get_for_sender,
+    share_get_engaged,
+    share_get_expired_for_sender,
     share_get_for_invitee,
     share_invitations_for,
 )
@@ -153,15 +153,15 @@ def test_only_the_sender_finds_an_expired_invitation_as_expired(
 ):
     share = by_name(practitioner, colleague, exercise, days=DAYS + 1)
 
-    assert share_expired_get_for_sender(user=practitioner, token=share.token) == share
+    assert share_get_expired_for_sender(user=practitioner, token=share.token) == share
     for someone_else in (colleague, UserFactory(team=team)):
-        assert share_expired_get_for_sender(user=someone_else, token=share.token) is None
+        assert share_get_expired_for_sender(user=someone_else, token=share.token) is None
 
 
 def test_a_current_invitation_is_not_found_as_expired(practitioner, colleague, exercise):
     share = by_name(practitioner, colleague, exercise, days=DAYS - 1)
 
-    assert share_expired_get_for_sender(user=practitioner, token=share.token) is None
+    assert share_get_expired_for_sender(user=practitioner, token=share.token) is None
 
 
 def test_the_sender_of_an_expired_invitation_is_free_to_invite_again(
@@ -169,7 +169,7 @@ def test_the_sender_of_an_expired_invitation_is_free_to_invite_again(
 ):
     by_name(practitioner, colleague, exercise, days=DAYS + 1)
 
-    assert share_engaged_get(user=practitioner, exercise=exercise) is None
+    assert share_get_engaged(user=practitioner, exercise=exercise) is None
     assert exercise_sharing(viewer=practitioner, exercise=exercise).share is None
 
 

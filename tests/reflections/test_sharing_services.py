@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from modules.models import Exercise, Question
 from reflections.models import ExerciseResponse, Share
-from reflections.selectors import share_invitations_for
+from reflections.selectors.sharing import share_invitations_for
 from reflections.services.answers import response_submit
 from reflections.services.sharing import (
     SharingError,

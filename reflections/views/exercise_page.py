@@ -1,23 +1,27 @@
-"""The exercise page's models, and reading what its form and its script send.
+"""What the exercise page shows, and reading what its form posts: the helpers of the
+views in `answering.py` (and the exercise lookup `autosave.py` and `history.py` share).
 
-The views in `views/answering.py` and `views/autosave.py` call these; nothing here
-returns a response. Answer text is never put into an error message: messages name the
-problem, not the text.
+Nothing here returns a response. Answer text is never put into an error message:
+messages name the problem, not the text.
 """
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib import messages
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from modules.models import Question
+from modules.formats import day_in_words
+from modules.models import Exercise, Question
 
-from .records_forms import CommitmentDatesForm
-from .selectors import commitment_of
-from .services.answers import (
+from ..models import Commitment
+from ..records_forms import CommitmentDatesForm
+from ..selectors.answers import OwnResponse, exercise_for_answering
+from ..selectors.records import commitment_get
+from ..selectors.sharing import ExerciseSharing
+from ..services.answers import (
     AnswerEdit,
     AnswerRejected,
     ExerciseIncomplete,
@@ -27,18 +31,27 @@ from .services.answers import (
     as_shown_in_html,
     response_submit,
 )
-from .services.records import commitment_save
+from ..services.records import commitment_save
 
 
-def saved_at_label(moment):
-    """'14:32' today, '3 March at 14:32' before that, in the site's time zone."""
+def answering_exercise_or_404(number: int) -> Exercise:
+    """Any exercise, with its current questions, for answering it; 404 for an unknown
+    number. (Sharing asks for a shareable one: `views.sharing.shareable_exercise_or_404`.)"""
+    try:
+        return exercise_for_answering(number=number)
+    except Exercise.DoesNotExist:
+        raise Http404("No such exercise.") from None
+
+
+def saved_at_label(moment: datetime | None) -> str:
+    """'14:32' today, '3 March 2026 at 14:32' before that, in the site's time zone."""
     if moment is None:
         return ""
     local = timezone.localtime(moment)
     time = date_format(local, "H:i")
     if local.date() == timezone.localdate():
         return time
-    return f"{date_format(local, 'j F Y')} at {time}"
+    return f"{day_in_words(local)} at {time}"
 
 
 # --- The exercise page -------------------------------------------------------------------
@@ -52,7 +65,7 @@ class AnswerField:
     number: int
     text: str
     version: int
-    saved_at: object
+    saved_at: datetime | None
     is_open: bool
     error: str = ""
     conflict: SaveResult | None = None
@@ -110,7 +123,7 @@ class CommitmentDates:
 
     PREFIX = "commitment"
 
-    def __init__(self, commitment, data=None):
+    def __init__(self, commitment: Commitment | None, data: QueryDict | None = None) -> None:
         self.commitment = commitment
         self.form = CommitmentDatesForm(data, commitment=commitment, prefix=self.PREFIX)
         self.extra_error = ""  # e.g. the dates are needed before submitting
@@ -148,12 +161,9 @@ class CommitmentDates:
 
     @property
     def review_is_due(self):
-        commitment = self.commitment
-        return bool(
-            commitment
-            and commitment.review_on <= timezone.localdate()
-            and not commitment.reviewed_at
-        )
+        if self.commitment is None:
+            return False
+        return self.commitment.is_review_due(today=timezone.localdate())
 
     def problems(self):
         found = []
@@ -170,7 +180,7 @@ class Outcome:
     """How saving the posted form went: 200 when everything was saved."""
 
     status: int = 200
-    problems: list = field(default_factory=list)
+    problems: list[AnswerField | Problem] = field(default_factory=list)
     saved_at: datetime | None = None
     changed: bool = False
 
@@ -187,12 +197,14 @@ class Outcome:
         return self.status == 200
 
 
-def answer_fields(exercise, own, sharing):
+def answer_fields(
+    exercise: Exercise, own: OwnResponse, sharing: ExerciseSharing
+) -> list[AnswerField]:
     """One AnswerField per current question, holding the saved answer."""
     fields = []
     for number, question in enumerate(exercise.current_questions, start=1):
         answer = own.answer_to(question)
-        is_open = question.stage == Question.Stage.INDIVIDUAL or sharing.pair_questions_open
+        is_open = sharing.question_is_open(question)
         fields.append(
             AnswerField(
                 question=question,
@@ -206,15 +218,17 @@ def answer_fields(exercise, own, sharing):
     return fields
 
 
-def has_commitment(exercise):
+def has_commitment(exercise: Exercise) -> bool:
     return any(q.kind == Question.Kind.COMMITMENT for q in exercise.current_questions)
 
 
-def commitment_dates(request, exercise, data=None):
+def commitment_dates(
+    request: HttpRequest, exercise: Exercise, data: QueryDict | None = None
+) -> CommitmentDates | None:
     """The commitment dates of an exercise with a commitment question, else None."""
     if not has_commitment(exercise):
         return None
-    commitment = commitment_of(user=request.user, exercise_number=exercise.number)
+    commitment = commitment_get(user=request.user, exercise_number=exercise.number)
     names = [f"{CommitmentDates.PREFIX}-{name}" for name in ("due_on", "review_on")]
     if data is not None and not any(name in data for name in names):
         data = None  # a form without the dates: show the saved ones
@@ -311,14 +325,15 @@ def save_posted_dates(request, exercise, dates, outcome):
     if not dates.form.is_valid():
         outcome.failed(400, dates.problems())
         return
-    due_on, review_on = dates.form.cleaned_data["due_on"], dates.form.cleaned_data["review_on"]
-    previous = dates.commitment
-    if previous is not None and (previous.due_on, previous.review_on) == (due_on, review_on):
-        return
-    dates.commitment = commitment_save(
-        user=request.user, exercise=exercise, due_on=due_on, review_on=review_on
+    saved = commitment_save(
+        user=request.user,
+        exercise=exercise,
+        due_on=dates.form.cleaned_data["due_on"],
+        review_on=dates.form.cleaned_data["review_on"],
     )
-    outcome.saved(dates.commitment.updated_at)
+    dates.commitment = saved.commitment
+    if saved.changed:
+        outcome.saved(saved.commitment.updated_at)
 
 
 def submit_posted(request, exercise, fields, dates, outcome):
@@ -380,47 +395,3 @@ def carried(request, exercise):
         if request.POST.get(f"commitment-{name}", "").strip()
     ]
     return hidden, answers, dates
-
-
-# --- Bodies the page's script sends ------------------------------------------------------
-
-
-def read_save_request(request):
-    """(text, base version, resolved) from a JSON or form-encoded body; ValueError when
-    malformed. `resolved` is true for the save that settles a conflict the page showed."""
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise ValueError("The save request could not be read.") from None
-        if not isinstance(body, dict):
-            raise ValueError("The save request could not be read.")
-        text, version = body.get("text"), body.get("version")
-        resolved = body.get("resolved") is True
-    else:
-        text, version = request.POST.get("text"), request.POST.get("version")
-        resolved = request.POST.get("resolved") == "true"
-    if not isinstance(text, str):
-        raise ValueError("The save request had no answer text.")
-    if isinstance(version, str) and version.isdecimal():
-        version = int(version)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise ValueError("The save request did not say which version it was based on.")
-    return text, version, resolved
-
-
-def read_dates_request(request):
-    """{"due_on": ..., "review_on": ...} from a JSON or form-encoded body."""
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
-    else:
-        body = request.POST
-    if not hasattr(body, "get"):
-        raise ValueError("The save request could not be read.")
-    values = {name: body.get(name, "") for name in ("due_on", "review_on")}
-    if not all(isinstance(value, str) for value in values.values()):
-        raise ValueError("The save request could not be read.")
-    return values

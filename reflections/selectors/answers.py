@@ -1,0 +1,170 @@
+"""Reads of a practitioner's own answers: the exercise page's questions and answers,
+My reflections, and each answer's history.
+
+A practitioner's own response is found through the requesting user, never through an
+id from the address: there is nothing to guess.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import ClassVar
+
+from django.db.models import Prefetch
+
+from accounts.models import User
+from modules.models import Exercise, Question
+
+from ..models import Answer, AnswerVersion, ExerciseResponse, Share
+from .records import CommitmentEntry, commitment_list
+from .sharing import share_invitations_for
+
+
+class ResponseState:
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+    LABELS: ClassVar[dict[str, str]] = {
+        NOT_STARTED: "Not started",
+        DRAFT: "Draft",
+        SUBMITTED: "Submitted",
+    }
+
+    @classmethod
+    def of(cls, response: ExerciseResponse | None) -> str:
+        """The state of a response that may not exist yet."""
+        if response is None or (response.last_saved_at is None and not response.is_submitted):
+            return cls.NOT_STARTED
+        return cls.SUBMITTED if response.is_submitted else cls.DRAFT
+
+
+class ResponseStateMixin:
+    """State words and last save of `self.response`, which may be None."""
+
+    response: ExerciseResponse | None
+
+    @property
+    def state(self) -> str:
+        return ResponseState.of(self.response)
+
+    @property
+    def state_label(self) -> str:
+        return ResponseState.LABELS[self.state]
+
+    @property
+    def last_saved_at(self) -> datetime | None:
+        return self.response.last_saved_at if self.response else None
+
+
+def exercise_for_answering(*, number: int) -> Exercise:
+    """The exercise with its lesson and current questions in order (two queries).
+
+    Raises Exercise.DoesNotExist for an unknown number.
+    """
+    questions = Question.objects.current().order_by("order")
+    return (
+        Exercise.objects.select_related("lesson")
+        .prefetch_related(Prefetch("questions", queryset=questions, to_attr="current_questions"))
+        .get(number=number)
+    )
+
+
+@dataclass
+class OwnResponse(ResponseStateMixin):
+    """`user`'s own work on one exercise; `response` is None until they first save."""
+
+    exercise: Exercise
+    response: ExerciseResponse | None = None
+    answers: dict[int, Answer] = field(default_factory=dict)  # question id -> Answer
+
+    def answer_to(self, question: Question) -> Answer | None:
+        return self.answers.get(question.pk)
+
+
+def own_response_get(*, user: User, exercise: Exercise) -> OwnResponse:
+    """The requesting user's own response to `exercise` and its answers (two queries)."""
+    response = ExerciseResponse.objects.owned_by(user).filter(exercise=exercise).first()
+    if response is None:
+        return OwnResponse(exercise=exercise)
+    answers = {answer.question_id: answer for answer in Answer.objects.filter(response=response)}
+    return OwnResponse(exercise=exercise, response=response, answers=answers)
+
+
+@dataclass
+class MyReflectionsEntry(ResponseStateMixin):
+    exercise: Exercise
+    response: ExerciseResponse | None
+
+
+@dataclass
+class MyReflections:
+    """Everything the My reflections page shows, all of it `user`'s own."""
+
+    entries: list[MyReflectionsEntry]
+    invitations: list[Share]  # invitations waiting for the user's reply
+    commitments: list[CommitmentEntry]
+
+
+def my_reflections_get(*, user: User, today: date) -> MyReflections:
+    """Every exercise in order with `user`'s state in each, the invitations waiting for
+    their reply, and their commitments (five queries)."""
+    exercises = Exercise.objects.select_related("lesson").only(
+        "number", "slug", "title", "pairing", "minutes", "lesson__slug", "lesson__title"
+    )
+    responses = {r.exercise_id: r for r in ExerciseResponse.objects.owned_by(user)}
+    return MyReflections(
+        entries=[MyReflectionsEntry(exercise=e, response=responses.get(e.pk)) for e in exercises],
+        invitations=list(share_invitations_for(user=user)),
+        commitments=commitment_list(user=user, today=today),
+    )
+
+
+@dataclass
+class AnswerHistory:
+    question: Question
+    answer: Answer | None  # None when the question has never been answered
+    versions: list[AnswerVersion]  # newest first
+
+
+def answer_history(*, user: User, exercise: Exercise, question_key: str) -> AnswerHistory:
+    """Every saved version of `user`'s answer to one question, newest first (three queries).
+
+    Raises Question.DoesNotExist for a key the exercise never had.
+    """
+    question = Question.objects.get(exercise=exercise, key=question_key)
+    answer = Answer.objects.filter(
+        response__user=user, response__exercise=exercise, question=question
+    ).first()
+    versions = list(AnswerVersion.objects.filter(answer=answer)) if answer else []
+    return AnswerHistory(question=question, answer=answer, versions=versions)
+
+
+def answer_version_for_deletion(
+    *, user: User, exercise: Exercise, question_key: str, version: int
+) -> AnswerVersion:
+    """An earlier entry (not the newest, which holds the current text) in the history of
+    `user`'s own answer to one question, with its answer and question (one query).
+
+    Raises AnswerVersion.DoesNotExist for anything else: another person's history, the
+    current text, or a number that is not there.
+    """
+    return (
+        AnswerVersion.objects.earlier()
+        .filter(
+            answer__response__user=user,
+            answer__response__exercise=exercise,
+            answer__question__key=question_key,
+            version=version,
+        )
+        .select_related("answer__question")
+        .get()
+    )
+
+
+def question_for_answering(*, number: int, key: str) -> Question:
+    """A current question of exercise `number`, with its exercise (one query).
+
+    Raises Question.DoesNotExist for an unknown exercise number or question key.
+    """
+    questions = Question.objects.current().select_related("exercise")
+    return questions.get(exercise__number=number, key=key)
