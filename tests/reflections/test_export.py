@@ -140,7 +140,8 @@ def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queri
     # audit events and four about signing in (addresses, second factor, sessions,
     # single sign-on).
     with django_assert_max_num_queries(14):
-        user_data_export(user=data)
+        exported = user_data_export(user=data)
+    assert len(exported["shares"]) == 1
     answer_everything(UserFactory(), "MORE")
     for number in (2, 3):
         accepted_share(data, UserFactory(), number=number)
@@ -149,7 +150,11 @@ def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queri
     # audit events and four about signing in (addresses, second factor, sessions,
     # single sign-on).
     with django_assert_max_num_queries(14):
-        user_data_export(user=data)
+        exported = user_data_export(user=data)
+    assert len(exported["shares"]) == 3
+    answers = [a for r in exported["exercise_responses"] for a in r["answers"]]
+    assert len(answers) == Answer.objects.filter(response__user=data).count()
+    assert "MORE" not in json.dumps(exported)
 
 
 def test_export_user_data_command_prints_the_json_and_audits(data):

@@ -56,9 +56,14 @@ def test_response_for_holds_answers_by_question(practitioner, question):
 
 
 def test_response_for_is_two_queries(practitioner, question, django_assert_num_queries):
-    AnswerFactory(response__user=practitioner, response__exercise=question.exercise)
+    answer = AnswerFactory(
+        response__user=practitioner, response__exercise=question.exercise, question=question
+    )
     with django_assert_num_queries(2):
-        response_for(user=practitioner, exercise=question.exercise)
+        own = response_for(user=practitioner, exercise=question.exercise)
+        found = own.answer_to(question)
+
+    assert found == answer
 
 
 def test_my_reflections_states(practitioner, exercise, question):
@@ -89,11 +94,16 @@ def test_my_reflections_ignores_other_peoples_responses(practitioner, colleague,
 
 
 def test_my_reflections_is_two_queries(practitioner, django_assert_num_queries):
-    for number in range(1, 6):
+    responses = [
         ExerciseResponseFactory(user=practitioner, exercise=ExerciseFactory(number=number))
+        for number in range(1, 6)
+    ]
     with django_assert_num_queries(2):
         entries = my_reflections(user=practitioner)
-        [entry.exercise.lesson.title for entry in entries]
+        titles = [entry.exercise.lesson.title for entry in entries]
+
+    assert titles == [response.exercise.lesson.title for response in responses]
+    assert [entry.response for entry in entries] == responses
 
 
 def test_answer_history_is_newest_first_and_own_only(practitioner, colleague, question):

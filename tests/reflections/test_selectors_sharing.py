@@ -223,5 +223,9 @@ def test_exercise_sharing_runs_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(4):
         sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
-        [answer.question.order for answer in sharing.partner_answer_list]
-        [invitation.owner.team for invitation in sharing.invitations]
+        orders = [answer.question.order for answer in sharing.partner_answer_list]
+        teams = [invitation.owner.team for invitation in sharing.invitations]
+
+    assert orders == [1, 2, 3]
+    assert [a.text for a in sharing.partner_answer_list][0] == "Alex on first"
+    assert teams == [team] * 3

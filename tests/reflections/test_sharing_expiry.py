@@ -352,6 +352,9 @@ def test_the_expired_page_queries_do_not_grow(
     with django_assert_max_num_queries(6):
         response = client.get(invitation_url(share))
     assert response.status_code == 410
+    page = response.content.decode()
+    assert f"Your invitation for exercise {exercise.number} has expired" in page
+    assert "You invited Alex Jones" in page
 
 
 def test_once_the_daily_run_deletes_an_email_invitation_its_sender_finds_nothing(

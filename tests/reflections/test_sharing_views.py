@@ -467,7 +467,10 @@ def test_share_page_queries_do_not_grow(
     more_people_and_shares(team, exercise, colleague, extra)
 
     with django_assert_max_num_queries(7):
-        signed_in.get(share_start_url(exercise), {"q": "alex"})
+        response = signed_in.get(share_start_url(exercise), {"q": "alex"})
+
+    assert response.status_code == 200
+    assert "Alex Jones, Children in Care" in response.content.decode()
 
 
 @pytest.mark.parametrize("extra", [0, 4])
@@ -479,18 +482,24 @@ def test_inviting_queries_do_not_grow(
     # One of them reads how many invitations the sender has sent today (the daily limit),
     # and one marks the sender's invitations that have expired (so the pair is free).
     with django_assert_max_num_queries(16):
-        signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
+        response = signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
+    assert response.status_code == 302
+    assert response.url == exercise_url(exercise)
     assert Share.objects.filter(colleague=colleague).exists()
 
 
 @pytest.mark.parametrize("extra", [0, 12])
 def test_colleague_search_queries_do_not_grow(
-    signed_in, team, extra, django_assert_max_num_queries
+    signed_in, colleague, team, extra, django_assert_max_num_queries
 ):
     UserFactory.create_batch(extra, team=team, full_name="Alex Extra")
 
     with django_assert_max_num_queries(3):
-        signed_in.get(reverse("reflections:colleague_search"), {"q": "alex"})
+        response = signed_in.get(reverse("reflections:colleague_search"), {"q": "alex"})
+
+    assert response.status_code == 200
+    names = [person["name"] for person in response.json()["results"]]
+    assert names == (["Alex Extra"] * extra + ["Alex Jones"])[:10]
 
 
 @pytest.mark.parametrize("extra", [0, 4])
@@ -502,10 +511,14 @@ def test_invitation_page_and_accept_queries_do_not_grow(
     client.force_login(colleague)
 
     with django_assert_max_num_queries(4):
-        client.get(invitation_url(share))
+        response = client.get(invitation_url(share))
+    assert response.status_code == 200
+    assert "Invitation to pair on exercise" in response.content.decode()
     # 13: accepting also checks whether it reveals the answers (share.revealed).
     with django_assert_max_num_queries(13):
-        client.post(invitation_url(share), {"decision": "accept"})
+        response = client.post(invitation_url(share), {"decision": "accept"})
+    assert response.status_code == 302
+    assert response.url == exercise_url(exercise)
     assert Share.objects.get(pk=share.pk).status == Share.Status.ACCEPTED
 
 
@@ -516,14 +529,22 @@ def test_share_detail_and_end_queries_do_not_grow(
     share = revealed_share(practitioner, colleague, exercise)
     more_people_and_shares(team, exercise, colleague, extra)
     client.force_login(colleague)
+    detail = reverse("reflections:share_detail", args=[share.pk])
+    end = reverse("reflections:share_end", args=[share.pk])
 
     # 12: opening the comparison is audited (share.compared_viewed).
     with django_assert_max_num_queries(12):
-        client.get(reverse("reflections:share_detail", args=[share.pk]))
+        response = client.get(detail)
+    assert response.status_code == 200
+    assert "OWNER-TEXT first" in response.content.decode()
     with django_assert_max_num_queries(4):
-        client.get(reverse("reflections:share_end", args=[share.pk]))
+        response = client.get(end)
+    assert response.status_code == 200
+    assert "End the share of exercise" in response.content.decode()
     with django_assert_max_num_queries(10):
-        client.post(reverse("reflections:share_end", args=[share.pk]))
+        response = client.post(end)
+    assert response.status_code == 302
+    assert response.url == exercise_url(exercise)
     assert Share.objects.get(pk=share.pk).status == Share.Status.ENDED
 
 
