@@ -180,8 +180,9 @@ def test_four_failures_do_not_pause_an_account(client, practitioner, password):
 def test_a_paused_account_is_paused_from_every_address(client, practitioner, password):
     fail(client, practitioner.email, 5, REMOTE_ADDR="198.51.100.7")
 
-    sign_in(client, practitioner.email, password, REMOTE_ADDR="198.51.100.8")
+    response = sign_in(client, practitioner.email, password, REMOTE_ADDR="198.51.100.8")
 
+    assert LOCKED in response.content.decode()
     assert SESSION_KEY not in client.session
 
 

@@ -120,8 +120,11 @@ def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons
 def test_a_lessons_legal_review_note_is_for_trainers_not_the_lesson_page(signed_in):
     lesson = LessonFactory(legal_review="Check the 2017 statutory guidance is current.")
 
-    page = signed_in.get(lesson.get_absolute_url()).content.decode()
+    response = signed_in.get(lesson.get_absolute_url())
+    page = response.content.decode()
 
+    assert response.status_code == 200
+    assert "Some lesson text." in page
     assert "statutory guidance is current" not in page
 
 

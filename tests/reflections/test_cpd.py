@@ -204,8 +204,10 @@ def test_download_is_audited_with_ids_only(client, owner):
 def test_the_printable_page_is_not_audited_as_an_export(client, owner):
     client.force_login(owner)
 
-    client.get(reverse("reflections:cpd_record"))
+    response = client.get(reverse("reflections:cpd_record"))
 
+    assert response.status_code == 200
+    assert "MY-COMMITMENT" in response.content.decode()
     assert not AuditEvent.objects.filter(action="account.cpd_record_exported").exists()
 
 

@@ -334,8 +334,11 @@ def test_my_reflections_does_not_offer_an_expired_invitation(
     by_name(practitioner, colleague, exercise, days=DAYS + 1)
     client.force_login(colleague)
 
-    page = client.get(reverse("reflections:mine")).content.decode()
+    response = client.get(reverse("reflections:mine"))
+    page = response.content.decode()
 
+    assert response.status_code == 200
+    assert f"Reflective exercise {exercise.number}: Your role" in page
     assert 'value="accept"' not in page
     assert "Sam Patel" not in page
 

@@ -81,8 +81,11 @@ def test_page_shows_the_saved_dates(signed_in, practitioner):
 
 
 def test_other_exercises_have_no_dates(signed_in):
-    page = signed_in.get("/reflections/exercises/1/").content.decode()
+    response = signed_in.get("/reflections/exercises/1/")
+    page = response.content.decode()
 
+    assert response.status_code == 200
+    assert 'id="answer-individual-responsibilities"' in page
     assert 'type="date"' not in page
     assert "given your commitment" not in page
 

@@ -95,8 +95,11 @@ def test_history_with_only_the_current_version_offers_no_deleting(
 ):
     save_all(practitioner, exercise, texts=["Only one"])
 
-    html = signed_in.get(history_url()).content.decode()
+    response = signed_in.get(history_url())
+    html = response.content.decode()
 
+    assert response.status_code == 200
+    assert "Only one" in html
     assert "Delete version" not in html
     assert clear_url() not in html
 
@@ -140,10 +143,13 @@ def test_confirming_deletes_the_version_and_says_so(signed_in, practitioner, exe
 
 def test_deleted_text_is_gone_from_the_history_page(signed_in, practitioner, exercise):
     save_all(practitioner, exercise)
-    signed_in.post(delete_url(1))
+    assert signed_in.post(delete_url(1)).status_code == 302
 
-    html = signed_in.get(history_url()).content.decode()
+    response = signed_in.get(history_url())
+    html = response.content.decode()
 
+    assert response.status_code == 200
+    assert TEXTS[1] in html and TEXTS[2] in html
     assert "Child X" not in html
 
 
