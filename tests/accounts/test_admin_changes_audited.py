@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     second_factor_for,
 )
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -460,7 +461,7 @@ def test_closing_an_account_in_the_admin_signs_it_out_everywhere_and_ends_its_sh
     from reflections.models import Share
     from tests.factories import ExerciseFactory
 
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="accepted"
     )
     browser = Client()

@@ -12,9 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from organisations import urls as organisation_urls
 from organisations.models import StaffImport, StaffInvitation
-from reflections.models import Share
 from tests.factories import ExerciseFactory, UserFactory, second_factor_for
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +124,7 @@ def test_an_organisation_administrator_never_sees_answer_text(
         user=practitioner, exercise=ExerciseFactory(), submitted_at=timezone.now()
     )
     AnswerFactory(response=response, text=ANSWER)
-    Share.objects.create(
+    ShareFactory(
         owner=practitioner, colleague=colleague, exercise=response.exercise, status="accepted"
     )
     # The text is there to leak: its owner reads it on their own exercise page.

@@ -13,6 +13,7 @@ from organisations.models import StaffInvitation
 from reflections.export import NOT_ERASED, USER_DATA, account_delete, user_data_export
 from reflections.models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
 from tests.factories import UserFactory, second_factor_for
+from tests.reflections.factories import CommitmentFactory
 
 from .records_data import accepted_share, answer_everything, commitment, complete_lessons
 
@@ -71,7 +72,7 @@ def data(course_content, practitioner, colleague):
     answer_everything(colleague, "THEIRS")
     accepted_share(practitioner, colleague, number=1)
     commitment(colleague, text="THEIR-COMMITMENT")
-    Commitment.objects.create(
+    CommitmentFactory(
         response=ExerciseResponse.objects.get(user=practitioner, exercise__number=4),
         due_on="2030-01-01",
         review_on="2030-02-01",

@@ -15,7 +15,7 @@ from modules.models import Exercise
 from reflections.models import AnswerVersion, Share
 from tests.factories import UserFactory
 from tests.reflections import routes
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def revealed(course_content, practitioner, colleague):
     write(practitioner, 2, SAM_EX2)
     write(colleague, 1, ALEX_EX1)
     write(colleague, 2, "ALEX-EXERCISE-TWO-WORDS")
-    return Share.objects.create(
+    return ShareFactory(
         owner=practitioner,
         colleague=colleague,
         exercise=Exercise.objects.get(number=1),
@@ -167,7 +167,7 @@ def test_the_colleague_reads_nothing_before_both_have_submitted(
 ):
     write(practitioner, 1, SAM_EX1)
     write(colleague, 1, ALEX_EX1, submitted=False)
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner,
         colleague=colleague,
         exercise=Exercise.objects.get(number=1),
@@ -183,7 +183,7 @@ def test_the_colleague_reads_nothing_while_the_invitation_is_pending(
 ):
     write(practitioner, 1, SAM_EX1)
     write(colleague, 1, ALEX_EX1)
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=Exercise.objects.get(number=1)
     )
 

@@ -28,6 +28,7 @@ from reflections.services.sharing import (
     share_invite,
 )
 from tests.factories import ExerciseFactory, UserFactory
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +61,12 @@ def sent_days_ago(share, days, **extra):
 
 
 def by_name(owner, colleague, exercise, *, days):
-    share = Share.objects.create(owner=owner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=owner, colleague=colleague, exercise=exercise)
     return sent_days_ago(share, days)
 
 
 def by_email(owner, email, exercise, *, days):
-    share = Share.objects.create(owner=owner, invited_email=email, exercise=exercise)
+    share = ShareFactory(owner=owner, invited_email=email, exercise=exercise)
     return sent_days_ago(share, days)
 
 
@@ -85,7 +86,7 @@ def test_an_invitation_expires_once_the_period_has_passed(practitioner, colleagu
 
 
 def test_answered_invitations_never_expire(practitioner, colleague, exercise):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
 

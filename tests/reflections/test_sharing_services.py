@@ -20,7 +20,7 @@ from reflections.services.sharing import (
     share_invite,
 )
 from tests.factories import ExerciseFactory, QuestionFactory, TeamFactory, UserFactory
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -344,10 +344,10 @@ def test_an_email_invitation_cannot_be_accepted_from_a_different_address(
 
 
 def test_the_database_refuses_two_live_shares_for_one_pair(practitioner, colleague, exercise):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Share.objects.create(
+        ShareFactory(
             owner=practitioner,
             colleague=colleague,
             exercise=exercise,
@@ -356,7 +356,7 @@ def test_the_database_refuses_two_live_shares_for_one_pair(practitioner, colleag
 
 
 def test_ended_shares_do_not_count_against_the_constraint(practitioner, colleague, exercise):
-    Share.objects.create(
+    ShareFactory(
         owner=practitioner,
         colleague=colleague,
         exercise=exercise,
@@ -364,7 +364,7 @@ def test_ended_shares_do_not_count_against_the_constraint(practitioner, colleagu
         ended_at=timezone.now(),
     )
 
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
 
     assert Share.objects.count() == 2
 
@@ -411,7 +411,7 @@ def test_both_submitting_at_once_records_the_reveal_once(monkeypatch):
     owner, partner = UserFactory.create_batch(2, team=team)
     exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
     question = QuestionFactory(exercise=exercise, key="first")
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=owner, colleague=partner, exercise=exercise, status=Share.Status.ACCEPTED
     )
     for person in (owner, partner):

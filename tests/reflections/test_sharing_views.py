@@ -13,7 +13,7 @@ from modules.models import Exercise, Question
 from reflections.models import Share
 from reflections.selectors import share_invitations_for
 from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def write(user, exercise, text, *, submitted=True):
 
 
 def revealed_share(owner, colleague, exercise):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=owner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(owner, exercise, "OWNER-TEXT")
@@ -106,7 +106,7 @@ def test_picking_someone_outside_the_organisation_is_refused(signed_in, exercise
 
 
 def test_a_refused_share_explains_why_on_the_page(signed_in, practitioner, colleague, exercise):
-    Share.objects.create(owner=colleague, colleague=practitioner, exercise=exercise)
+    ShareFactory(owner=colleague, colleague=practitioner, exercise=exercise)
 
     response = signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
 
@@ -137,7 +137,7 @@ def test_a_mistyped_email_is_explained_and_kept_on_screen(signed_in, exercise):
 def test_share_page_shows_the_current_share_instead_of_the_forms(
     signed_in, practitioner, colleague, exercise
 ):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
 
     page = signed_in.get(share_start_url(exercise)).content.decode()
 
@@ -175,9 +175,7 @@ def invitation_url(share):
 def test_signed_out_invitation_link_leads_to_sign_in_and_registration_keeping_the_link(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
-        owner=practitioner, invited_email="new@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="new@example.org", exercise=exercise)
 
     response = client.get(invitation_url(share), follow=True)
 
@@ -187,7 +185,7 @@ def test_signed_out_invitation_link_leads_to_sign_in_and_registration_keeping_th
 
 
 def test_the_invited_colleague_sees_who_invited_them(client, practitioner, colleague, exercise):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     page = client.get(invitation_url(share)).content.decode()
@@ -199,7 +197,7 @@ def test_the_invited_colleague_sees_who_invited_them(client, practitioner, colle
 def test_an_invitation_link_is_not_found_for_anyone_else(
     client, practitioner, colleague, team, exercise
 ):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(UserFactory(team=team))
 
     assert client.get(invitation_url(share)).status_code == 404
@@ -208,7 +206,7 @@ def test_an_invitation_link_is_not_found_for_anyone_else(
 
 
 def test_accepting_leads_to_the_shared_exercise(client, practitioner, colleague, exercise):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     response = client.post(invitation_url(share), {"decision": "accept"})
@@ -219,7 +217,7 @@ def test_accepting_leads_to_the_shared_exercise(client, practitioner, colleague,
 
 
 def test_declining_leads_to_my_reflections(client, practitioner, colleague, exercise):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     response = client.post(invitation_url(share), {"decision": "decline"})
@@ -232,7 +230,7 @@ def test_declining_leads_to_my_reflections(client, practitioner, colleague, exer
 def test_opening_an_accepted_invitation_again_goes_to_the_exercise(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     client.force_login(colleague)
@@ -244,9 +242,7 @@ def test_an_invitee_in_another_organisation_finds_nothing_at_the_link(
     client, practitioner, exercise
 ):
     outsider = UserFactory(email="far@example.org")
-    share = Share.objects.create(
-        owner=practitioner, invited_email="far@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="far@example.org", exercise=exercise)
     client.force_login(outsider)
 
     assert client.get(invitation_url(share)).status_code == 404
@@ -257,9 +253,7 @@ def test_an_invitee_in_another_organisation_finds_nothing_at_the_link(
 def test_registering_through_the_link_lands_on_the_invitation_then_the_exercise(
     client, practitioner, team, exercise, password
 ):
-    share = Share.objects.create(
-        owner=practitioner, invited_email="new@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="new@example.org", exercise=exercise)
     link = invitation_url(share)
     OrganisationDomain.objects.create(organisation=team.organisation, domain="example.org")
 
@@ -291,7 +285,7 @@ def test_someone_who_registers_the_invited_address_but_cannot_verify_it_cannot_a
 ):
     """The takeover a security review found: an outsider registers the address an
     invitation went to. Without opening the link sent to it, they get nothing."""
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, invited_email="new.starter@example.org", exercise=exercise
     )
     OrganisationDomain.objects.create(organisation=team.organisation, domain="example.org")
@@ -324,7 +318,7 @@ def test_someone_who_registers_the_invited_address_but_cannot_verify_it_cannot_a
 def test_my_reflections_lists_invitations_with_accept_and_decline(
     client, practitioner, colleague, exercise
 ):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     page = client.get(reverse("reflections:mine")).content.decode()
@@ -352,7 +346,7 @@ def test_exercise_page_shows_the_partners_answers_once_revealed(
 
 
 def test_partner_answers_are_escaped(signed_in, practitioner, colleague, exercise):
-    Share.objects.create(
+    ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(practitioner, exercise, "mine")
@@ -386,7 +380,7 @@ def test_opening_the_comparison_is_audited_with_ids_only(client, practitioner, c
 def test_the_comparison_is_not_audited_before_there_is_anything_to_compare(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(practitioner, exercise, "OWNER-TEXT")
@@ -401,7 +395,7 @@ def test_the_comparison_is_not_audited_before_there_is_anything_to_compare(
 def test_share_detail_shows_no_answers_before_both_submit(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(practitioner, exercise, "OWNER-TEXT")
@@ -456,7 +450,7 @@ def test_share_urls_are_not_found_for_a_practitioner_outside_the_share(
 def more_people_and_shares(team, exercise, colleague, count=4):
     for _ in range(count):
         other = UserFactory(team=team, full_name="Alex Extra")
-        Share.objects.create(owner=other, colleague=colleague, exercise=exercise)
+        ShareFactory(owner=other, colleague=colleague, exercise=exercise)
         QuestionFactory(exercise=exercise)
 
 
@@ -506,7 +500,7 @@ def test_colleague_search_queries_do_not_grow(
 def test_invitation_page_and_accept_queries_do_not_grow(
     client, practitioner, colleague, team, exercise, extra, django_assert_max_num_queries
 ):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     more_people_and_shares(team, exercise, colleague, extra)
     client.force_login(colleague)
 
@@ -552,7 +546,7 @@ def test_share_detail_and_end_queries_do_not_grow(
 def test_invitations_panel_runs_one_query(
     practitioner, colleague, team, exercise, extra, django_assert_num_queries
 ):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     more_people_and_shares(team, exercise, colleague, extra)
     template = Template("{% load sharing_tags %}{% invitations_panel user %}")
 
