@@ -18,10 +18,8 @@ from .factories import AnswerFactory, ExerciseResponseFactory
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def exercise():
-    return ExerciseFactory(number=3)
+EXERCISE = {"number": 3}
+EXERCISE_QUESTIONS = False  # each test adds its own
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import pytest
-from django.utils import timezone
 
-from modules.models import Exercise, Question
+from modules.models import Exercise
 from reflections.models import Share
 from reflections.selectors import (
     ShareState,
@@ -14,27 +13,10 @@ from reflections.selectors import (
     share_invitations_for,
 )
 from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
+from tests.reflections.conftest import write
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
-    QuestionFactory(exercise=exercise, order=1, key="first")
-    QuestionFactory(exercise=exercise, order=2, key="second")
-    QuestionFactory(exercise=exercise, order=3, key="together", stage=Question.Stage.PAIR)
-    return exercise
-
-
-def write(user, exercise, label, *, submitted=True):
-    response = ExerciseResponseFactory(
-        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
-    )
-    for question in exercise.questions.all():
-        AnswerFactory(response=response, question=question, text=f"{label} on {question.key}")
-    return response
 
 
 def accepted(owner, colleague, exercise):

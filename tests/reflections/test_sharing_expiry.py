@@ -8,7 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
-from modules.models import Exercise
 from reflections.models import Share
 from reflections.retention import email_invitations_purge
 from reflections.selectors import (
@@ -38,11 +37,6 @@ DAYS = 30
 @pytest.fixture(autouse=True)
 def _period(settings):
     settings.SHARE_INVITATION_DAYS = DAYS
-
-
-@pytest.fixture
-def exercise():
-    return ExerciseFactory(pairing=Exercise.Pairing.PAIR, title="Your role")
 
 
 @pytest.fixture
@@ -339,7 +333,7 @@ def test_my_reflections_does_not_offer_an_expired_invitation(
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert f"Reflective exercise {exercise.number}: Your role" in page
+    assert f"Reflective exercise {exercise.number}: {exercise.title}" in page
     assert 'value="accept"' not in page
     assert "Sam Patel" not in page
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from modules.models import Exercise, Question
+from modules.models import Exercise
 from reflections.models import ExerciseResponse, Share
 from reflections.selectors import share_invitations_for
 from reflections.services.answers import response_submit
@@ -23,14 +23,6 @@ from tests.factories import ExerciseFactory, QuestionFactory, TeamFactory, UserF
 from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
-    QuestionFactory(exercise=exercise, order=1, key="first")
-    QuestionFactory(exercise=exercise, order=2, key="together", stage=Question.Stage.PAIR)
-    return exercise
 
 
 @pytest.fixture
@@ -180,7 +172,8 @@ def test_accepting_is_refused_while_already_pairing_on_that_exercise(
 
 def answer_and_submit(user, exercise):
     response = ExerciseResponseFactory(user=user, exercise=exercise)
-    AnswerFactory(response=response, question=exercise.questions.get(key="first"), text="WORDS")
+    for key in ("first", "second"):
+        AnswerFactory(response=response, question=exercise.questions.get(key=key), text="WORDS")
     response_submit(user=user, exercise=exercise)
 
 

@@ -5,33 +5,17 @@ import pytest
 from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import OrganisationDomain, User
 from audit.models import AuditEvent
-from modules.models import Exercise, Question
+from modules.models import Exercise
 from reflections.models import Share
 from reflections.selectors import share_invitations_for
 from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
+from tests.reflections.conftest import write
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR, title="Your role")
-    QuestionFactory(exercise=exercise, order=1, key="first")
-    QuestionFactory(exercise=exercise, order=2, key="together", stage=Question.Stage.PAIR)
-    return exercise
-
-
-def write(user, exercise, text, *, submitted=True):
-    response = ExerciseResponseFactory(
-        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
-    )
-    for question in exercise.questions.all():
-        AnswerFactory(response=response, question=question, text=f"{text} {question.key}")
 
 
 def revealed_share(owner, colleague, exercise):
@@ -341,8 +325,8 @@ def test_exercise_page_shows_the_partners_answers_once_revealed(
     page = signed_in.get(exercise_url(exercise)).content.decode()
 
     assert "Alex Jones's answers" in page
-    assert "COLLEAGUE-TEXT first" in page
-    assert "COLLEAGUE-TEXT together" in page
+    assert "COLLEAGUE-TEXT on first" in page
+    assert "COLLEAGUE-TEXT on together" in page
 
 
 def test_partner_answers_are_escaped(signed_in, practitioner, colleague, exercise):
@@ -364,7 +348,7 @@ def test_share_detail_puts_both_answers_side_by_side(client, practitioner, colle
 
     page = client.get(reverse("reflections:share_detail", args=[share.pk])).content.decode()
 
-    assert page.index("COLLEAGUE-TEXT first") < page.index("OWNER-TEXT first")
+    assert page.index("COLLEAGUE-TEXT on first") < page.index("OWNER-TEXT on first")
 
 
 def test_opening_the_comparison_is_audited_with_ids_only(client, practitioner, colleague, exercise):
@@ -530,7 +514,7 @@ def test_share_detail_and_end_queries_do_not_grow(
     with django_assert_max_num_queries(12):
         response = client.get(detail)
     assert response.status_code == 200
-    assert "OWNER-TEXT first" in response.content.decode()
+    assert "OWNER-TEXT on first" in response.content.decode()
     with django_assert_max_num_queries(4):
         response = client.get(end)
     assert response.status_code == 200

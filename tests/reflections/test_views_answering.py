@@ -14,15 +14,6 @@ pytestmark = pytest.mark.django_db
 EXACT_TEXT = "NUL\x00 עברית \u202eشكرا\u202c 👩\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈 <b>&amp;"
 
 
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(number=7, title="Thinking it through")
-    QuestionFactory(exercise=exercise, key="first", order=1, text_markdown="First question?")
-    QuestionFactory(exercise=exercise, key="second", order=2, text_markdown="Second question?")
-    QuestionFactory(exercise=exercise, key="together", order=3, stage="pair")
-    return exercise
-
-
 def question(exercise, key):
     return exercise.questions.get(key=key)
 

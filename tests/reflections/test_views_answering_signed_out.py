@@ -10,21 +10,12 @@ from django.urls import reverse
 
 from reflections.models import Answer, ExerciseResponse
 from reflections.services.answers import answer_save
-from tests.factories import ExerciseFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 TYPED = "Typed before <b>the</b> session ended\nsecond line"
 PAGE = "/reflections/exercises/7/"
 RESUME = "/reflections/exercises/7/sign-in-and-save/"
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(number=7)
-    QuestionFactory(exercise=exercise, key="first", order=1, text_markdown="First question?")
-    QuestionFactory(exercise=exercise, key="second", order=2, text_markdown="Second question?")
-    return exercise
 
 
 @pytest.fixture

@@ -7,19 +7,11 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from reflections.models import Answer, AnswerVersion
 from reflections.services.answers import answer_save
-from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TEXTS = ["Spoke to Child X's school", "Spoke to the school", "Spoke to the school and GP"]
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(number=7, title="Thinking it through")
-    QuestionFactory(exercise=exercise, key="first", order=1, text_markdown="First question?")
-    QuestionFactory(exercise=exercise, key="second", order=2)
-    return exercise
 
 
 def save_all(user, exercise, texts=TEXTS, key="first"):
