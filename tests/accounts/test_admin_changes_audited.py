@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     second_factor_for,
 )
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -359,12 +360,12 @@ def test_recording_a_change_runs_a_fixed_number_of_queries(
         groups.append(Group.objects.create(name=f"Group {len(groups)}"))
         practitioner.groups.add(groups[-1])
         practitioner.managed_teams.add(TeamFactory())
+        data = change_data(practitioner, role=role, groups=[group.pk for group in groups])
         with django_assert_max_num_queries(27):
-            response = admin_client.post(
-                change_url(practitioner),
-                change_data(practitioner, role=role, groups=[group.pk for group in groups]),
-            )
+            response = admin_client.post(change_url(practitioner), data)
         assert response.status_code == 302
+        assert response.url == reverse("admin:accounts_user_changelist")
+        assert User.objects.get(pk=practitioner.pk).role == role
 
     add_group_and_team_then_change_role("trainer")
     for _ in range(5):
@@ -386,6 +387,8 @@ def test_deleting_a_team_runs_a_fixed_number_of_queries_however_many_members(
                 reverse("admin:accounts_team_delete", args=[team.pk]), {"post": "yes"}
             )
         assert response.status_code == 302
+        assert response.url == reverse("admin:accounts_team_changelist")
+        assert not type(team).objects.filter(pk=team.pk).exists()
 
     assert AuditEvent.objects.filter(action="account.changed").count() == 7
 
@@ -407,6 +410,8 @@ def test_deleting_people_runs_a_fixed_number_of_queries_however_many(
                 },
             )
         assert response.status_code == 302
+        assert response.url == reverse("admin:accounts_user_changelist")
+        assert not User.objects.filter(pk__in=[person.pk for person in people]).exists()
 
     assert AuditEvent.objects.filter(action="account.deleted").count() == 7
 
@@ -456,7 +461,7 @@ def test_closing_an_account_in_the_admin_signs_it_out_everywhere_and_ends_its_sh
     from reflections.models import Share
     from tests.factories import ExerciseFactory
 
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="accepted"
     )
     browser = Client()

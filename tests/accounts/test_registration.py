@@ -251,11 +251,14 @@ def test_registering_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(30):
         response = client.post(SIGNUP, registration)
     assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
     UserFactory.create_batch(20)
 
     with django_assert_max_num_queries(30):
         response = client.post(SIGNUP, {**registration, "email": "jo2@example.org"})
     assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert User.objects.filter(email="jo2@example.org").exists()
 
 
 def test_an_address_at_an_organisation_that_signs_in_only_through_its_service_is_turned_away(

@@ -100,4 +100,6 @@ def test_counting_is_one_query(team, extra, django_assert_num_queries):
         member(TeamFactory(organisation=organisation), signed_in_days_ago=400)
 
     with django_assert_num_queries(1):
-        accounts_inactive_counts(now=NOW)
+        counts = accounts_inactive_counts(now=NOW)
+
+    assert counts == [(f"Council {number}", 1) for number in range(extra)]

@@ -180,8 +180,9 @@ def test_four_failures_do_not_pause_an_account(client, practitioner, password):
 def test_a_paused_account_is_paused_from_every_address(client, practitioner, password):
     fail(client, practitioner.email, 5, REMOTE_ADDR="198.51.100.7")
 
-    sign_in(client, practitioner.email, password, REMOTE_ADDR="198.51.100.8")
+    response = sign_in(client, practitioner.email, password, REMOTE_ADDR="198.51.100.8")
 
+    assert LOCKED in response.content.decode()
     assert SESSION_KEY not in client.session
 
 
@@ -269,13 +270,17 @@ def test_signing_in_runs_a_bounded_number_of_queries(
 ):
     bound = 24  # allauth's checks, the session and its list, the waiting-items notice
     with django_assert_max_num_queries(bound):
-        sign_in(client, practitioner.email, password)
+        response = sign_in(client, practitioner.email, password)
+    assert response.status_code == 302
+    assert response.url == reverse("modules:home")
     client.post(LOGOUT)
     UserFactory.create_batch(20, team=practitioner.team)
 
     with django_assert_max_num_queries(bound):
         response = sign_in(client, practitioner.email, password)
+    assert response.status_code == 302
     assert response.url == reverse("modules:home")
+    assert signed_in_id(client) == str(practitioner.pk)
 
 
 def test_a_failed_sign_in_runs_a_bounded_number_of_queries(
@@ -283,4 +288,5 @@ def test_a_failed_sign_in_runs_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(4):
         response = sign_in(client, practitioner.email, "wrong")
+    assert response.status_code == 200
     assert NOT_MATCHED in response.content.decode()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from accounts.models import OrganisationDomain
 from modules.models import Exercise
 from reflections.models import Share
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -188,7 +189,7 @@ def test_without_javascript_a_colleague_is_found_and_picked_from_a_list(
 def test_the_sender_of_an_expired_invitation_is_told_so_on_an_accessible_page(
     course_content, practitioner, colleague, new_page, assert_accessible
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=Exercise.objects.get(number=1)
     )
     Share.objects.filter(pk=share.pk).update(created_at=timezone.now() - timedelta(days=31))

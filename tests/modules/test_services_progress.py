@@ -103,3 +103,5 @@ def test_marking_complete_runs_a_fixed_number_of_queries(django_assert_max_num_q
     # Look up, then create inside a savepoint (two statements around the insert).
     with django_assert_max_num_queries(4):
         progress_mark_complete(user=user, lesson=lessons[0])
+
+    assert LessonProgress.objects.get(user=user, lesson=lessons[0]).is_completed

@@ -120,8 +120,11 @@ def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons
 def test_a_lessons_legal_review_note_is_for_trainers_not_the_lesson_page(signed_in):
     lesson = LessonFactory(legal_review="Check the 2017 statutory guidance is current.")
 
-    page = signed_in.get(lesson.get_absolute_url()).content.decode()
+    response = signed_in.get(lesson.get_absolute_url())
+    page = response.content.decode()
 
+    assert response.status_code == 200
+    assert "Some lesson text." in page
     assert "statutory guidance is current" not in page
 
 
@@ -271,12 +274,16 @@ def test_home_queries_do_not_grow_with_lessons_or_people(
         progress_mark_complete(user=practitioner, lesson=lessons[0])
     bound = 5 if signed_in_as_practitioner else 2
     with django_assert_max_num_queries(bound):
-        client.get("/")
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "Opening" in response.content.decode()
 
     add_volume(user=practitioner)
 
     with django_assert_max_num_queries(bound):
         response = client.get("/")
+    assert response.status_code == 200
+    assert "Closing" in response.content.decode()
     assert response.context["outline"].total == len(lessons) + 25
 
 
@@ -289,7 +296,9 @@ def test_lesson_page_queries_do_not_grow_with_lessons_or_people(
     signed_in.get(url)
     bound = 9
     with django_assert_max_num_queries(bound):
-        signed_in.get(url)
+        response = signed_in.get(url)
+    assert response.status_code == 200
+    assert "Middle text." in response.content.decode()
 
     add_volume(user=practitioner)
     QuestionFactory.create_batch(10, exercise=exercise)
@@ -297,6 +306,8 @@ def test_lesson_page_queries_do_not_grow_with_lessons_or_people(
 
     with django_assert_max_num_queries(bound):
         response = signed_in.get(url)
+    assert response.status_code == 200
+    assert exercise.title in response.content.decode()
     assert len(response.context["exercises_at_start"]) == 1
 
 
@@ -305,10 +316,14 @@ def test_marking_complete_queries_do_not_grow_with_lessons_or_people(
 ):
     bound = 8
     with django_assert_max_num_queries(bound):
-        signed_in.post(_complete_url(lessons[0]))
+        response = signed_in.post(_complete_url(lessons[0]))
+    assert response.status_code == 302
+    assert response.url == lessons[0].get_absolute_url()
 
     add_volume(user=practitioner)
 
     with django_assert_max_num_queries(bound):
-        signed_in.post(_complete_url(lessons[1]))
+        response = signed_in.post(_complete_url(lessons[1]))
+    assert response.status_code == 302
+    assert response.url == lessons[1].get_absolute_url()
     assert _state(practitioner, lessons[1]) == "completed"

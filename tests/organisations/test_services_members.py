@@ -16,8 +16,8 @@ from organisations.services import (
     member_role_set,
     member_team_set,
 )
-from reflections.models import Share
 from tests.factories import ExerciseFactory, UserFactory
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,7 +182,7 @@ def test_deactivating_keeps_the_account_and_is_audited(org_admin, practitioner):
 
 def test_deactivating_ends_the_leavers_shares(org_admin, practitioner, colleague):
     exercise = ExerciseFactory()
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=colleague, colleague=practitioner, exercise=exercise, status="accepted"
     )
 

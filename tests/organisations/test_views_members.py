@@ -1,5 +1,7 @@
 """The members list and a member's page: who gets them, what they show, what they change."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -72,6 +74,9 @@ def test_the_members_list_costs_the_same_queries_for_3_or_60_people(
 
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(50, 2 * count + 1)
+    page = response.content.decode()
+    assert all(html.escape(row.name) in page for row in response.context["rows"])
+    assert page.count("<tr>") == 1 + len(response.context["rows"])
 
 
 def test_the_filters_work_without_script(org_client, practitioner, colleague):

@@ -9,11 +9,11 @@ from modules.models import Exercise, Lesson, LessonProgress, Question
 from reflections.models import (
     Answer,
     AnswerVersion,
-    Commitment,
     ExerciseResponse,
     Share,
     answer_text_encode,
 )
+from tests.reflections.factories import CommitmentFactory, ShareFactory
 
 
 def answer(user, number, key, text, *, submitted=True, versions=1):
@@ -48,7 +48,7 @@ def answer_everything(user, label, *, versions=1):
 def commitment(user, *, due_in=7, review_in=14, text="I will do one thing", **fields):
     today = timezone.localdate()
     row = answer(user, 4, "priority-action", text)
-    return Commitment.objects.create(
+    return CommitmentFactory(
         response=row.response,
         due_on=today + timedelta(days=due_in),
         review_on=today + timedelta(days=review_in),
@@ -57,7 +57,7 @@ def commitment(user, *, due_in=7, review_in=14, text="I will do one thing", **fi
 
 
 def accepted_share(owner, colleague, number=1):
-    return Share.objects.create(
+    return ShareFactory(
         exercise=Exercise.objects.get(number=number),
         owner=owner,
         colleague=colleague,

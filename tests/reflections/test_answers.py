@@ -14,9 +14,11 @@ from reflections.services.answers import (
     answers_save,
     response_submit,
 )
-from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+EXERCISE_QUESTIONS = False  # each test adds its own
 
 TRICKY_TEXTS = {
     "nul": "before\x00after\x00",
@@ -25,11 +27,6 @@ TRICKY_TEXTS = {
     "emoji with joiners": "👩\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈 👍🏽 family",
     "line breaks": "\nfirst line\n\n  indented\ttab\n",
 }
-
-
-@pytest.fixture
-def exercise():
-    return ExerciseFactory()
 
 
 @pytest.fixture

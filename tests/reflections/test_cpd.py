@@ -90,13 +90,20 @@ def test_record_holds_the_commitment_and_its_review(owner):
 
 def test_record_runs_a_fixed_number_of_queries(owner, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
-        cpd_record(user=owner)
+        record = cpd_record(user=owner)
+    assert [e.partners for e in record.exercises[:3]] == [["Alex Jones"], [], []]
     for number in (2, 3):
-        accepted_share(owner, UserFactory(), number=number)
+        accepted_share(owner, UserFactory(full_name=f"Partner {number}"), number=number)
     answer_everything(UserFactory(), "MORE", versions=3)
 
     with django_assert_max_num_queries(8):
-        cpd_record(user=owner)
+        record = cpd_record(user=owner)
+    assert [e.partners for e in record.exercises[:3]] == [
+        ["Alex Jones"],
+        ["Partner 2"],
+        ["Partner 3"],
+    ]
+    assert record.exercises[0].individual[0].text == "MINE individual-responsibilities"
 
 
 def test_pdf_holds_the_headings_and_the_owners_answers_not_the_colleagues(owner):
@@ -197,8 +204,10 @@ def test_download_is_audited_with_ids_only(client, owner):
 def test_the_printable_page_is_not_audited_as_an_export(client, owner):
     client.force_login(owner)
 
-    client.get(reverse("reflections:cpd_record"))
+    response = client.get(reverse("reflections:cpd_record"))
 
+    assert response.status_code == 200
+    assert "MY-COMMITMENT" in response.content.decode()
     assert not AuditEvent.objects.filter(action="account.cpd_record_exported").exists()
 
 
@@ -232,11 +241,20 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, course_content):
 def test_page_and_download_run_a_fixed_number_of_queries(
     client, owner, name, django_assert_max_num_queries
 ):
+    def shown(response):
+        assert response.status_code == 200
+        if name == "cpd_record_pdf":
+            return pdf_text(response.content)
+        return response.content.decode()
+
     client.force_login(owner)
     with django_assert_max_num_queries(14):
-        client.get(reverse(f"reflections:{name}"))
+        response = client.get(reverse(f"reflections:{name}"))
+    assert "MY-COMMITMENT" in shown(response)
     answer_everything(UserFactory(), "MORE", versions=3)
-    accepted_share(owner, UserFactory(), number=2)
+    accepted_share(owner, UserFactory(full_name="Jo Second"), number=2)
 
     with django_assert_max_num_queries(14):
-        client.get(reverse(f"reflections:{name}"))
+        response = client.get(reverse(f"reflections:{name}"))
+    assert "Jo Second" in shown(response)
+    assert "MORE" not in shown(response)

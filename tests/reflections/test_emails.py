@@ -7,24 +7,16 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from modules.models import Exercise
 from reflections.services.records import review_reminders_send
 from reflections.services.sharing import share_create
-from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.factories import UserFactory
 from tests.reflections.records_data import commitment
 
 pytestmark = pytest.mark.django_db
 
+EXERCISE = {"number": 3, "title": "Children's & young people's voices"}
+
 EMAIL_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "reflections" / "email"
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(
-        number=3, title="Children's & young people's voices", pairing=Exercise.Pairing.PAIR
-    )
-    QuestionFactory(exercise=exercise)
-    return exercise
 
 
 def invitation_from(full_name, team, exercise):

@@ -13,6 +13,7 @@ from organisations.models import StaffInvitation
 from reflections.export import NOT_ERASED, USER_DATA, account_delete, user_data_export
 from reflections.models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
 from tests.factories import UserFactory, second_factor_for
+from tests.reflections.factories import CommitmentFactory
 
 from .records_data import accepted_share, answer_everything, commitment, complete_lessons
 
@@ -71,7 +72,7 @@ def data(course_content, practitioner, colleague):
     answer_everything(colleague, "THEIRS")
     accepted_share(practitioner, colleague, number=1)
     commitment(colleague, text="THEIR-COMMITMENT")
-    Commitment.objects.create(
+    CommitmentFactory(
         response=ExerciseResponse.objects.get(user=practitioner, exercise__number=4),
         due_on="2030-01-01",
         review_on="2030-02-01",
@@ -140,7 +141,8 @@ def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queri
     # audit events and four about signing in (addresses, second factor, sessions,
     # single sign-on).
     with django_assert_max_num_queries(14):
-        user_data_export(user=data)
+        exported = user_data_export(user=data)
+    assert len(exported["shares"]) == 1
     answer_everything(UserFactory(), "MORE")
     for number in (2, 3):
         accepted_share(data, UserFactory(), number=number)
@@ -149,7 +151,11 @@ def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queri
     # audit events and four about signing in (addresses, second factor, sessions,
     # single sign-on).
     with django_assert_max_num_queries(14):
-        user_data_export(user=data)
+        exported = user_data_export(user=data)
+    assert len(exported["shares"]) == 3
+    answers = [a for r in exported["exercise_responses"] for a in r["answers"]]
+    assert len(answers) == Answer.objects.filter(response__user=data).count()
+    assert "MORE" not in json.dumps(exported)
 
 
 def test_export_user_data_command_prints_the_json_and_audits(data):

@@ -9,7 +9,8 @@ the owner of the data, so a new route is checked without anyone adding it here.
 import pytest
 
 from modules.models import Exercise, Question
-from reflections.models import AnswerVersion, Share
+from reflections.models import AnswerVersion
+from tests.reflections.factories import ShareFactory
 from tests.reflections.records_data import accepted_share, answer_everything, commitment
 from tests.reflections.routes import every_reflections_url, route_names
 
@@ -24,7 +25,7 @@ def owner_data(course_content, practitioner, colleague):
     answer_everything(colleague, "THEIRS")
     commitment(practitioner, due_in=0, review_in=0)
     revealed = accepted_share(practitioner, colleague, number=1)
-    pending = Share.objects.create(
+    pending = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=Exercise.objects.get(number=2)
     )
     return revealed, pending

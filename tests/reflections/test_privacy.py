@@ -9,33 +9,19 @@ positive check beside it proves the text would show up if it leaked.
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from modules.models import Exercise
 from reflections.models import AnswerVersion, Share
 from tests.factories import UserFactory
 from tests.reflections import routes
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.conftest import write_with_a_draft
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
 SAM_EX1 = "SAM-EXERCISE-ONE-WORDS"
 SAM_EX2 = "SAM-EXERCISE-TWO-WORDS"
 ALEX_EX1 = "ALEX-EXERCISE-ONE-WORDS"
-
-
-def write(user, number, text, *, submitted=True):
-    """`user`'s answers to exercise `number`, each saved twice: an earlier version (a
-    draft, still holding `text`) and the current one."""
-    exercise = Exercise.objects.get(number=number)
-    response = ExerciseResponseFactory(
-        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
-    )
-    for question in exercise.questions.current():
-        answer = AnswerFactory(
-            response=response, question=question, text=f"{text} ({question.key})", version=2
-        )
-        AnswerVersion.objects.create(answer=answer, version=1, text=f"{text} draft")
 
 
 def every_reflections_url(share):
@@ -99,11 +85,11 @@ def exercise_page(client, user, number):
 @pytest.fixture
 def revealed(course_content, practitioner, colleague):
     """Sam and Alex share exercise 1, both submitted; Sam also answered exercise 2."""
-    write(practitioner, 1, SAM_EX1)
-    write(practitioner, 2, SAM_EX2)
-    write(colleague, 1, ALEX_EX1)
-    write(colleague, 2, "ALEX-EXERCISE-TWO-WORDS")
-    return Share.objects.create(
+    write_with_a_draft(practitioner, 1, SAM_EX1)
+    write_with_a_draft(practitioner, 2, SAM_EX2)
+    write_with_a_draft(colleague, 1, ALEX_EX1)
+    write_with_a_draft(colleague, 2, "ALEX-EXERCISE-TWO-WORDS")
+    return ShareFactory(
         owner=practitioner,
         colleague=colleague,
         exercise=Exercise.objects.get(number=1),
@@ -165,9 +151,9 @@ def test_managers_trainers_and_administrators_read_nothing(client, revealed, rol
 def test_the_colleague_reads_nothing_before_both_have_submitted(
     client, course_content, practitioner, colleague
 ):
-    write(practitioner, 1, SAM_EX1)
-    write(colleague, 1, ALEX_EX1, submitted=False)
-    share = Share.objects.create(
+    write_with_a_draft(practitioner, 1, SAM_EX1)
+    write_with_a_draft(colleague, 1, ALEX_EX1, submitted=False)
+    share = ShareFactory(
         owner=practitioner,
         colleague=colleague,
         exercise=Exercise.objects.get(number=1),
@@ -181,9 +167,9 @@ def test_the_colleague_reads_nothing_before_both_have_submitted(
 def test_the_colleague_reads_nothing_while_the_invitation_is_pending(
     client, course_content, practitioner, colleague
 ):
-    write(practitioner, 1, SAM_EX1)
-    write(colleague, 1, ALEX_EX1)
-    share = Share.objects.create(
+    write_with_a_draft(practitioner, 1, SAM_EX1)
+    write_with_a_draft(colleague, 1, ALEX_EX1)
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=Exercise.objects.get(number=1)
     )
 

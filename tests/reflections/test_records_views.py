@@ -143,10 +143,14 @@ def test_export_download_runs_a_fixed_number_of_queries(
     signed_in, practitioner, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(18):
-        signed_in.get(reverse("reflections:data_export"))
+        response = signed_in.get(reverse("reflections:data_export"))
+    assert response.status_code == 200
+    assert json.loads(response.content)["account"]["email"] == practitioner.email
     answer_everything(practitioner, "MINE", versions=3)
     with django_assert_max_num_queries(18):
-        signed_in.get(reverse("reflections:data_export"))
+        response = signed_in.get(reverse("reflections:data_export"))
+    assert response.status_code == 200
+    assert "MINE priority-action" in response.content.decode()
 
 
 # --- Deleting the account -----------------------------------------------------------------
@@ -205,4 +209,5 @@ def test_deleting_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(55):
         response = signed_in.post(reverse("reflections:account_delete"), {"password": password})
     assert response.status_code == 302
+    assert response.url == reverse("reflections:account_deleted")
     assert not User.objects.filter(pk=practitioner.pk).exists()

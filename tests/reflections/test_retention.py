@@ -25,6 +25,7 @@ from reflections import retention
 from reflections.export import USER_DATA
 from reflections.models import Share
 from tests.factories import ExerciseFactory, LessonProgressFactory, UserFactory
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def days_ago(days):
 
 
 def invitation(owner, *, days, email="", colleague=None, **fields):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=owner, colleague=colleague, invited_email=email, exercise=ExerciseFactory(), **fields
     )
     Share.objects.filter(pk=share.pk).update(created_at=days_ago(days))

@@ -19,10 +19,8 @@ from .factories import AnswerFactory, ExerciseResponseFactory
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def exercise():
-    return ExerciseFactory(number=3)
+EXERCISE = {"number": 3}
+EXERCISE_QUESTIONS = False  # each test adds its own
 
 
 @pytest.fixture
@@ -57,9 +55,14 @@ def test_own_response_get_holds_answers_by_question(practitioner, question):
 
 
 def test_own_response_get_is_two_queries(practitioner, question, django_assert_num_queries):
-    AnswerFactory(response__user=practitioner, response__exercise=question.exercise)
+    answer = AnswerFactory(
+        response__user=practitioner, response__exercise=question.exercise, question=question
+    )
     with django_assert_num_queries(2):
-        own_response_get(user=practitioner, exercise=question.exercise)
+        own = own_response_get(user=practitioner, exercise=question.exercise)
+        found = own.answer_to(question)
+
+    assert found == answer
 
 
 def test_my_reflections_states(practitioner, exercise, question):
@@ -93,12 +96,17 @@ def test_my_reflections_ignores_other_peoples_responses(practitioner, colleague,
 
 
 def test_my_reflections_is_five_queries(practitioner, django_assert_num_queries):
-    for number in range(1, 6):
+    responses = [
         ExerciseResponseFactory(user=practitioner, exercise=ExerciseFactory(number=number))
+        for number in range(1, 6)
+    ]
     # Exercises, responses, invitations, commitments and their texts.
     with django_assert_num_queries(5):
         entries = my_reflections_get(user=practitioner, today=timezone.localdate()).entries
-        [entry.exercise.lesson.title for entry in entries]
+        titles = [entry.exercise.lesson.title for entry in entries]
+
+    assert titles == [response.exercise.lesson.title for response in responses]
+    assert [entry.response for entry in entries] == responses
 
 
 def test_answer_history_is_newest_first_and_own_only(practitioner, colleague, question):

@@ -1,7 +1,6 @@
 import pytest
-from django.utils import timezone
 
-from modules.models import Exercise, Question
+from modules.models import Exercise
 from reflections.models import Share
 from reflections.selectors.sharing import (
     ShareState,
@@ -14,31 +13,14 @@ from reflections.selectors.sharing import (
     share_invitations_for,
 )
 from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.conftest import write
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
-    QuestionFactory(exercise=exercise, order=1, key="first")
-    QuestionFactory(exercise=exercise, order=2, key="second")
-    QuestionFactory(exercise=exercise, order=3, key="together", stage=Question.Stage.PAIR)
-    return exercise
-
-
-def write(user, exercise, label, *, submitted=True):
-    response = ExerciseResponseFactory(
-        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
-    )
-    for question in exercise.questions.all():
-        AnswerFactory(response=response, question=question, text=f"{label} on {question.key}")
-    return response
-
-
 def accepted(owner, colleague, exercise):
-    return Share.objects.create(
+    return ShareFactory(
         owner=owner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
 
@@ -58,7 +40,7 @@ def test_a_solo_exercise_is_not_shareable(practitioner):
 
 
 def test_a_pending_share_reveals_nothing(practitioner, colleague, exercise):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     write(practitioner, exercise, "Sam")
     write(colleague, exercise, "Alex")
 
@@ -142,7 +124,7 @@ def test_share_comparison_puts_answers_side_by_side(practitioner, colleague, exe
 def test_invitations_are_listed_for_the_invited_colleague_only(
     practitioner, colleague, team, exercise
 ):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
 
     assert list(share_invitations_for(user=colleague)) == [share]
     assert list(share_invitations_for(user=practitioner)) == []
@@ -152,9 +134,7 @@ def test_invitations_are_listed_for_the_invited_colleague_only(
 def test_an_email_invitation_is_listed_once_its_address_registers_in_the_organisation(
     practitioner, team, exercise
 ):
-    share = Share.objects.create(
-        owner=practitioner, invited_email="new@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="new@example.org", exercise=exercise)
     newcomer = UserFactory(team=team, email="new@example.org")
     elsewhere = UserFactory(team=team, email="someone@example.org")
 
@@ -165,7 +145,7 @@ def test_an_email_invitation_is_listed_once_its_address_registers_in_the_organis
 def test_an_email_invitation_is_not_listed_for_the_address_in_another_organisation(
     practitioner, exercise
 ):
-    Share.objects.create(owner=practitioner, invited_email="far@example.org", exercise=exercise)
+    ShareFactory(owner=practitioner, invited_email="far@example.org", exercise=exercise)
     far = UserFactory(email="far@example.org")
 
     assert list(share_invitations_for(user=far)) == []
@@ -180,9 +160,7 @@ def test_share_get_for_participant_refuses_anyone_else(practitioner, colleague, 
 
 
 def test_share_get_for_invitee_needs_the_invited_address(practitioner, team, exercise):
-    share = Share.objects.create(
-        owner=practitioner, invited_email="new@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="new@example.org", exercise=exercise)
 
     invitee = UserFactory(team=team, email="new@example.org")
     assert share_get_for_invitee(user=invitee, token=share.token) == share
@@ -216,12 +194,14 @@ def test_exercise_sharing_runs_a_fixed_number_of_queries(
     write(practitioner, exercise, "Sam")
     write(colleague, exercise, "Alex")
     for _ in range(3):
-        Share.objects.create(
-            owner=UserFactory(team=team), colleague=practitioner, exercise=exercise
-        )
+        ShareFactory(owner=UserFactory(team=team), colleague=practitioner, exercise=exercise)
         QuestionFactory(exercise=exercise)
 
     with django_assert_max_num_queries(4):
         sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
-        [answer.question.order for answer in sharing.partner_answer_list]
-        [invitation.owner.team for invitation in sharing.invitations]
+        orders = [answer.question.order for answer in sharing.partner_answer_list]
+        teams = [invitation.owner.team for invitation in sharing.invitations]
+
+    assert orders == [1, 2, 3]
+    assert [a.text for a in sharing.partner_answer_list][0] == "Alex on first"
+    assert teams == [team] * 3

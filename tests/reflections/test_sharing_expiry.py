@@ -8,7 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
-from modules.models import Exercise
 from reflections.models import Share
 from reflections.retention import email_invitations_purge
 from reflections.selectors.sharing import (
@@ -28,6 +27,7 @@ from reflections.services.sharing import (
     share_invite,
 )
 from tests.factories import ExerciseFactory, UserFactory
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +37,6 @@ DAYS = 30
 @pytest.fixture(autouse=True)
 def _period(settings):
     settings.SHARE_INVITATION_DAYS = DAYS
-
-
-@pytest.fixture
-def exercise():
-    return ExerciseFactory(pairing=Exercise.Pairing.PAIR, title="Your role")
 
 
 @pytest.fixture
@@ -60,12 +55,12 @@ def sent_days_ago(share, days, **extra):
 
 
 def by_name(owner, colleague, exercise, *, days):
-    share = Share.objects.create(owner=owner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=owner, colleague=colleague, exercise=exercise)
     return sent_days_ago(share, days)
 
 
 def by_email(owner, email, exercise, *, days):
-    share = Share.objects.create(owner=owner, invited_email=email, exercise=exercise)
+    share = ShareFactory(owner=owner, invited_email=email, exercise=exercise)
     return sent_days_ago(share, days)
 
 
@@ -85,7 +80,7 @@ def test_an_invitation_expires_once_the_period_has_passed(practitioner, colleagu
 
 
 def test_answered_invitations_never_expire(practitioner, colleague, exercise):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
 
@@ -334,8 +329,11 @@ def test_my_reflections_does_not_offer_an_expired_invitation(
     by_name(practitioner, colleague, exercise, days=DAYS + 1)
     client.force_login(colleague)
 
-    page = client.get(reverse("reflections:mine")).content.decode()
+    response = client.get(reverse("reflections:mine"))
+    page = response.content.decode()
 
+    assert response.status_code == 200
+    assert f"Reflective exercise {exercise.number}: {exercise.title}" in page
     assert 'value="accept"' not in page
     assert "Sam Patel" not in page
 
@@ -352,6 +350,9 @@ def test_the_expired_page_queries_do_not_grow(
     with django_assert_max_num_queries(6):
         response = client.get(invitation_url(share))
     assert response.status_code == 410
+    page = response.content.decode()
+    assert f"Your invitation for exercise {exercise.number} has expired" in page
+    assert "You invited Alex Jones" in page
 
 
 def test_once_the_daily_run_deletes_an_email_invitation_its_sender_finds_nothing(

@@ -11,18 +11,11 @@ from django.utils import timezone
 from modules.models import Exercise
 from reflections.models import Share
 from reflections.services.sharing import SharingError, share_create, share_invite
-from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.factories import ExerciseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("reflections:colleague_search")
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
-    QuestionFactory(exercise=exercise, key="first")
-    return exercise
 
 
 def names_found(client, query):

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from modules.models import Exercise, Question
+from modules.models import Exercise
 from reflections.models import ExerciseResponse, Share
 from reflections.selectors.sharing import share_invitations_for
 from reflections.services.answers import response_submit
@@ -20,17 +20,9 @@ from reflections.services.sharing import (
     share_invite,
 )
 from tests.factories import ExerciseFactory, QuestionFactory, TeamFactory, UserFactory
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
-    QuestionFactory(exercise=exercise, order=1, key="first")
-    QuestionFactory(exercise=exercise, order=2, key="together", stage=Question.Stage.PAIR)
-    return exercise
 
 
 @pytest.fixture
@@ -180,7 +172,8 @@ def test_accepting_is_refused_while_already_pairing_on_that_exercise(
 
 def answer_and_submit(user, exercise):
     response = ExerciseResponseFactory(user=user, exercise=exercise)
-    AnswerFactory(response=response, question=exercise.questions.get(key="first"), text="WORDS")
+    for key in ("first", "second"):
+        AnswerFactory(response=response, question=exercise.questions.get(key=key), text="WORDS")
     response_submit(user=user, exercise=exercise)
 
 
@@ -344,10 +337,10 @@ def test_an_email_invitation_cannot_be_accepted_from_a_different_address(
 
 
 def test_the_database_refuses_two_live_shares_for_one_pair(practitioner, colleague, exercise):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Share.objects.create(
+        ShareFactory(
             owner=practitioner,
             colleague=colleague,
             exercise=exercise,
@@ -356,7 +349,7 @@ def test_the_database_refuses_two_live_shares_for_one_pair(practitioner, colleag
 
 
 def test_ended_shares_do_not_count_against_the_constraint(practitioner, colleague, exercise):
-    Share.objects.create(
+    ShareFactory(
         owner=practitioner,
         colleague=colleague,
         exercise=exercise,
@@ -364,7 +357,7 @@ def test_ended_shares_do_not_count_against_the_constraint(practitioner, colleagu
         ended_at=timezone.now(),
     )
 
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
 
     assert Share.objects.count() == 2
 
@@ -411,7 +404,7 @@ def test_both_submitting_at_once_records_the_reveal_once(monkeypatch):
     owner, partner = UserFactory.create_batch(2, team=team)
     exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
     question = QuestionFactory(exercise=exercise, key="first")
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=owner, colleague=partner, exercise=exercise, status=Share.Status.ACCEPTED
     )
     for person in (owner, partner):

@@ -5,37 +5,21 @@ import pytest
 from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import OrganisationDomain, User
 from audit.models import AuditEvent
-from modules.models import Exercise, Question
+from modules.models import Exercise
 from reflections.models import Share
 from reflections.selectors.sharing import share_invitations_for
 from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
-from tests.reflections.factories import AnswerFactory, ExerciseResponseFactory
+from tests.reflections.conftest import write
+from tests.reflections.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR, title="Your role")
-    QuestionFactory(exercise=exercise, order=1, key="first")
-    QuestionFactory(exercise=exercise, order=2, key="together", stage=Question.Stage.PAIR)
-    return exercise
-
-
-def write(user, exercise, text, *, submitted=True):
-    response = ExerciseResponseFactory(
-        user=user, exercise=exercise, submitted_at=timezone.now() if submitted else None
-    )
-    for question in exercise.questions.all():
-        AnswerFactory(response=response, question=question, text=f"{text} {question.key}")
-
-
 def revealed_share(owner, colleague, exercise):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=owner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(owner, exercise, "OWNER-TEXT")
@@ -106,7 +90,7 @@ def test_picking_someone_outside_the_organisation_is_refused(signed_in, exercise
 
 
 def test_a_refused_share_explains_why_on_the_page(signed_in, practitioner, colleague, exercise):
-    Share.objects.create(owner=colleague, colleague=practitioner, exercise=exercise)
+    ShareFactory(owner=colleague, colleague=practitioner, exercise=exercise)
 
     response = signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
 
@@ -137,7 +121,7 @@ def test_a_mistyped_email_is_explained_and_kept_on_screen(signed_in, exercise):
 def test_share_page_shows_the_current_share_instead_of_the_forms(
     signed_in, practitioner, colleague, exercise
 ):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
 
     page = signed_in.get(share_start_url(exercise)).content.decode()
 
@@ -175,9 +159,7 @@ def invitation_url(share):
 def test_signed_out_invitation_link_leads_to_sign_in_and_registration_keeping_the_link(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
-        owner=practitioner, invited_email="new@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="new@example.org", exercise=exercise)
 
     response = client.get(invitation_url(share), follow=True)
 
@@ -187,7 +169,7 @@ def test_signed_out_invitation_link_leads_to_sign_in_and_registration_keeping_th
 
 
 def test_the_invited_colleague_sees_who_invited_them(client, practitioner, colleague, exercise):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     page = client.get(invitation_url(share)).content.decode()
@@ -199,7 +181,7 @@ def test_the_invited_colleague_sees_who_invited_them(client, practitioner, colle
 def test_an_invitation_link_is_not_found_for_anyone_else(
     client, practitioner, colleague, team, exercise
 ):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(UserFactory(team=team))
 
     assert client.get(invitation_url(share)).status_code == 404
@@ -208,7 +190,7 @@ def test_an_invitation_link_is_not_found_for_anyone_else(
 
 
 def test_accepting_leads_to_the_shared_exercise(client, practitioner, colleague, exercise):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     response = client.post(invitation_url(share), {"decision": "accept"})
@@ -219,7 +201,7 @@ def test_accepting_leads_to_the_shared_exercise(client, practitioner, colleague,
 
 
 def test_declining_leads_to_my_reflections(client, practitioner, colleague, exercise):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     response = client.post(invitation_url(share), {"decision": "decline"})
@@ -232,7 +214,7 @@ def test_declining_leads_to_my_reflections(client, practitioner, colleague, exer
 def test_opening_an_accepted_invitation_again_goes_to_the_exercise(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     client.force_login(colleague)
@@ -244,9 +226,7 @@ def test_an_invitee_in_another_organisation_finds_nothing_at_the_link(
     client, practitioner, exercise
 ):
     outsider = UserFactory(email="far@example.org")
-    share = Share.objects.create(
-        owner=practitioner, invited_email="far@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="far@example.org", exercise=exercise)
     client.force_login(outsider)
 
     assert client.get(invitation_url(share)).status_code == 404
@@ -257,9 +237,7 @@ def test_an_invitee_in_another_organisation_finds_nothing_at_the_link(
 def test_registering_through_the_link_lands_on_the_invitation_then_the_exercise(
     client, practitioner, team, exercise, password
 ):
-    share = Share.objects.create(
-        owner=practitioner, invited_email="new@example.org", exercise=exercise
-    )
+    share = ShareFactory(owner=practitioner, invited_email="new@example.org", exercise=exercise)
     link = invitation_url(share)
     OrganisationDomain.objects.create(organisation=team.organisation, domain="example.org")
 
@@ -291,7 +269,7 @@ def test_someone_who_registers_the_invited_address_but_cannot_verify_it_cannot_a
 ):
     """The takeover a security review found: an outsider registers the address an
     invitation went to. Without opening the link sent to it, they get nothing."""
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, invited_email="new.starter@example.org", exercise=exercise
     )
     OrganisationDomain.objects.create(organisation=team.organisation, domain="example.org")
@@ -324,7 +302,7 @@ def test_someone_who_registers_the_invited_address_but_cannot_verify_it_cannot_a
 def test_my_reflections_lists_invitations_with_accept_and_decline(
     client, practitioner, colleague, exercise
 ):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     client.force_login(colleague)
 
     page = client.get(reverse("reflections:mine")).content.decode()
@@ -347,12 +325,12 @@ def test_exercise_page_shows_the_partners_answers_once_revealed(
     page = signed_in.get(exercise_url(exercise)).content.decode()
 
     assert "Alex Jones's answers" in page
-    assert "COLLEAGUE-TEXT first" in page
-    assert "COLLEAGUE-TEXT together" in page
+    assert "COLLEAGUE-TEXT on first" in page
+    assert "COLLEAGUE-TEXT on together" in page
 
 
 def test_partner_answers_are_escaped(signed_in, practitioner, colleague, exercise):
-    Share.objects.create(
+    ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(practitioner, exercise, "mine")
@@ -370,7 +348,7 @@ def test_share_detail_puts_both_answers_side_by_side(client, practitioner, colle
 
     page = client.get(reverse("reflections:share_detail", args=[share.pk])).content.decode()
 
-    assert page.index("COLLEAGUE-TEXT first") < page.index("OWNER-TEXT first")
+    assert page.index("COLLEAGUE-TEXT on first") < page.index("OWNER-TEXT on first")
 
 
 def test_opening_the_comparison_is_audited_with_ids_only(client, practitioner, colleague, exercise):
@@ -386,7 +364,7 @@ def test_opening_the_comparison_is_audited_with_ids_only(client, practitioner, c
 def test_the_comparison_is_not_audited_before_there_is_anything_to_compare(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(practitioner, exercise, "OWNER-TEXT")
@@ -401,7 +379,7 @@ def test_the_comparison_is_not_audited_before_there_is_anything_to_compare(
 def test_share_detail_shows_no_answers_before_both_submit(
     client, practitioner, colleague, exercise
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
     )
     write(practitioner, exercise, "OWNER-TEXT")
@@ -456,7 +434,7 @@ def test_share_urls_are_not_found_for_a_practitioner_outside_the_share(
 def more_people_and_shares(team, exercise, colleague, count=4):
     for _ in range(count):
         other = UserFactory(team=team, full_name="Alex Extra")
-        Share.objects.create(owner=other, colleague=colleague, exercise=exercise)
+        ShareFactory(owner=other, colleague=colleague, exercise=exercise)
         QuestionFactory(exercise=exercise)
 
 
@@ -467,7 +445,10 @@ def test_share_page_queries_do_not_grow(
     more_people_and_shares(team, exercise, colleague, extra)
 
     with django_assert_max_num_queries(7):
-        signed_in.get(share_start_url(exercise), {"q": "alex"})
+        response = signed_in.get(share_start_url(exercise), {"q": "alex"})
+
+    assert response.status_code == 200
+    assert "Alex Jones, Children in Care" in response.content.decode()
 
 
 @pytest.mark.parametrize("extra", [0, 4])
@@ -479,33 +460,43 @@ def test_inviting_queries_do_not_grow(
     # One of them reads how many invitations the sender has sent today (the daily limit),
     # and one marks the sender's invitations that have expired (so the pair is free).
     with django_assert_max_num_queries(16):
-        signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
+        response = signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
+    assert response.status_code == 302
+    assert response.url == exercise_url(exercise)
     assert Share.objects.filter(colleague=colleague).exists()
 
 
 @pytest.mark.parametrize("extra", [0, 12])
 def test_colleague_search_queries_do_not_grow(
-    signed_in, team, extra, django_assert_max_num_queries
+    signed_in, colleague, team, extra, django_assert_max_num_queries
 ):
     UserFactory.create_batch(extra, team=team, full_name="Alex Extra")
 
     with django_assert_max_num_queries(3):
-        signed_in.get(reverse("reflections:colleague_search"), {"q": "alex"})
+        response = signed_in.get(reverse("reflections:colleague_search"), {"q": "alex"})
+
+    assert response.status_code == 200
+    names = [person["name"] for person in response.json()["results"]]
+    assert names == (["Alex Extra"] * extra + ["Alex Jones"])[:10]
 
 
 @pytest.mark.parametrize("extra", [0, 4])
 def test_invitation_page_and_accept_queries_do_not_grow(
     client, practitioner, colleague, team, exercise, extra, django_assert_max_num_queries
 ):
-    share = Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    share = ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     more_people_and_shares(team, exercise, colleague, extra)
     client.force_login(colleague)
 
     with django_assert_max_num_queries(4):
-        client.get(invitation_url(share))
+        response = client.get(invitation_url(share))
+    assert response.status_code == 200
+    assert "Invitation to pair on exercise" in response.content.decode()
     # 13: accepting also checks whether it reveals the answers (share.revealed).
     with django_assert_max_num_queries(13):
-        client.post(invitation_url(share), {"decision": "accept"})
+        response = client.post(invitation_url(share), {"decision": "accept"})
+    assert response.status_code == 302
+    assert response.url == exercise_url(exercise)
     assert Share.objects.get(pk=share.pk).status == Share.Status.ACCEPTED
 
 
@@ -516,14 +507,22 @@ def test_share_detail_and_end_queries_do_not_grow(
     share = revealed_share(practitioner, colleague, exercise)
     more_people_and_shares(team, exercise, colleague, extra)
     client.force_login(colleague)
+    detail = reverse("reflections:share_detail", args=[share.pk])
+    end = reverse("reflections:share_end", args=[share.pk])
 
     # 12: opening the comparison is audited (share.compared_viewed).
     with django_assert_max_num_queries(12):
-        client.get(reverse("reflections:share_detail", args=[share.pk]))
+        response = client.get(detail)
+    assert response.status_code == 200
+    assert "OWNER-TEXT on first" in response.content.decode()
     with django_assert_max_num_queries(4):
-        client.get(reverse("reflections:share_end", args=[share.pk]))
+        response = client.get(end)
+    assert response.status_code == 200
+    assert "End the share of exercise" in response.content.decode()
     with django_assert_max_num_queries(10):
-        client.post(reverse("reflections:share_end", args=[share.pk]))
+        response = client.post(end)
+    assert response.status_code == 302
+    assert response.url == exercise_url(exercise)
     assert Share.objects.get(pk=share.pk).status == Share.Status.ENDED
 
 
@@ -531,7 +530,7 @@ def test_share_detail_and_end_queries_do_not_grow(
 def test_invitations_panel_runs_one_query(
     practitioner, colleague, team, exercise, extra, django_assert_num_queries
 ):
-    Share.objects.create(owner=practitioner, colleague=colleague, exercise=exercise)
+    ShareFactory(owner=practitioner, colleague=colleague, exercise=exercise)
     more_people_and_shares(team, exercise, colleague, extra)
     template = Template('{% include "reflections/_invitations_panel.html" %}')
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from accounts.signals import person_deactivated
 from audit.models import AuditEvent
-from reflections.models import Commitment, Share
+from reflections.models import Share
 from reflections.services.sharing import share_create
 from tests.factories import ExerciseFactory
 
-from .factories import ExerciseResponseFactory
+from .factories import CommitmentFactory, ExerciseResponseFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +38,7 @@ def test_sign_in_mentions_a_waiting_invitation(client, practitioner, colleague, 
 def test_sign_in_mentions_a_review_that_is_due(client, practitioner, password):
     response = ExerciseResponseFactory(user=practitioner)
     today = timezone.localdate()
-    Commitment.objects.create(
-        response=response, due_on=today - datetime.timedelta(days=7), review_on=today
-    )
+    CommitmentFactory(response=response, due_on=today - datetime.timedelta(days=7), review_on=today)
 
     messages = sign_in(client, practitioner, password)
 
@@ -50,7 +48,7 @@ def test_sign_in_mentions_a_review_that_is_due(client, practitioner, password):
 def test_sign_in_says_nothing_when_nothing_is_waiting(client, practitioner, colleague, password):
     share_create(owner=colleague, exercise=ExerciseFactory(), colleague=practitioner)
     response = ExerciseResponseFactory(user=colleague)
-    Commitment.objects.create(
+    CommitmentFactory(
         response=response,
         due_on=timezone.localdate(),
         review_on=timezone.localdate() + datetime.timedelta(days=30),
@@ -62,19 +60,17 @@ def test_sign_in_says_nothing_when_nothing_is_waiting(client, practitioner, coll
 
 
 def test_a_deactivated_persons_live_shares_end(practitioner, colleague, manager):
-    started = Share.objects.create(
+    started = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="accepted"
     )
-    received = Share.objects.create(
-        owner=colleague, colleague=practitioner, exercise=ExerciseFactory()
-    )
-    by_email = Share.objects.create(
+    received = ShareFactory(owner=colleague, colleague=practitioner, exercise=ExerciseFactory())
+    by_email = ShareFactory(
         owner=practitioner, invited_email="new@example.org", exercise=ExerciseFactory()
     )
-    declined = Share.objects.create(
+    declined = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="declined"
     )
-    others = Share.objects.create(
+    others = ShareFactory(
         owner=colleague, colleague=manager, exercise=ExerciseFactory(), status="accepted"
     )
 
@@ -95,7 +91,7 @@ def test_a_deactivated_persons_live_shares_end(practitioner, colleague, manager)
 def test_a_partner_reads_nothing_once_the_leaver_is_deactivated(
     client, practitioner, colleague, manager
 ):
-    share = Share.objects.create(
+    share = ShareFactory(
         owner=colleague, colleague=practitioner, exercise=ExerciseFactory(), status="accepted"
     )
     client.force_login(colleague)

@@ -14,15 +14,6 @@ pytestmark = pytest.mark.django_db
 EXACT_TEXT = "NUL\x00 עברית \u202eشكرا\u202c 👩\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈 <b>&amp;"
 
 
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(number=7, title="Thinking it through")
-    QuestionFactory(exercise=exercise, key="first", order=1, text_markdown="First question?")
-    QuestionFactory(exercise=exercise, key="second", order=2, text_markdown="Second question?")
-    QuestionFactory(exercise=exercise, key="together", order=3, stage="pair")
-    return exercise
-
-
 def question(exercise, key):
     return exercise.questions.get(key=key)
 
@@ -81,7 +72,10 @@ def test_my_reflections_shows_submitted_and_when_last_saved(signed_in, practitio
 
 def test_my_reflections_never_shows_answer_text(signed_in, practitioner, exercise):
     save(practitioner, exercise, "first", "A private sentence")
-    assert "A private sentence" not in signed_in.get(reverse("reflections:mine")).content.decode()
+    response = signed_in.get(reverse("reflections:mine"))
+    assert response.status_code == 200
+    assert "Reflective exercise 7: Thinking it through" in response.content.decode()
+    assert "A private sentence" not in response.content.decode()
 
 
 def test_my_reflections_asks_signed_out_visitors_to_sign_in(client):
@@ -139,6 +133,7 @@ def test_unknown_exercise_number_is_not_found(signed_in, exercise):
 )
 def test_pages_are_never_cached(signed_in, exercise, name, args):
     response = signed_in.get(reverse(f"reflections:{name}", args=args))
+    assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
 
 
@@ -204,7 +199,10 @@ def test_form_line_breaks_are_stored_as_typed_in_the_page(signed_in, practitione
 
 def test_form_with_nul_text_unchanged_keeps_the_nul(signed_in, practitioner, exercise):
     save(practitioner, exercise, "first", "a\x00b")
-    signed_in.post(reverse("reflections:exercise", args=[7]), form("a\ufffdb", first_version=1))
+    url = reverse("reflections:exercise", args=[7])
+    response = signed_in.post(url, form("a\ufffdb", first_version=1), follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "There were no changes to save." in response.content.decode()
     assert stored_text(practitioner, exercise, "first") == "a\x00b"
 
 
@@ -231,10 +229,12 @@ def test_form_without_a_version_keeps_the_text_and_explains(signed_in, exercise)
 
 
 def test_form_cannot_write_a_closed_pair_question(signed_in, practitioner, exercise):
-    signed_in.post(
+    response = signed_in.post(
         reverse("reflections:exercise", args=[7]),
         form("One", **{"answer-together": "Sneaky", "version-together": "0"}),
     )
+    assert response.status_code == 302
+    assert stored_text(practitioner, exercise, "first") == "One"
     assert not Answer.objects.filter(question__key="together").exists()
 
 
@@ -264,6 +264,9 @@ def test_saving_again_without_choosing_is_still_a_conflict(signed_in, practition
     conflicted(signed_in, practitioner, exercise)
     response = signed_in.post(reverse("reflections:exercise", args=[7]), form("Typed again"))
     assert response.status_code == 409
+    assert "\nTyped again</textarea>" in response.content.decode()
+    assert stored_text(practitioner, exercise, "first") == "Saved in another tab"
+    assert AnswerVersion.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -344,14 +347,17 @@ def test_autosave_saves_json_and_answers_with_the_new_version(signed_in, practit
 
 def test_autosave_accepts_a_form_encoded_body(signed_in, practitioner, exercise):
     response = signed_in.post(autosave_url("first"), {"text": "Form", "version": "0"})
+    assert response.status_code == 200
     assert response.json()["version"] == 1
     assert stored_text(practitioner, exercise, "first") == "Form"
 
 
 def test_autosave_of_the_same_text_is_unchanged(signed_in, practitioner, exercise):
     save(practitioner, exercise, "first", "Same")
-    data = post_json(signed_in, autosave_url("first"), {"text": "Same", "version": 1}).json()
-    assert (data["status"], data["version"]) == ("unchanged", 1)
+    response = post_json(signed_in, autosave_url("first"), {"text": "Same", "version": 1})
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["version"]) == ("unchanged", 1)
+    assert AnswerVersion.objects.count() == 1
 
 
 def test_autosaves_close_together_make_one_history_entry(signed_in, exercise):
@@ -427,18 +433,21 @@ def test_autosave_to_a_closed_pair_question_is_refused(signed_in, exercise):
     response = post_json(signed_in, autosave_url("together"), {"text": "x", "version": 0})
     assert response.status_code == 400
     assert "opens once" in response.json()["message"]
+    assert not Answer.objects.exists()
 
 
 @pytest.mark.parametrize("number,key", [(7, "no-such-key"), (99, "first")])
 def test_autosave_to_an_unknown_question_is_not_found(signed_in, exercise, number, key):
     response = post_json(signed_in, autosave_url(key, number), {"text": "x", "version": 0})
     assert response.status_code == 404
+    assert not Answer.objects.exists()
 
 
 def test_autosave_to_a_retired_question_is_not_found(signed_in, exercise):
     QuestionFactory(exercise=exercise, key="gone", retired=True)
     response = post_json(signed_in, autosave_url("gone"), {"text": "x", "version": 0})
     assert response.status_code == 404
+    assert not Answer.objects.exists()
 
 
 def test_autosave_needs_post(signed_in, exercise):
@@ -455,7 +464,9 @@ def test_exact_text_round_trips_through_the_endpoint(signed_in, practitioner, ex
 def test_conflict_returns_exact_text(signed_in, practitioner, exercise):
     save(practitioner, exercise, "first", EXACT_TEXT)
     response = post_json(signed_in, autosave_url("first"), {"text": "other", "version": 0})
+    assert response.status_code == 409
     assert response.json()["text"] == EXACT_TEXT
+    assert stored_text(practitioner, exercise, "first") == EXACT_TEXT
 
 
 def test_autosave_with_a_stale_csrf_token_is_refused(practitioner, exercise, client):
@@ -471,6 +482,7 @@ def test_autosave_with_a_stale_csrf_token_is_refused(practitioner, exercise, cli
         headers={"X-CSRFToken": "stale" * 8},
     )
     assert response.status_code == 403
+    assert not Answer.objects.exists()
 
 
 def test_fresh_csrf_token_from_the_endpoint_lets_the_save_through(practitioner, exercise):
@@ -486,6 +498,7 @@ def test_fresh_csrf_token_from_the_endpoint_lets_the_save_through(practitioner, 
         headers={"X-CSRFToken": token},
     )
     assert response.status_code == 200
+    assert stored_text(practitioner, exercise, "first") == "x"
 
 
 # --- Signing in again ----------------------------------------------------------------------

@@ -81,8 +81,11 @@ def test_page_shows_the_saved_dates(signed_in, practitioner):
 
 
 def test_other_exercises_have_no_dates(signed_in):
-    page = signed_in.get("/reflections/exercises/1/").content.decode()
+    response = signed_in.get("/reflections/exercises/1/")
+    page = response.content.decode()
 
+    assert response.status_code == 200
+    assert 'id="answer-individual-responsibilities"' in page
     assert 'type="date"' not in page
     assert "given your commitment" not in page
 
@@ -277,7 +280,9 @@ def test_form_save_with_dates_runs_a_fixed_number_of_queries(
     signed_in, practitioner, colleague, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(24):
-        signed_in.post(PAGE, full_form(iso(7), iso(30)))
+        response = signed_in.post(PAGE, full_form(iso(7), iso(30)))
+    assert response.status_code == 302
+    assert response.url == PAGE
     answer_everything(practitioner, "MINE", versions=5)
     answer_everything(colleague, "THEIRS", versions=5)
     data = full_form(iso(8), iso(31))
@@ -285,27 +290,41 @@ def test_form_save_with_dates_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(24):
         response = signed_in.post(PAGE, data)
     assert response.status_code == 302
+    assert response.url == PAGE
+    mine = Commitment.objects.get(response__user=practitioner)
+    assert (mine.due_on.isoformat(), mine.review_on.isoformat()) == (iso(8), iso(31))
 
 
 def test_exercise_4_page_runs_a_fixed_number_of_queries(
     signed_in, practitioner, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(25):
-        signed_in.get(PAGE)
-    commitment(practitioner)
+        response = signed_in.get(PAGE)
+    assert response.status_code == 200
+    assert 'id="id_commitment-due_on"' in response.content.decode()
+    commitment(practitioner, due_in=3)
     answer_everything(practitioner, "MINE", versions=5)
     with django_assert_max_num_queries(25):
-        signed_in.get(PAGE)
+        response = signed_in.get(PAGE)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "MINE priority-action" in page
+    assert f'value="{iso(3)}"' in page
 
 
 def test_endpoint_runs_a_fixed_number_of_queries(
     signed_in, practitioner, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(14):
-        post_dates(signed_in, {"due_on": iso(7), "review_on": iso(30)})
+        response = post_dates(signed_in, {"due_on": iso(7), "review_on": iso(30)})
+    assert response.status_code == 200
+    assert response.json()["status"] == "saved"
     answer_everything(practitioner, "MINE", versions=5)
     with django_assert_max_num_queries(14):
-        post_dates(signed_in, {"due_on": iso(8), "review_on": iso(31)})
+        response = post_dates(signed_in, {"due_on": iso(8), "review_on": iso(31)})
+    assert response.status_code == 200
+    assert response.json()["status"] == "saved"
+    assert Commitment.objects.get().due_on.isoformat() == iso(8)
 
 
 def test_a_post_without_the_date_fields_leaves_the_saved_dates_on_screen(signed_in, practitioner):

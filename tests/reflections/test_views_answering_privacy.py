@@ -82,6 +82,8 @@ def test_a_stale_version_from_someone_else_never_reveals_the_owners_text(
     response = client.post(
         url, json.dumps({"text": "Guess", "version": 5}), content_type="application/json"
     )
+    assert response.status_code == 409
+    assert response.json()["text"] == ""  # the colleague's own (empty) answer
     assert SECRET not in response.content.decode()
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reflections.models import AnswerVersion, ExerciseResponse
+from reflections.models import Answer, AnswerVersion, ExerciseResponse
 from reflections.services.answers import answer_save
 from tests.factories import ExerciseFactory, QuestionFactory
 
@@ -18,19 +18,12 @@ pytestmark = pytest.mark.django_db
 # far below what one query per answer or version would need once the data grows.
 PAGE_LIMIT = 25
 WRITE_LIMIT = 20
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(number=7)
-    for order in range(1, 4):
-        QuestionFactory(exercise=exercise, key=f"q{order}", order=order)
-    return exercise
+ALONE = ("first", "second")  # the pair question stays closed without a share
 
 
 def grow(user, exercise, saves_per_question):
     """Save every question of `exercise` `saves_per_question` times."""
-    for question in exercise.questions.all():
+    for question in exercise.questions.filter(key__in=ALONE):
         for base in range(saves_per_question):
             answer_save(
                 user=user,
@@ -41,36 +34,59 @@ def grow(user, exercise, saves_per_question):
             )
 
 
-def count(client, method, url, expect, **kwargs):
+def count(client, method, url, status, shows, **kwargs):
+    """The queries one request runs. It must answer `status` and show `shows`: in its
+    body, or for a redirect, in the address it sends the browser to."""
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(url, **kwargs)
-    assert response.status_code == expect
+    assert response.status_code == status
+    assert shows in (response.url if status == 302 else response.content.decode())
     return len(queries)
 
 
+def stored(key):
+    return Answer.objects.get(question__key=key).typed_text
+
+
 def autosave(client, version):
-    url = reverse("reflections:autosave", args=[7, "q1"])
+    url = reverse("reflections:autosave", args=[7, "first"])
     body = json.dumps({"text": f"Changed {version}", "version": version})
-    return count(client, "post", url, 200, data=body, content_type="application/json")
+    shows = f'"version": {version + 1}'
+    queries = count(client, "post", url, 200, shows, data=body, content_type="application/json")
+    assert stored("first") == f"Changed {version}"
+    return queries
 
 
 def form_save(client, version):
-    data = {f"answer-q{n}": f"Form {version}" for n in range(1, 4)}
-    data.update({f"version-q{n}": str(version) for n in range(1, 4)})
-    return count(client, "post", reverse("reflections:exercise", args=[7]), 302, data=data)
+    data = {f"answer-{key}": f"Form {version}" for key in ALONE}
+    data.update({f"version-{key}": str(version) for key in ALONE})
+    url = reverse("reflections:exercise", args=[7])
+    queries = count(client, "post", url, 302, url, data=data)
+    assert stored("second") == f"Form {version}"
+    return queries
 
 
 def submit(client, version):
     ExerciseResponse.objects.update(submitted_at=None)  # each time a first submission
-    return count(client, "post", reverse("reflections:submit", args=[7]), 302, data={})
+    url = reverse("reflections:submit", args=[7])
+    queries = count(client, "post", url, 302, reverse("reflections:exercise", args=[7]), data={})
+    assert ExerciseResponse.objects.get().submitted_at is not None
+    return queries
 
 
+# Each page, and a piece of what it shows once the answers have grown.
 PAGES = {
-    "mine": lambda: reverse("reflections:mine"),
-    "exercise": lambda: reverse("reflections:exercise", args=[7]),
-    "history": lambda: reverse("reflections:history", args=[7, "q1"]),
-    "version_delete": lambda: reverse("reflections:version_delete", args=[7, "q1", 1]),
-    "history_clear": lambda: reverse("reflections:history_clear", args=[7, "q1"]),
+    "mine": (lambda: reverse("reflections:mine"), "Reflective exercise 8"),
+    "exercise": (lambda: reverse("reflections:exercise", args=[7]), "More 12"),
+    "history": (lambda: reverse("reflections:history", args=[7, "first"]), "Version 2"),
+    "version_delete": (
+        lambda: reverse("reflections:version_delete", args=[7, "first", 1]),
+        "Delete version 1 of your answer?",
+    ),
+    "history_clear": (
+        lambda: reverse("reflections:history_clear", args=[7, "first"]),
+        "Delete all earlier versions of your answer?",
+    ),
 }
 
 
@@ -78,9 +94,10 @@ PAGES = {
 def test_page_queries_do_not_grow_with_answers(client, practitioner, exercise, name):
     client.force_login(practitioner)
     grow(practitioner, exercise, 2)  # an earlier version to delete
-    few = count(client, "get", PAGES[name](), 200)
+    url, shows = PAGES[name]
+    few = count(client, "get", url(), 200, "Reflective exercise 7")
     QuestionFactory(exercise=ExerciseFactory(number=8))
-    for question in exercise.questions.all():
+    for question in exercise.questions.filter(key__in=ALONE):
         for base in range(2, 13):
             answer_save(
                 user=practitioner,
@@ -89,7 +106,7 @@ def test_page_queries_do_not_grow_with_answers(client, practitioner, exercise, n
                 text=f"More {base}",
                 base_version=base,
             )
-    many = count(client, "get", PAGES[name](), 200)
+    many = count(client, "get", url(), 200, shows)
     assert many == few
     assert many <= PAGE_LIMIT
 
@@ -99,7 +116,7 @@ def test_write_queries_do_not_grow_with_answers_or_versions(client, practitioner
     client.force_login(practitioner)
     grow(practitioner, exercise, 1)
     few = write(client, 1)
-    for question in exercise.questions.all():
+    for question in exercise.questions.filter(key__in=ALONE):
         for base in range(2, 15):
             answer_save(
                 user=practitioner,
@@ -118,11 +135,13 @@ def test_autosave_stays_within_its_bound(
 ):
     client.force_login(practitioner)
     grow(practitioner, exercise, 10)
-    url = reverse("reflections:autosave", args=[7, "q2"])
+    url = reverse("reflections:autosave", args=[7, "second"])
     body = json.dumps({"text": "Bounded", "version": 10})
     with django_assert_max_num_queries(12):
         response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200
     assert response.json()["version"] == 11
+    assert stored("second") == "Bounded"
 
 
 def test_form_save_stays_within_its_bound(
@@ -130,11 +149,13 @@ def test_form_save_stays_within_its_bound(
 ):
     client.force_login(practitioner)
     grow(practitioner, exercise, 10)
-    data = {f"answer-q{n}": "Bounded" for n in range(1, 4)}
-    data.update({f"version-q{n}": "10" for n in range(1, 4)})
+    data = {f"answer-{key}": "Bounded" for key in ALONE}
+    data.update({f"version-{key}": "10" for key in ALONE})
     with django_assert_max_num_queries(WRITE_LIMIT):
         response = client.post(reverse("reflections:exercise", args=[7]), data)
     assert response.status_code == 302
+    assert response.url == reverse("reflections:exercise", args=[7])
+    assert [stored(key) for key in ALONE] == ["Bounded"] * 2
 
 
 def test_an_autosave_joined_to_the_last_entry_runs_the_same_queries(client, practitioner, exercise):
@@ -142,14 +163,21 @@ def test_an_autosave_joined_to_the_last_entry_runs_the_same_queries(client, prac
     grow(practitioner, exercise, 10)
     new_entry = autosave(client, 10)
     joined = autosave(client, 11)
-    assert AnswerVersion.objects.filter(answer__question__key="q1").count() == 11
+    assert AnswerVersion.objects.filter(answer__question__key="first").count() == 11
     assert joined == new_entry
 
 
 HISTORY_WRITES = {
-    "version_delete": lambda: reverse("reflections:version_delete", args=[7, "q1", 1]),
-    "history_clear": lambda: reverse("reflections:history_clear", args=[7, "q1"]),
+    "version_delete": lambda: reverse("reflections:version_delete", args=[7, "first", 1]),
+    "history_clear": lambda: reverse("reflections:history_clear", args=[7, "first"]),
 }
+HISTORY = reverse("reflections:history", args=[7, "first"])
+
+
+def earlier_versions(user):
+    return AnswerVersion.objects.filter(
+        answer__response__user=user, answer__question__key="first"
+    ).earlier()
 
 
 @pytest.mark.parametrize("name", HISTORY_WRITES)
@@ -158,9 +186,11 @@ def test_deleting_history_runs_a_fixed_number_of_queries(
 ):
     client.force_login(practitioner)
     grow(practitioner, exercise, 3)
-    few = count(client, "post", HISTORY_WRITES[name](), 302)
+    few = count(client, "post", HISTORY_WRITES[name](), 302, HISTORY)
+    assert not earlier_versions(practitioner).filter(version=1).exists()
     client.force_login(colleague)
     grow(colleague, exercise, 14)
-    many = count(client, "post", HISTORY_WRITES[name](), 302)
+    many = count(client, "post", HISTORY_WRITES[name](), 302, HISTORY)
+    assert not earlier_versions(colleague).filter(version=1).exists()
     assert many == few
     assert many <= WRITE_LIMIT

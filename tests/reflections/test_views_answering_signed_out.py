@@ -10,21 +10,12 @@ from django.urls import reverse
 
 from reflections.models import Answer, ExerciseResponse
 from reflections.services.answers import answer_save
-from tests.factories import ExerciseFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 TYPED = "Typed before <b>the</b> session ended\nsecond line"
 PAGE = "/reflections/exercises/7/"
 RESUME = "/reflections/exercises/7/sign-in-and-save/"
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(number=7)
-    QuestionFactory(exercise=exercise, key="first", order=1, text_markdown="First question?")
-    QuestionFactory(exercise=exercise, key="second", order=2, text_markdown="Second question?")
-    return exercise
 
 
 @pytest.fixture
@@ -149,8 +140,10 @@ def test_right_password_signs_in_saves_and_goes_to_the_exercise(
 
 
 def test_email_is_matched_ignoring_case(csrf_client, practitioner, password, exercise):
-    posted(csrf_client, RESUME, sign_in(practitioner.email.upper(), password))
+    response = posted(csrf_client, RESUME, sign_in(practitioner.email.upper(), password))
 
+    assert response.status_code == 302
+    assert csrf_client.session[SESSION_KEY] == str(practitioner.pk)
     assert stored() == TYPED
 
 
@@ -202,6 +195,7 @@ def test_nothing_typed_reaches_the_log(csrf_client, practitioner, password, exer
     posted(csrf_client, RESUME, sign_in(practitioner.email, "wrong"))
     posted(csrf_client, RESUME, sign_in(practitioner.email, password))
 
+    assert stored() == TYPED  # it went all the way through, past every log line
     assert "session ended" not in caplog.text
     assert password not in caplog.text
 
@@ -211,7 +205,10 @@ def test_signing_in_and_saving_runs_a_fixed_number_of_queries(
 ):
     # Signing in (allauth's checks, the session, the list of sessions) and saving.
     with django_assert_max_num_queries(40):
-        posted(csrf_client, RESUME, sign_in(practitioner.email, password))
+        response = posted(csrf_client, RESUME, sign_in(practitioner.email, password))
+    assert response.status_code == 302
+    assert response.url == PAGE
+    assert stored() == TYPED
     for base in range(1, 8):
         for key in ("first", "second"):
             answer_save(
@@ -230,13 +227,18 @@ def test_signing_in_and_saving_runs_a_fixed_number_of_queries(
             sign_in(practitioner.email, password, **{"version-first": "8", "version-second": "7"}),
         )
     assert response.status_code == 302
+    assert response.url == PAGE
+    assert (stored("first"), stored("second")) == (TYPED, "")
 
 
 def test_signed_out_page_runs_a_fixed_number_of_queries(
     csrf_client, exercise, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(4):
-        posted(csrf_client, PAGE, form())
+        response = posted(csrf_client, PAGE, form())
+
+    assert response.status_code == 200
+    assert f'action="{RESUME}"' in response.content.decode()
 
 
 def test_saving_after_signing_in_in_another_tab_needs_no_password(
@@ -254,6 +256,7 @@ def test_saving_when_not_yet_signed_in_elsewhere_keeps_the_text_and_says_so(csrf
     response = posted(csrf_client, RESUME, form(already_signed_in="1"))
 
     page = response.content.decode()
+    assert response.status_code == 200
     assert "You are not signed in yet" in page
     assert "\nTyped before &lt;b&gt;the&lt;/b&gt; session ended\nsecond line</textarea>" in page
     assert not Answer.objects.exists()

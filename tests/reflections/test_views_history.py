@@ -7,19 +7,11 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from reflections.models import Answer, AnswerVersion
 from reflections.services.answers import answer_save
-from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TEXTS = ["Spoke to Child X's school", "Spoke to the school", "Spoke to the school and GP"]
-
-
-@pytest.fixture
-def exercise():
-    exercise = ExerciseFactory(number=7, title="Thinking it through")
-    QuestionFactory(exercise=exercise, key="first", order=1, text_markdown="First question?")
-    QuestionFactory(exercise=exercise, key="second", order=2)
-    return exercise
 
 
 def save_all(user, exercise, texts=TEXTS, key="first"):
@@ -95,8 +87,11 @@ def test_history_with_only_the_current_version_offers_no_deleting(
 ):
     save_all(practitioner, exercise, texts=["Only one"])
 
-    html = signed_in.get(history_url()).content.decode()
+    response = signed_in.get(history_url())
+    html = response.content.decode()
 
+    assert response.status_code == 200
+    assert "Only one" in html
     assert "Delete version" not in html
     assert clear_url() not in html
 
@@ -140,10 +135,13 @@ def test_confirming_deletes_the_version_and_says_so(signed_in, practitioner, exe
 
 def test_deleted_text_is_gone_from_the_history_page(signed_in, practitioner, exercise):
     save_all(practitioner, exercise)
-    signed_in.post(delete_url(1))
+    assert signed_in.post(delete_url(1)).status_code == 302
 
-    html = signed_in.get(history_url()).content.decode()
+    response = signed_in.get(history_url())
+    html = response.content.decode()
 
+    assert response.status_code == 200
+    assert TEXTS[1] in html and TEXTS[2] in html
     assert "Child X" not in html
 
 
