@@ -172,7 +172,7 @@ def account_deactivated(*, person: User, actor) -> int:
     """What follows when an account is closed (by an organisation administrator, or in
     the admin): every session ends now, and other apps end what the person shares
     (accounts.signals.person_deactivated). Returns how many sessions ended."""
-    from .signals import person_deactivated
+    from .signals import person_deactivated  # noqa: PLC0415 (accounts.signals imports this module)
 
     ended = account_sessions_end(person=person)
     audit_record(action="account.sessions_ended", actor=actor, target=person, sessions=ended)

@@ -2,6 +2,7 @@
 number of lessons or people."""
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.db.models import Prefetch
 
@@ -13,7 +14,11 @@ class LessonState:
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
 
-    LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
+    LABELS: ClassVar[dict[str, str]] = {
+        NOT_STARTED: "Not started",
+        IN_PROGRESS: "In progress",
+        COMPLETED: "Completed",
+    }
 
 
 @dataclass
