@@ -5,6 +5,7 @@ through an organisation's own OpenID Connect provider."""
 
 import base64
 import hashlib
+from typing import ClassVar
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -41,7 +42,7 @@ NOT_MATCHED = "That email and password do not match an account. Check both and t
 
 class AccountAdapter(DefaultAccountAdapter):
     # The course's wording. A wrong password and an unknown address get the same answer.
-    error_messages = {
+    error_messages: ClassVar[dict[str, str]] = {
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": NOT_MATCHED,
         "invalid_login": NOT_MATCHED,
@@ -278,7 +279,7 @@ class SecondFactorAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator) -> bool:
         return not (settings.REQUIRE_SECOND_FACTOR and authenticator.user.is_privileged)
 
-    error_messages = {
+    error_messages: ClassVar[dict[str, str]] = {
         **DefaultMFAAdapter.error_messages,
         "incorrect_code": "That code is not right. Check the app (or the recovery code) and "
         "try again.",

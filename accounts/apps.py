@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, organisations and teams"
 
     def ready(self):
-        from . import signals  # noqa: F401 (connects the receivers)
+        # Connects the receivers; imported once the apps are loaded, as Django asks.
+        from . import signals  # noqa: F401, PLC0415

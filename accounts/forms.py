@@ -62,7 +62,7 @@ class RegistrationForm(allauth_forms.SignupForm):
         help_text="For example: social worker, family support worker.",
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    field_order = ["full_name", "email", "job_role", "password1", "password2"]
+    field_order = ("full_name", "email", "job_role", "password1", "password2")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

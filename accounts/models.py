@@ -1,5 +1,6 @@
 import re
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -103,8 +104,6 @@ class Team(models.Model):
 
 
 def _verified_address():
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
 
 
@@ -152,8 +151,6 @@ class UserQuerySet(models.QuerySet):
         by an administrator), and never staff or a superuser. An account signed in to
         since `before` is kept, so its owner has the whole period to open the link.
         """
-        from allauth.account.models import EmailAddress
-
         return (
             self.filter(
                 is_staff=False,

@@ -7,20 +7,20 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from .models import Organisation, User
 
 
-def user_session_of(*, user):
+def user_session_of(*, user: User) -> QuerySet[UserSession]:
     """The signed-in sessions of `user` that are still live (the list a person sees of
     their own), in one query: a session ended or expired elsewhere is left out."""
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     return UserSession.objects.filter(user=user, session_key__in=live).order_by("created_at")
 
 
-def organisation_for_sso_app(*, app) -> Organisation | None:
+def organisation_for_sso_app(*, app: SocialApp | None) -> Organisation | None:
     """The organisation whose single sign-on `app` is, or None (an app configured in
     settings rather than the database, or one no organisation has been given)."""
     if app is None or app.pk is None:
@@ -28,7 +28,7 @@ def organisation_for_sso_app(*, app) -> Organisation | None:
     return Organisation.objects.filter(sso_app_id=app.pk).first()
 
 
-def sso_apps_for_sign_in():
+def sso_apps_for_sign_in() -> QuerySet[SocialApp]:
     """The sign-in services the sign-in page offers: those given to an organisation."""
     return SocialApp.objects.filter(organisation__isnull=False).order_by("name")
 
@@ -48,7 +48,9 @@ def account_inactive_cutoff(*, now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=days)
 
 
-def accounts_inactive_for(*, organisation, now: datetime | None = None):
+def accounts_inactive_for(
+    *, organisation: Organisation, now: datetime | None = None
+) -> QuerySet[User]:
     """Members of `organisation` nobody has signed in to for ACCOUNT_INACTIVE_FLAG_DAYS
     (never signed in counts from the day they joined), deactivated ones included, by
     name. For that organisation's administrator: never another organisation's people."""

@@ -1,9 +1,11 @@
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialLogin
 from allauth.usersessions.internal.flows.sessions import end_other_sessions
 from allauth.usersessions.models import UserSession
 from django.db import transaction
+from django.http import HttpRequest
 
-from audit.services import audit_record
+from audit.services import Actor, audit_record
 
 from .emails import email_domain
 from .models import Organisation, OrganisationDomain, Team, User
@@ -87,7 +89,12 @@ def sso_membership_ensure(*, user: User, organisation: Organisation) -> User:
 
 @transaction.atomic
 def sso_account_link(
-    *, request, sociallogin, user: User, organisation: Organisation, email: str
+    *,
+    request: HttpRequest,
+    sociallogin: SocialLogin,
+    user: User,
+    organisation: Organisation,
+    email: str,
 ) -> User:
     """Link the provider's account to the course account that has `email`, which the
     provider has just vouched for. The account joins `organisation` if it is in none.
@@ -127,7 +134,7 @@ def sso_account_link(
 
 @transaction.atomic
 def sso_account_create(
-    *, sociallogin, organisation: Organisation, email: str, full_name: str
+    *, sociallogin: SocialLogin, organisation: Organisation, email: str, full_name: str
 ) -> User:
     """A new account for someone the provider has vouched for: in `organisation`, with
     no team yet (they choose it next), no password (they sign in through the provider)
@@ -168,11 +175,11 @@ def account_sessions_end(*, person: User) -> int:
     return len(sessions)
 
 
-def account_deactivated(*, person: User, actor) -> int:
+def account_deactivated(*, person: User, actor: Actor) -> int:
     """What follows when an account is closed (by an organisation administrator, or in
     the admin): every session ends now, and other apps end what the person shares
     (accounts.signals.person_deactivated). Returns how many sessions ended."""
-    from .signals import person_deactivated
+    from .signals import person_deactivated  # noqa: PLC0415 (accounts.signals imports this module)
 
     ended = account_sessions_end(person=person)
     audit_record(action="account.sessions_ended", actor=actor, target=person, sessions=ended)

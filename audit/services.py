@@ -1,14 +1,27 @@
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    # The user model (settings.AUTH_USER_MODEL), named for the type checker only: audit
+    # never imports accounts when it runs.
+    from accounts.models import User
 
-def audit_record(*, action: str, actor=None, target=None, **detail) -> AuditEvent:
+# Who did something: a person, or nobody (a signed-out visitor, or the system itself).
+Actor: TypeAlias = "User | AnonymousUser | None"
+
+
+def audit_record(
+    *, action: str, actor: Actor = None, target: models.Model | None = None, **detail: Any
+) -> AuditEvent:
     """Record an event. Pass ids and short facts in `detail`, never answer text."""
     return AuditEvent.objects.create(
         action=action,
@@ -19,7 +32,9 @@ def audit_record(*, action: str, actor=None, target=None, **detail) -> AuditEven
     )
 
 
-def audit_record_many(*, action: str, actor=None, targets) -> list[AuditEvent]:
+def audit_record_many(
+    *, action: str, actor: Actor = None, targets: Iterable[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEvent]:
     """Record the same action on many rows in one INSERT; `targets` holds (row, detail) pairs."""
     return AuditEvent.objects.bulk_create(
         AuditEvent(

@@ -68,7 +68,7 @@ class CourseSpec:
     summary: str
     audience: str
     source_citation: str
-    parts: list  # [(key, title)]
+    parts: list[tuple[str, str]]  # [(key, title)]
 
 
 @dataclass
@@ -104,14 +104,14 @@ class ExerciseSpec:
     pairing: str
     minutes: int
     intro_markdown: str
-    questions: list = field(default_factory=list)
+    questions: list[QuestionSpec] = field(default_factory=list)
 
 
 @dataclass
 class ContentTree:
     course: CourseSpec
-    lessons: list
-    exercises: list
+    lessons: list[LessonSpec]
+    exercises: list[ExerciseSpec]
 
 
 class _Checker:

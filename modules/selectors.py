@@ -2,10 +2,14 @@
 number of lessons or people."""
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 
-from .models import Course, Exercise, Lesson, LessonProgress, Question
+from accounts.models import User
+
+from .models import Course, Exercise, Lesson, LessonProgress, Part, Question
 
 
 class LessonState:
@@ -13,7 +17,11 @@ class LessonState:
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
 
-    LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
+    LABELS: ClassVar[dict[str, str]] = {
+        NOT_STARTED: "Not started",
+        IN_PROGRESS: "In progress",
+        COMPLETED: "Completed",
+    }
 
 
 @dataclass
@@ -23,40 +31,40 @@ class OutlineEntry:
     number: int  # position in reading order, from 1
 
     @property
-    def state_label(self):
+    def state_label(self) -> str:
         return LessonState.LABELS[self.state]
 
 
 @dataclass
 class OutlinePart:
-    part: object
-    entries: list
+    part: Part
+    entries: list[OutlineEntry]
 
 
 @dataclass
 class Outline:
-    parts: list
-    entries: list
+    parts: list[OutlinePart]
+    entries: list[OutlineEntry]
     resume_lesson: Lesson | None
     completed_count: int
 
     @property
-    def total(self):
+    def total(self) -> int:
         return len(self.entries)
 
     @property
-    def percent_complete(self):
+    def percent_complete(self) -> int:
         return round(100 * self.completed_count / self.total) if self.total else 0
 
     @property
-    def total_minutes(self):
+    def total_minutes(self) -> int:
         return sum(entry.lesson.minutes for entry in self.entries)
 
     @property
-    def is_started(self):
+    def is_started(self) -> bool:
         return any(entry.state != LessonState.NOT_STARTED for entry in self.entries)
 
-    def neighbours(self, lesson):
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
         """(previous lesson, next lesson) around `lesson` in reading order."""
         lessons = [entry.lesson for entry in self.entries]
         index = next(i for i, candidate in enumerate(lessons) if candidate.pk == lesson.pk)
@@ -64,15 +72,17 @@ class Outline:
         following = lessons[index + 1] if index + 1 < len(lessons) else None
         return previous, following
 
-    def entry_for(self, lesson):
+    def entry_for(self, lesson: Lesson) -> OutlineEntry:
         return next(entry for entry in self.entries if entry.lesson.pk == lesson.pk)
 
 
-def course_get():
+def course_get() -> Course | None:
     return Course.objects.first()
 
 
-def _resume_lesson(lessons, progress_by_lesson):
+def _resume_lesson(
+    *, lessons: list[Lesson], progress_by_lesson: dict[int, LessonProgress]
+) -> Lesson | None:
     """The lesson someone was on; if they finished it, the next one they have not."""
     if not progress_by_lesson:
         return lessons[0] if lessons else None
@@ -88,13 +98,14 @@ def _resume_lesson(lessons, progress_by_lesson):
     return unfinished[0] if unfinished else None
 
 
-def course_outline(*, user) -> Outline:
+def course_outline(*, user: User | AnonymousUser) -> Outline:
     """Every lesson by part, with `user`'s state in each: two queries."""
     lessons = list(Lesson.objects.in_order().defer("body_markdown", "body_html"))
-    progress = {}
+    progress: dict[int, LessonProgress] = {}
     if user.is_authenticated:
         progress = {p.lesson_id: p for p in LessonProgress.objects.for_user(user)}
-    entries, parts = [], []
+    entries: list[OutlineEntry] = []
+    parts: list[OutlinePart] = []
     for lesson in lessons:
         record = progress.get(lesson.pk)
         if record is None:
@@ -111,12 +122,12 @@ def course_outline(*, user) -> Outline:
     return Outline(
         parts=parts,
         entries=entries,
-        resume_lesson=_resume_lesson(lessons, progress),
+        resume_lesson=_resume_lesson(lessons=lessons, progress_by_lesson=progress),
         completed_count=sum(entry.state == LessonState.COMPLETED for entry in entries),
     )
 
 
-def lesson_get_for_reading(*, slug) -> Lesson:
+def lesson_get_for_reading(*, slug: str) -> Lesson:
     """The lesson with its exercises and their current questions (three queries)."""
     exercises = Exercise.objects.prefetch_related(
         Prefetch("questions", queryset=Question.objects.current().order_by("order"))

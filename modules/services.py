@@ -1,11 +1,16 @@
 """Writes for the course: loading content, and recording a person's progress."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from .content import ContentError, Problem, longest, read_content
+from accounts.models import User
+
+from .content import ContentError, ContentTree, Problem, QuestionSpec, longest, read_content
 from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
 from .rendering import render_markdown
 
@@ -15,17 +20,17 @@ _PARKING_OFFSET = 1_000_000
 
 @dataclass
 class LoadReport:
-    created: list = field(default_factory=list)
-    changed: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    removed: list = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     @property
-    def has_changes(self):
+    def has_changes(self) -> bool:
         return bool(self.created or self.changed or self.removed)
 
 
-def _sync(instance, values) -> bool:
+def _sync(instance: Model, values: dict[str, Any]) -> bool:
     """Set the fields that differ; True when any did."""
     differs = {name: value for name, value in values.items() if getattr(instance, name) != value}
     for name, value in differs.items():
@@ -33,7 +38,7 @@ def _sync(instance, values) -> bool:
     return bool(differs)
 
 
-def _load_course(tree, report):
+def _load_course(*, tree: ContentTree, report: LoadReport) -> None:
     values = {
         "title": tree.course.title,
         "short_title": tree.course.short_title,
@@ -52,7 +57,7 @@ def _load_course(tree, report):
         report.unchanged.append("course")
 
 
-def _load_parts(tree, report):
+def _load_parts(*, tree: ContentTree, report: LoadReport) -> tuple[dict[str, Part], list[Part]]:
     existing = {part.key: part for part in Part.objects.all()}
     wanted = {key: (order, title) for order, (key, title) in enumerate(tree.course.parts, start=1)}
     for part in existing.values():
@@ -60,23 +65,25 @@ def _load_parts(tree, report):
         if part.key not in wanted or part.order != wanted[part.key][0]:
             Part.objects.filter(pk=part.pk).update(order=_PARKING_OFFSET + part.order)
             part.order = _PARKING_OFFSET + part.order
-    parts = {}
+    parts: dict[str, Part] = {}
     for key, (order, title) in wanted.items():
-        part = existing.get(key)
-        if part is None:
+        current = existing.get(key)
+        if current is None:
             parts[key] = Part.objects.create(key=key, order=order, title=title)
             report.created.append(f"part {key}")
-        elif _sync(part, {"order": order, "title": title}):
-            part.save()
-            parts[key] = part
+        elif _sync(current, {"order": order, "title": title}):
+            current.save()
+            parts[key] = current
             report.changed.append(f"part {key}")
         else:
-            parts[key] = part
+            parts[key] = current
             report.unchanged.append(f"part {key}")
     return parts, [part for key, part in existing.items() if key not in wanted]
 
 
-def _load_lessons(tree, parts, report):
+def _load_lessons(
+    *, tree: ContentTree, parts: dict[str, Part], report: LoadReport
+) -> tuple[dict[str, Lesson], list[Lesson]]:
     existing = {lesson.slug: lesson for lesson in Lesson.objects.all()}
     specs = {spec.slug: spec for spec in tree.lessons}
     for lesson in existing.values():
@@ -84,7 +91,7 @@ def _load_lessons(tree, parts, report):
         if spec is None or spec.order != lesson.order:
             Lesson.objects.filter(pk=lesson.pk).update(order=_PARKING_OFFSET + lesson.order)
             lesson.order = _PARKING_OFFSET + lesson.order
-    lessons = {}
+    lessons: dict[str, Lesson] = {}
     for slug, spec in specs.items():
         values = {
             "title": spec.title,
@@ -122,7 +129,7 @@ def _load_lessons(tree, parts, report):
     return lessons, [lesson for slug, lesson in existing.items() if slug not in specs]
 
 
-def _load_questions(exercise, specs, report):
+def _load_questions(*, exercise: Exercise, specs: list[QuestionSpec], report: LoadReport) -> None:
     existing = {question.key: question for question in exercise.questions.all()}
     for spec in specs:
         values = {
@@ -152,13 +159,13 @@ def _load_questions(exercise, specs, report):
             report.removed.append(f"exercise {exercise.number} question {key} (retired)")
 
 
-def _parked_slug(exercise):
+def _parked_slug(exercise: Exercise) -> str:
     """A slug no other exercise has, that still fits the column: the number is unique."""
     suffix = f"-{exercise.number}-old"
     return exercise.slug[: longest((Exercise, "slug")) - len(suffix)] + suffix
 
 
-def _load_exercises(tree, lessons, report):
+def _load_exercises(*, tree: ContentTree, lessons: dict[str, Lesson], report: LoadReport) -> None:
     existing = {exercise.number: exercise for exercise in Exercise.objects.all()}
     missing = sorted(set(existing) - {spec.number for spec in tree.exercises})
     if missing:
@@ -199,10 +206,10 @@ def _load_exercises(tree, lessons, report):
             report.changed.append(f"exercise {spec.number}")
         else:
             report.unchanged.append(f"exercise {spec.number}")
-        _load_questions(exercise, spec.questions, report)
+        _load_questions(exercise=exercise, specs=spec.questions, report=report)
 
 
-def content_load(*, directory) -> LoadReport:
+def content_load(*, directory: str | Path) -> LoadReport:
     """Make the database match `directory`, all or nothing.
 
     Raises ContentError (and changes nothing) when any file is wrong. Running it
@@ -211,10 +218,10 @@ def content_load(*, directory) -> LoadReport:
     tree = read_content(directory)
     report = LoadReport()
     with transaction.atomic():
-        _load_course(tree, report)
-        parts, old_parts = _load_parts(tree, report)
-        lessons, old_lessons = _load_lessons(tree, parts, report)
-        _load_exercises(tree, lessons, report)
+        _load_course(tree=tree, report=report)
+        parts, old_parts = _load_parts(tree=tree, report=report)
+        lessons, old_lessons = _load_lessons(tree=tree, parts=parts, report=report)
+        _load_exercises(tree=tree, lessons=lessons, report=report)
         for lesson in old_lessons:
             lesson.delete()
             report.removed.append(f"lesson {lesson.slug}")
@@ -227,7 +234,7 @@ def content_load(*, directory) -> LoadReport:
 # --- Progress -------------------------------------------------------------------------
 
 
-def progress_record_view(*, user, lesson) -> None:
+def progress_record_view(*, user: User, lesson: Lesson) -> None:
     """Note that `user` has this lesson open: it becomes where they left off."""
     now = timezone.now()
     if LessonProgress.objects.filter(user=user, lesson=lesson).update(last_viewed_at=now):
@@ -239,7 +246,7 @@ def progress_record_view(*, user, lesson) -> None:
         LessonProgress.objects.filter(user=user, lesson=lesson).update(last_viewed_at=now)
 
 
-def progress_mark_complete(*, user, lesson) -> LessonProgress:
+def progress_mark_complete(*, user: User, lesson: Lesson) -> LessonProgress:
     now = timezone.now()
     progress, _created = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"last_viewed_at": now, "completed_at": now}
@@ -250,5 +257,5 @@ def progress_mark_complete(*, user, lesson) -> LessonProgress:
     return progress
 
 
-def progress_mark_incomplete(*, user, lesson) -> None:
+def progress_mark_incomplete(*, user: User, lesson: Lesson) -> None:
     LessonProgress.objects.filter(user=user, lesson=lesson).update(completed_at=None)

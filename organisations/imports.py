@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.emails import email_normalise
-from accounts.models import User, name_validator
+from accounts.models import Team, User, name_validator
 
 from .models import ORGANISATION_ROLES
 
@@ -136,7 +136,7 @@ class RowCheck:
     team_name: str
     job_role: str
     role_text: str
-    team: object = None
+    team: Team | None = None
     role: str = User.Role.PRACTITIONER.value
     problems: list[str] = field(default_factory=list)
 

@@ -7,17 +7,29 @@ organisation, so an id from elsewhere is not found (404). Nothing here reads ans
 progress or anything else from reflections.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, DateTimeField, F, Q, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.emails import email_normalise
-from accounts.models import Organisation, Team, User
+from accounts.models import Organisation, Team, User, UserQuerySet
 from accounts.selectors import account_inactive_cutoff
 
 from .imports import KnownToOrganisation, RowCheck, staff_rows_check
@@ -37,27 +49,30 @@ PERSON_STATUSES = ("active", "unverified", "deactivated")
 INVITATION_STATUSES = ("invited", "expired")
 
 
-def organisation_id_of(*, admin) -> int:
+def organisation_id_of(*, admin: User) -> int:
     """The organisation `admin` administers; PermissionDenied for anyone else."""
-    if not (admin.is_authenticated and admin.is_active and admin.is_organisation_admin):
+    organisation_id = admin.organisation_id
+    if organisation_id is None or not (
+        admin.is_authenticated and admin.is_active and admin.is_organisation_admin
+    ):
         raise PermissionDenied("Only an organisation administrator can use these pages.")
-    return admin.organisation_id
+    return organisation_id
 
 
-def organisation_of(*, admin) -> Organisation:
+def organisation_of(*, admin: User) -> Organisation:
     return Organisation.objects.get(pk=organisation_id_of(admin=admin))
 
 
-def members_of(*, admin):
+def members_of(*, admin: User) -> UserQuerySet:
     """Everyone in the admin's organisation, active or not."""
     return User.objects.filter(organisation_id=organisation_id_of(admin=admin))
 
 
-def teams_of(*, admin):
+def teams_of(*, admin: User) -> QuerySet[Team]:
     return Team.objects.filter(organisation_id=organisation_id_of(admin=admin))
 
 
-def teams_with_counts(*, admin):
+def teams_with_counts(*, admin: User) -> QuerySet[Team]:
     """The organisation's teams, each with how many active members it has and its managers."""
     return (
         teams_of(admin=admin)
@@ -67,11 +82,11 @@ def teams_with_counts(*, admin):
     )
 
 
-def invitations_of(*, admin):
+def invitations_of(*, admin: User) -> QuerySet[StaffInvitation]:
     return StaffInvitation.objects.filter(organisation_id=organisation_id_of(admin=admin))
 
 
-def member_get(*, admin, person_id) -> User:
+def member_get(*, admin: User, person_id: int) -> User:
     """A member of the admin's organisation, with their team and managed teams (one
     query each); User.DoesNotExist for anyone else."""
     return (
@@ -83,7 +98,7 @@ def member_get(*, admin, person_id) -> User:
     )
 
 
-def member_is_platform_person(person) -> bool:
+def member_is_platform_person(*, person: User) -> bool:
     """Trainers, course administrators and staff: their access is set by the course's
     administrators, never from the organisation's pages."""
     return (
@@ -111,7 +126,7 @@ _COLUMNS = (
 )
 
 
-def _people_rows(organisation_id):
+def _people_rows(*, organisation_id: int) -> UserQuerySet:
     status = Case(
         When(is_active=False, then=Value("deactivated")),
         When(_has_verified_email=True, then=Value("active")),
@@ -136,7 +151,7 @@ def _people_rows(organisation_id):
     )
 
 
-def _invitation_rows(organisation_id, now):
+def _invitation_rows(*, organisation_id: int, now: datetime) -> QuerySet[StaffInvitation]:
     status = Case(
         When(created_at__lte=StaffInvitation.expiry_cutoff(now), then=Value("expired")),
         default=Value("invited"),
@@ -160,7 +175,14 @@ def _invitation_rows(organisation_id, now):
     )
 
 
-def _matching(queryset, *, search, team, status, statuses):
+def _matching(
+    queryset: QuerySet[Any],
+    *,
+    search: str,
+    team: Team | None,
+    status: str,
+    statuses: tuple[str, ...],
+) -> QuerySet[Any, dict[str, Any]]:
     if status:
         queryset = queryset.filter(status=status) if status in statuses else queryset.none()
     if team is not None:
@@ -190,30 +212,37 @@ class MemberRow:
     inactive: bool
 
     @property
-    def is_person(self):
+    def is_person(self) -> bool:
         return self.kind == "person"
 
     @property
-    def status_label(self):
+    def status_label(self) -> str:
         return STATUSES[self.status]
 
     @property
-    def role_label(self):
+    def role_label(self) -> str:
         return User.Role(self.role_code).label
 
 
-def inactive_cutoff(now=None) -> datetime:
+def inactive_cutoff(*, now: datetime | None = None) -> datetime:
     """People nobody has signed in to since this moment are flagged as inactive: the one
     rule, accounts.selectors.account_inactive_cutoff (ACCOUNT_INACTIVE_FLAG_DAYS)."""
     return account_inactive_cutoff(now=now)
 
 
-def _member_row(values, cutoff):
+def _member_row(*, values: dict[str, Any], cutoff: datetime) -> MemberRow:
     inactive = values["kind"] == "person" and (values["last_sign_in"] or values["since"]) < cutoff
     return MemberRow(**values, inactive=inactive)
 
 
-def members_page(*, admin, search="", team=None, status="", page_number=1):
+def members_page(
+    *,
+    admin: User,
+    search: str = "",
+    team: Team | None = None,
+    status: str = "",
+    page_number: int | str = 1,
+) -> tuple[Page, list[MemberRow]]:
     """A page of the members list (MEMBERS_PER_PAGE rows, by name) and its rows.
 
     Two queries whatever the organisation's size: the count and the page.
@@ -222,14 +251,14 @@ def members_page(*, admin, search="", team=None, status="", page_number=1):
     now = timezone.now()
     search = search.strip()
     people = _matching(
-        _people_rows(organisation_id),
+        _people_rows(organisation_id=organisation_id),
         search=search,
         team=team,
         status=status,
         statuses=PERSON_STATUSES,
     )
     invitations = _matching(
-        _invitation_rows(organisation_id, now),
+        _invitation_rows(organisation_id=organisation_id, now=now),
         search=search,
         team=team,
         status=status,
@@ -237,14 +266,14 @@ def members_page(*, admin, search="", team=None, status="", page_number=1):
     )
     rows = people.union(invitations, all=True).order_by("name", "email_address", "kind")
     page = Paginator(rows, MEMBERS_PER_PAGE).get_page(page_number)
-    cutoff = inactive_cutoff(now)
-    return page, [_member_row(values, cutoff) for values in page.object_list]
+    cutoff = inactive_cutoff(now=now)
+    return page, [_member_row(values=values, cutoff=cutoff) for values in page.object_list]
 
 
 # --- Staff lists waiting to be imported -------------------------------------------------
 
 
-def staff_import_get(*, admin, import_id) -> StaffImport:
+def staff_import_get(*, admin: User, import_id: int) -> StaffImport:
     """An unexpired staff list this admin uploaded for their organisation; DoesNotExist
     for any other (another admin's, another organisation's, expired)."""
     organisation_id = organisation_id_of(admin=admin)
@@ -253,13 +282,13 @@ def staff_import_get(*, admin, import_id) -> StaffImport:
     )
 
 
-def known_to_organisation(*, organisation_id, emails) -> KnownToOrganisation:
+def known_to_organisation(*, organisation_id: int, emails: Iterable[str]) -> KnownToOrganisation:
     """What the checks of a staff list need to know (three queries)."""
-    emails = {email_normalise(email) for email in emails if email}
+    normalised = {email_normalise(email) for email in emails if email}
     teams = Team.objects.filter(organisation_id=organisation_id)
-    members = User.objects.filter(organisation_id=organisation_id, email__in=emails)
+    members = User.objects.filter(organisation_id=organisation_id, email__in=normalised)
     invited = StaffInvitation.objects.pending().filter(
-        organisation_id=organisation_id, email__in=emails
+        organisation_id=organisation_id, email__in=normalised
     )
     return KnownToOrganisation(
         teams_by_name={team.name.casefold(): team for team in teams},
@@ -287,21 +316,21 @@ def invitation_by_token(*, token: str) -> StaffInvitation:
     )
 
 
-def emails_with_accounts(emails) -> set[str]:
+def emails_with_accounts(*, emails: Iterable[str]) -> set[str]:
     """Which of these addresses (in normal form) belong to an account, as its sign-in
     address or a verified one. Used to word an invitation's email and to choose what its
     link shows the invitee; never shown to an administrator."""
-    emails = set(emails)
-    users = User.objects.filter(email__in=emails).values_list("email", flat=True)
-    verified = EmailAddress.objects.filter(email__in=emails, verified=True)
+    wanted = set(emails)
+    users = User.objects.filter(email__in=wanted).values_list("email", flat=True)
+    verified = EmailAddress.objects.filter(email__in=wanted, verified=True)
     return set(users) | {email_normalise(e) for e in verified.values_list("email", flat=True)}
 
 
-def email_has_account(email: str) -> bool:
-    return bool(emails_with_accounts([email_normalise(email)]))
+def email_has_account(*, email: str) -> bool:
+    return bool(emails_with_accounts(emails=[email_normalise(email)]))
 
 
-def invitation_problem_for(*, invitation: StaffInvitation, user) -> str | None:
+def invitation_problem_for(*, invitation: StaffInvitation, user: User) -> str | None:
     """Why the signed-in `user` cannot accept `invitation` (None when they can): it must
     be sent to a verified address of theirs, and they must belong to no organisation
     (or already to this one)."""

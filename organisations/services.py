@@ -10,6 +10,7 @@ once queue rather than deadlock, and checks such as "the last administrator" or 
 invited" cannot be raced.
 """
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from allauth.account.models import EmailAddress
@@ -60,38 +61,40 @@ class InvitationError(Exception):
 # --- Shared steps ----------------------------------------------------------------------
 
 
-def _organisation_locked(admin) -> Organisation:
+def _organisation_locked(admin: User) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation_id_of(admin=admin))
 
 
-def _member_locked(admin, person) -> User:
+def _member_locked(admin: User, person: User) -> User:
     try:
         return members_of(admin=admin).select_for_update().get(pk=person.pk)
     except User.DoesNotExist:
         raise OrganisationAdminError("That person is not in your organisation.") from None
 
 
-def _check_changeable(person):
-    if member_is_platform_person(person):
+def _check_changeable(person: User) -> None:
+    if member_is_platform_person(person=person):
         raise OrganisationAdminError(
             f"{person.full_name}'s access is set by the course's administrators. Ask them "
             "to change it."
         )
 
 
-def _check_role(role):
+def _check_role(role: str) -> None:
     if role not in ORGANISATION_ROLES:
         raise OrganisationAdminError(
             "Choose practitioner, team manager or organisation administrator."
         )
 
 
-def _check_team(organisation, team):
+def _check_team(organisation: Organisation, team: Team | None) -> None:
     if team is not None and team.organisation_id != organisation.pk:
         raise OrganisationAdminError("Choose one of your organisation's teams.")
 
 
-def _check_an_admin_remains(organisation, person, *, actor, role, is_active):
+def _check_an_admin_remains(
+    organisation: Organisation, person: User, *, actor: User, role: str, is_active: bool
+) -> None:
     """Refuse a change that would leave the organisation without an active
     organisation administrator (only the last one can cause that)."""
     was_admin = person.is_active and person.role == User.Role.ORGANISATION_ADMIN
@@ -109,7 +112,7 @@ def _check_an_admin_remains(organisation, person, *, actor, role, is_active):
 
 
 @contextmanager
-def _person_changes_recorded(person, *, actor):
+def _person_changes_recorded(person: User, *, actor: User) -> Iterator[None]:
     """Audit what the enclosed block changes about `person` (and tell them of a role
     change, through person_change_record)."""
     before = people_snapshot(ids=[person.pk])[person.pk]
@@ -123,7 +126,7 @@ def _person_changes_recorded(person, *, actor):
 # --- Invitations -------------------------------------------------------------------------
 
 
-def _invitation_message(invitation, *, has_account) -> EmailMessage:
+def _invitation_message(invitation: StaffInvitation, *, has_account: bool) -> EmailMessage:
     context = {
         "invitation": invitation,
         "organisation": invitation.organisation,
@@ -140,11 +143,11 @@ def _invitation_message(invitation, *, has_account) -> EmailMessage:
     )
 
 
-def _invitations_email(invitations):
+def _invitations_email(invitations: list[StaffInvitation]) -> None:
     """Email each invitation once the transaction commits, over one connection. A mail
     server failure is logged, not raised: the invitations stand, and an administrator
     can withdraw one and invite again to send it afresh."""
-    with_accounts = emails_with_accounts(invitation.email for invitation in invitations)
+    with_accounts = emails_with_accounts(emails=(invitation.email for invitation in invitations))
     messages = [
         _invitation_message(invitation, has_account=invitation.email in with_accounts)
         for invitation in invitations
@@ -152,7 +155,7 @@ def _invitations_email(invitations):
     transaction.on_commit(lambda: get_connection().send_messages(messages), robust=True)
 
 
-def _check_invitable(organisation, email):
+def _check_invitable(organisation: Organisation, email: str) -> None:
     known = known_to_organisation(organisation_id=organisation.pk, emails=[email])
     if email in known.member_emails:
         raise OrganisationAdminError(
@@ -164,7 +167,7 @@ def _check_invitable(organisation, email):
         )
 
 
-def _audit_invitations(invitations, *, admin, via):
+def _audit_invitations(invitations: list[StaffInvitation], *, admin: User, via: str) -> None:
     audit_record_many(
         action="organisation.invitation_sent",
         actor=admin,
@@ -185,7 +188,7 @@ def _audit_invitations(invitations, *, admin, via):
 
 @transaction.atomic
 def staff_invitation_send(
-    *, admin, full_name: str, email: str, team: Team | None, job_role: str, role: str
+    *, admin: User, full_name: str, email: str, team: Team | None, job_role: str, role: str
 ) -> StaffInvitation:
     """Invite one person to the organisation and email them the link.
 
@@ -214,7 +217,7 @@ def staff_invitation_send(
 
 
 @transaction.atomic
-def staff_invitation_withdraw(*, admin, invitation: StaffInvitation) -> None:
+def staff_invitation_withdraw(*, admin: User, invitation: StaffInvitation) -> None:
     """Withdraw an invitation not yet accepted: its link stops working at once."""
     organisation = _organisation_locked(admin)
     invitation = (
@@ -246,7 +249,7 @@ class StaffImportRefused(Exception):
 
 
 @transaction.atomic
-def staff_import_create(*, admin, rows: list[dict]) -> StaffImport:
+def staff_import_create(*, admin: User, rows: list[dict[str, str]]) -> StaffImport:
     """Keep a staff list (read by organisations.imports) for its preview and import."""
     organisation_id = organisation_id_of(admin=admin)
     staff_import = StaffImport.objects.create(
@@ -263,7 +266,7 @@ def staff_import_create(*, admin, rows: list[dict]) -> StaffImport:
 
 
 @transaction.atomic
-def staff_import_apply(*, admin, staff_import: StaffImport) -> list[StaffInvitation]:
+def staff_import_apply(*, admin: User, staff_import: StaffImport) -> list[StaffInvitation]:
     """Invite everyone on the staff list, or nobody: the rows are checked again here,
     under the organisation's lock, and one problem in any row refuses the whole list
     (StaffImportRefused, with the checks to show)."""
@@ -302,7 +305,7 @@ def staff_import_apply(*, admin, staff_import: StaffImport) -> list[StaffInvitat
 # --- Accepting an invitation --------------------------------------------------------------
 
 
-def _invitation_locked(invitation) -> StaffInvitation:
+def _invitation_locked(invitation: StaffInvitation) -> StaffInvitation:
     invitation = (
         StaffInvitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "team")
@@ -315,7 +318,7 @@ def _invitation_locked(invitation) -> StaffInvitation:
     return invitation
 
 
-def _invitation_accepted(invitation, user):
+def _invitation_accepted(invitation: StaffInvitation, user: User) -> None:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -335,7 +338,7 @@ def staff_invitation_accept_new(*, invitation: StaffInvitation, password: str) -
     The address is marked verified: the link was sent to it, so opening it proves it.
     """
     invitation = _invitation_locked(invitation)
-    if email_has_account(invitation.email):
+    if email_has_account(email=invitation.email):
         raise InvitationError("There is already an account with this email address.")
     try:
         with transaction.atomic():
@@ -360,7 +363,7 @@ def staff_invitation_accept_new(*, invitation: StaffInvitation, password: str) -
 
 
 @transaction.atomic
-def staff_invitation_accept_existing(*, invitation: StaffInvitation, user) -> User:
+def staff_invitation_accept_existing(*, invitation: StaffInvitation, user: User) -> User:
     """The signed-in `user`, whose verified address the invitation was sent to, joins the
     organisation with the invitation's team, role and job role. Only an account in no
     organisation can: moving between organisations is for the course's administrators."""
@@ -376,7 +379,7 @@ def staff_invitation_accept_existing(*, invitation: StaffInvitation, user) -> Us
     with _person_changes_recorded(user, actor=user):
         user.organisation = organisation
         user.team = invitation.team
-        if not member_is_platform_person(user):
+        if not member_is_platform_person(person=user):
             user.role = invitation.role
         user.job_role = user.job_role or invitation.job_role
         user.save(update_fields=["organisation", "team", "role", "job_role"])
@@ -390,7 +393,7 @@ def staff_invitation_accept_existing(*, invitation: StaffInvitation, user) -> Us
 
 
 @transaction.atomic
-def member_team_set(*, admin, person: User, team: Team | None) -> User:
+def member_team_set(*, admin: User, person: User, team: Team | None) -> User:
     """Move a member to another team of the organisation (or to none)."""
     organisation = _organisation_locked(admin)
     person = _member_locked(admin, person)
@@ -403,27 +406,27 @@ def member_team_set(*, admin, person: User, team: Team | None) -> User:
 
 
 @transaction.atomic
-def member_managed_teams_set(*, admin, person: User, teams) -> User:
+def member_managed_teams_set(*, admin: User, person: User, teams: Iterable[Team]) -> User:
     """Set which of the organisation's teams `person` manages. Managing any makes a
     practitioner a team manager; managing none makes a team manager a practitioner
     again. An organisation administrator keeps their role either way."""
     organisation = _organisation_locked(admin)
     person = _member_locked(admin, person)
     _check_changeable(person)
-    teams = list(teams)
-    for team in teams:
+    chosen = list(teams)
+    for team in chosen:
         _check_team(organisation, team)
     with _person_changes_recorded(person, actor=admin):
-        _managed_teams_replace(person, organisation, teams)
-        if teams and person.role == User.Role.PRACTITIONER:
+        _managed_teams_replace(person, organisation, chosen)
+        if chosen and person.role == User.Role.PRACTITIONER:
             person.role = User.Role.TEAM_MANAGER
-        elif not teams and person.role == User.Role.TEAM_MANAGER:
+        elif not chosen and person.role == User.Role.TEAM_MANAGER:
             person.role = User.Role.PRACTITIONER
         person.save(update_fields=["role"])
     return person
 
 
-def _managed_teams_replace(person, organisation, teams):
+def _managed_teams_replace(person: User, organisation: Organisation, teams: list[Team]) -> None:
     """Only this organisation's teams are touched."""
     current = set(person.managed_teams.filter(organisation=organisation))
     wanted = set(teams)
@@ -432,7 +435,7 @@ def _managed_teams_replace(person, organisation, teams):
 
 
 @transaction.atomic
-def member_role_set(*, admin, person: User, role: str) -> User:
+def member_role_set(*, admin: User, person: User, role: str) -> User:
     """Give a member one of the organisation's roles. Back to practitioner, they stop
     managing the organisation's teams."""
     organisation = _organisation_locked(admin)
@@ -451,7 +454,7 @@ def member_role_set(*, admin, person: User, role: str) -> User:
 
 
 @transaction.atomic
-def member_deactivate(*, admin, person: User) -> int:
+def member_deactivate(*, admin: User, person: User) -> int:
     """A leaver: the account can no longer sign in, every session of theirs ends now, and
     everything they share with others ends (accounts.signals.person_deactivated). Their
     data is kept; the retention rules decide when it is erased. Returns how many
@@ -471,7 +474,7 @@ def member_deactivate(*, admin, person: User) -> int:
 
 
 @transaction.atomic
-def member_reactivate(*, admin, person: User) -> User:
+def member_reactivate(*, admin: User, person: User) -> User:
     """A deactivated member may sign in again (with their old password)."""
     _organisation_locked(admin)
     person = _member_locked(admin, person)
@@ -487,7 +490,9 @@ def member_reactivate(*, admin, person: User) -> User:
 # --- Teams -----------------------------------------------------------------------------------
 
 
-def _check_team_name_free(organisation, name, *, team=None):
+def _check_team_name_free(
+    organisation: Organisation, name: str, *, team: Team | None = None
+) -> None:
     # Compared ignoring case, so a staff list's team column matches one team only.
     same = Team.objects.filter(organisation=organisation, name__iexact=name)
     if team is not None:
@@ -497,7 +502,7 @@ def _check_team_name_free(organisation, name, *, team=None):
 
 
 @transaction.atomic
-def team_create(*, admin, name: str) -> Team:
+def team_create(*, admin: User, name: str) -> Team:
     organisation = _organisation_locked(admin)
     name = name.strip()
     _check_team_name_free(organisation, name)
@@ -509,7 +514,7 @@ def team_create(*, admin, name: str) -> Team:
 
 
 @transaction.atomic
-def team_rename(*, admin, team: Team, name: str) -> Team:
+def team_rename(*, admin: User, team: Team, name: str) -> Team:
     organisation = _organisation_locked(admin)
     team = Team.objects.select_for_update().get(pk=team.pk, organisation=organisation)
     name = name.strip()

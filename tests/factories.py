@@ -1,5 +1,9 @@
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from factory.django import DjangoModelFactory
 
 from accounts.models import Organisation, Team, User
@@ -11,7 +15,7 @@ PASSWORD = "a-Long-test-passphrase-42"
 class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
-        django_get_or_create = ["name"]
+        django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Borough Council {n}")
 
@@ -105,9 +109,6 @@ class LessonProgressFactory(DjangoModelFactory):
 def second_factor_for(user) -> str:
     """Turn on two-factor sign-in (an authenticator app) for `user`, as enrolling on the
     page would; returns the app's secret, from which a test can compute codes."""
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
@@ -116,9 +117,5 @@ def second_factor_for(user) -> str:
 
 def totp_code(secret: str, *, at=None) -> str:
     """The six-digit code an authenticator app shows for `secret` now (or `at`)."""
-    import time
-
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     counter = int((time.time() if at is None else at) // 30)
     return format_hotp_value(hotp_value(secret, counter))

@@ -10,7 +10,7 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("REQUIRE_SECOND_FACTOR", "false")
 os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 # Links in emails printed to the console point at the local server.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"

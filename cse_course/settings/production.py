@@ -11,8 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DEBUG", "false")
 
-from .base import *  # noqa: E402,F403
-from .base import EMAIL_CONFIG, env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import EMAIL_CONFIG, env
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

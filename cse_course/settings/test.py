@@ -6,7 +6,7 @@ import os
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("REQUIRE_SECOND_FACTOR", "true")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

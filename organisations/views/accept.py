@@ -126,7 +126,7 @@ def invitation_accept(request, token):
         return _unusable(request, "used")
     if invitation.is_expired:
         return _unusable(request, "expired")
-    has_account = email_has_account(invitation.email)
+    has_account = email_has_account(email=invitation.email)
     if request.user.is_authenticated:
         return _accept_signed_in(request, invitation, has_account=has_account)
     if has_account:

@@ -59,7 +59,7 @@ def _person_page(request, person, *, forms=None, error=None, status=200):
     forms = forms or {}
     context = {
         "person": person,
-        "platform_person": member_is_platform_person(person),
+        "platform_person": member_is_platform_person(person=person),
         "inactive": (person.last_login or person.date_joined) < inactive_cutoff(),
         "inactive_days": settings.ACCOUNT_INACTIVE_FLAG_DAYS,
         "is_self": person.pk == request.user.pk,

@@ -8,12 +8,15 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
+from reflections.models import Share
 from tests.accounts.test_admin import change_data, change_url
 from tests.factories import (
+    ExerciseFactory,
     OrganisationFactory,
     TeamFactory,
     UserFactory,
@@ -456,11 +459,6 @@ def test_marking_an_address_verified_in_the_admin_is_audited(post, administrator
 def test_closing_an_account_in_the_admin_signs_it_out_everywhere_and_ends_its_shares(
     post, practitioner, colleague, password
 ):
-    from django.test import Client
-
-    from reflections.models import Share
-    from tests.factories import ExerciseFactory
-
     share = ShareFactory(
         owner=practitioner, colleague=colleague, exercise=ExerciseFactory(), status="accepted"
     )

@@ -51,7 +51,7 @@ def test_two_accounts_cannot_share_an_address_in_its_normal_form(practitioner):
 
 
 def test_an_account_needs_an_email():
-    with pytest.raises(ValueError, match="An email address is required."):
+    with pytest.raises(ValueError, match=r"An email address is required\."):
         User.objects.create_user(email="", password="x")
 
 

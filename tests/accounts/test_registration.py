@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import OrganisationDomain, User
@@ -47,7 +48,8 @@ def test_the_registration_page_asks_for_name_email_job_role_and_password(client,
         assert f'name="{name}"' in page
     assert team.name not in page
     assert team.organisation.name not in page
-    assert 'name="organisation"' not in page and 'name="team"' not in page
+    assert 'name="organisation"' not in page
+    assert 'name="team"' not in page
 
 
 def test_registering_creates_an_unverified_account_and_sends_a_link(client, registration):
@@ -109,8 +111,6 @@ def test_opening_the_link_verifies_the_address_and_signs_in(client, registration
 
 
 def test_opening_the_link_in_another_browser_verifies_without_signing_in(client, registration):
-    from django.test import Client
-
     client.post(SIGNUP, registration)
     elsewhere = Client()
 
@@ -143,14 +143,13 @@ def test_an_address_at_no_organisations_domain_makes_an_independent_learner(
     client.post(confirm_link(mail.outbox[0]))
 
     user = User.objects.get()
-    assert user.has_verified_email and user.organisation is None
+    assert user.has_verified_email
+    assert user.organisation is None
 
 
 def test_registering_an_address_already_in_use_looks_the_same_and_tells_its_owner(
     client, registration, practitioner
 ):
-    from django.test import Client
-
     other = Client()
     fresh = client.post(SIGNUP, {**registration, "email": "someone.new@example.org"})
     taken = other.post(SIGNUP, {**registration, "email": "SAM@example.org"})

@@ -9,7 +9,13 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.middleware import PRIVILEGED_NAMESPACES
-from tests.factories import UserFactory, second_factor_for, totp_code
+from tests.factories import (
+    ExerciseFactory,
+    QuestionFactory,
+    UserFactory,
+    second_factor_for,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -209,8 +215,6 @@ def test_after_confirming_it_is_them_they_can_turn_it_off(client, practitioner, 
 def test_the_signed_out_page_cannot_skip_the_code(client, privileged, password):
     """Signing in again from the page that keeps typed answers checks the password
     only: an account with a second factor is sent to sign in properly instead."""
-    from tests.factories import ExerciseFactory, QuestionFactory
-
     exercise = ExerciseFactory(number=3)
     QuestionFactory(exercise=exercise, key="first")
     second_factor_for(privileged)

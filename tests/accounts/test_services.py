@@ -26,7 +26,9 @@ def test_a_verified_address_at_a_domain_joins_its_organisation(newcomer, council
     joined = membership_from_verified_email(user=newcomer, email="Jo@Council.GOV.uk")
 
     newcomer.refresh_from_db()
-    assert joined and newcomer.organisation == council and newcomer.team is None
+    assert joined
+    assert newcomer.organisation == council
+    assert newcomer.team is None
     event = AuditEvent.objects.get(action="organisation.joined")
     assert event.detail == {"organisation": council.pk, "via": "verified email domain"}
 

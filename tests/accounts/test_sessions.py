@@ -116,7 +116,9 @@ def test_the_session_list_shows_each_browser_and_ends_one(client, practitioner, 
     phone_session = UserSession.objects.get(session_key=phone.session.session_key)
     ended = here.post(reverse("accounts:session_end", args=[phone_session.pk]))
 
-    assert "Phone browser" in page and "Laptop browser" in page and "This browser" in page
+    assert "Phone browser" in page
+    assert "Laptop browser" in page
+    assert "This browser" in page
     assert ended.url == SESSIONS
     assert not is_signed_in(phone)
     assert is_signed_in(here)
@@ -129,7 +131,8 @@ def test_signing_out_everywhere_else_keeps_this_browser(client, practitioner, pa
 
     here.post(SESSIONS)
 
-    assert is_signed_in(here) and not is_signed_in(other)
+    assert is_signed_in(here)
+    assert not is_signed_in(other)
 
 
 def test_someone_elses_session_cannot_be_ended(client, practitioner, colleague, password):

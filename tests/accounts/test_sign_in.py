@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.test import override_settings
 from django.urls import reverse
 
@@ -34,8 +35,10 @@ def fail(client, email, times, **extra):
 def test_the_sign_in_page_asks_for_email_and_password(client):
     page = client.get(LOGIN).content.decode()
 
-    assert 'name="login"' in page and 'autocomplete="email"' in page
-    assert 'name="password"' in page and 'autocomplete="current-password"' in page
+    assert 'name="login"' in page
+    assert 'autocomplete="email"' in page
+    assert 'name="password"' in page
+    assert 'autocomplete="current-password"' in page
     assert reverse("account_reset_password") in page
     assert reverse("account_signup") in page
 
@@ -93,7 +96,8 @@ def test_sign_in_does_not_reveal_whether_an_email_is_registered(client, practiti
     known = sign_in(client, practitioner.email, "wrong").content.decode()
     unknown = sign_in(client, "nobody@example.org", "wrong").content.decode()
 
-    assert NOT_MATCHED in known and NOT_MATCHED in unknown
+    assert NOT_MATCHED in known
+    assert NOT_MATCHED in unknown
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     known, unknown = token.sub("", known), token.sub("", unknown)
     assert known.replace(practitioner.email, "X") == unknown.replace("nobody@example.org", "X")
@@ -134,13 +138,12 @@ def test_a_deactivated_account_cannot_sign_in(client, practitioner, password):
 
 
 def test_signing_out_is_a_post_that_ends_the_session_on_the_server(client, practitioner):
-    from django.contrib.sessions.models import Session
-
     client.force_login(practitioner)
     key = client.session.session_key
 
     shown = client.get(LOGOUT)
-    assert shown.status_code == 200 and signed_in_id(client) == str(practitioner.pk)
+    assert shown.status_code == 200
+    assert signed_in_id(client) == str(practitioner.pk)
     client.post(LOGOUT)
 
     assert SESSION_KEY not in client.session

@@ -60,7 +60,8 @@ def test_every_page_reminds_a_new_member_to_choose_a_team(client, new_member):
 
     page = client.get(reverse("modules:home")).content.decode()
 
-    assert f'href="{CHOOSE}"' in page and "Choose your team" in page
+    assert f'href="{CHOOSE}"' in page
+    assert "Choose your team" in page
 
 
 def test_choosing_a_team_needs_a_verified_address(client, organisation, team):
@@ -75,8 +76,10 @@ def test_the_overview_shows_the_persons_account_and_links(client, practitioner):
 
     page = client.get(reverse("accounts:overview")).content.decode()
 
-    assert practitioner.email in page and "(confirmed)" in page
-    assert practitioner.team.name in page and practitioner.organisation.name in page
+    assert practitioner.email in page
+    assert "(confirmed)" in page
+    assert practitioner.team.name in page
+    assert practitioner.organisation.name in page
     for name in ("account_email", "account_change_password", "mfa_index", "usersessions_list"):
         assert reverse(name) in page
 

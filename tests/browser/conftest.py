@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are ordinary synchronous ones.
@@ -47,7 +48,6 @@ def browser():
         if IN_CI:
             pytest.fail(message + " (CI=true: browser tests must run)", pytrace=False)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

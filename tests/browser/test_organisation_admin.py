@@ -96,7 +96,7 @@ def test_the_administrators_pages_have_no_violations(
     org_admin, practitioner, new_page, assert_accessible
 ):
     page = new_page(org_admin)
-    for path in ADMIN_PAGES + [f"/organisation/people/{practitioner.pk}/"]:
+    for path in [*ADMIN_PAGES, f"/organisation/people/{practitioner.pk}/"]:
         page.goto(path)
         assert_accessible(page)
     # And with errors showing.
@@ -133,7 +133,7 @@ def test_the_pages_reflow_at_320px(org_admin, team, practitioner, new_page):
     page = new_page(org_admin, viewport={"width": 320, "height": 640})
     upload_staff(page, STAFF)
     preview = page.url.removeprefix(page.url.split("/organisation/")[0])
-    paths = ADMIN_PAGES + [f"/organisation/people/{practitioner.pk}/", preview]
+    paths = [*ADMIN_PAGES, f"/organisation/people/{practitioner.pk}/", preview]
 
     wide = []
     for path in paths:

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from allauth.socialaccount.models import SocialApp
+
+from accounts.models import OrganisationDomain
+from tests.factories import OrganisationFactory, TeamFactory
 
 from .people import CLIENT_ID, CLIENT_SECRET
 
@@ -65,11 +69,6 @@ def _first_line(process) -> str:
 def council(db, oidc_provider):
     """Northshire Council: staff addresses at northshire.gov.uk, two teams, and single
     sign-on through the test provider ("Northshire Council SSO")."""
-    from allauth.socialaccount.models import SocialApp
-
-    from accounts.models import OrganisationDomain
-    from tests.factories import OrganisationFactory, TeamFactory
-
     app = SocialApp.objects.create(
         provider="openid_connect",
         provider_id="northshire",

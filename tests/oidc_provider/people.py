@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 PASSWORD = "provider-passphrase-7"
 CLIENT_ID = "cse-course-test-client"
-CLIENT_SECRET = "cse-course-test-secret-3d9f0b7c1a"  # noqa: S105 (a test provider's)
+CLIENT_SECRET = "cse-course-test-secret-3d9f0b7c1a"
 
 # The course's SocialApp provider ids the provider accepts callbacks for. The course
 # builds its callback address from the request: "testserver" for Django's test client,

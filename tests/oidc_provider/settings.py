@@ -6,7 +6,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 
-SECRET_KEY = "test-provider-only-not-a-secret"  # noqa: S105
+SECRET_KEY = "test-provider-only-not-a-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
 INSTALLED_APPS = [

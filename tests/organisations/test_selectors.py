@@ -184,7 +184,7 @@ def test_members_list_pages_hold_fifty(org_admin, team):
     UserFactory.create_batch(60, team=team)
 
     first, rows = members_page(admin=org_admin)
-    second, more = members_page(admin=org_admin, page_number=2)
+    _second, more = members_page(admin=org_admin, page_number=2)
 
     assert (first.paginator.count, len(rows), len(more)) == (61, 50, 11)
     assert not {row.row_id for row in rows} & {row.row_id for row in more}

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from organisations.models import StaffInvitation
@@ -99,8 +100,6 @@ def test_a_team_of_another_organisation_cannot_be_given(org_admin, elsewhere):
 
 
 def test_a_practitioner_cannot_invite(practitioner, team):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         invite(practitioner, team)
 

@@ -27,8 +27,10 @@ def test_the_members_list_is_a_table_of_the_organisation(org_client, practitione
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<caption" in body and '<th scope="col">Last sign-in</th>' in body
-    assert "Sam Patel" in body and "sam@example.org" in body
+    assert "<caption" in body
+    assert '<th scope="col">Last sign-in</th>' in body
+    assert "Sam Patel" in body
+    assert "sam@example.org" in body
     assert "Outside Person" not in body
 
 
@@ -107,7 +109,9 @@ def test_a_member_page_shows_their_account(org_client, manager, team):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Priya Shah" in body and "Team manager" in body and "Children in Care" in body
+    assert "Priya Shah" in body
+    assert "Team manager" in body
+    assert "Children in Care" in body
 
 
 def test_a_member_of_another_organisation_is_not_found(org_client, elsewhere):
