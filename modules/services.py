@@ -183,9 +183,9 @@ def _load_exercises(*, tree: ContentTree, lessons: dict[str, Lesson], report: Lo
         for e in existing.values()
         if any(s.number != e.number and s.slug == e.slug for s in tree.exercises)
     ]
-    for exercise in slugs_changing:
-        exercise.slug = _parked_slug(exercise)
-        Exercise.objects.filter(pk=exercise.pk).update(slug=exercise.slug)
+    for changing in slugs_changing:
+        changing.slug = _parked_slug(changing)
+        Exercise.objects.filter(pk=changing.pk).update(slug=changing.slug)
     for spec in tree.exercises:
         values = {
             "slug": spec.slug,

@@ -309,8 +309,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # offered to keep (this tab's + the saved one + a blank line): at most 20,000 + 40,002
 # characters, as the combined text is posted before it is shortened. Form-encoded, a
 # character takes at most 12 bytes: a 4-byte UTF-8 character becomes %F0%9F%98%80 (a
-# line break, sent as CRLF, takes 6). With 8 questions: 8 × 60,002 × 12 + 64 KiB =
-# 5,825,728 bytes (5.6 MiB). An autosave carries one answer, at most 20,000 × 12 bytes
+# line break, sent as CRLF, takes 6). With 8 questions: 8 x 60,002 x 12 + 64 KiB =
+# 5,825,728 bytes (5.6 MiB). An autosave carries one answer, at most 20,000 x 12 bytes
 # even when every character is JSON-escaped as a surrogate pair (\ud83d\ude00), far
 # less. A larger body is refused with a 400 and templates/400.html.
 EXERCISE_MAX_QUESTIONS = 8  # the content loader refuses more; the course has at most 5
