@@ -39,12 +39,14 @@ from ..answer_forms import (
     saved_at_label,
     submit_posted,
 )
+from ..models import ANSWER_MAX_LENGTH
 from ..selectors import (
     exercise_for_answering,
     exercise_sharing,
     my_reflections,
     response_for,
 )
+from ..services.answers import answer_too_long_message
 
 
 def exercise_or_404(number):
@@ -64,6 +66,9 @@ def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, 
         "dates": dates,
         "problems": problems,
         "signed_in_url": reverse("reflections:signed_in"),
+        # For the page's script, which checks an answer's length before sending it.
+        "answer_max_length": ANSWER_MAX_LENGTH,
+        "answer_too_long_message": answer_too_long_message(length="{length}"),
     }
     return render(request, "reflections/exercise.html", context, status=status)
 
