@@ -82,13 +82,20 @@ def as_shown_in_html(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
+def answer_too_long_message(*, length: str) -> str:
+    """What a practitioner is told about an answer `length` characters long (a formatted
+    number) when that is over the limit. The exercise page gives its script this text
+    with `length` left as "{length}", so the page says the same before sending."""
+    return (
+        f"This answer is {length} characters long; the limit is {ANSWER_MAX_LENGTH:,}. "
+        "Shorten it, then save again. Your text is still here."
+    )
+
+
 def answer_text_check(text: str) -> None:
     """Raise AnswerRejected when `text` cannot be stored exactly."""
     if len(text) > ANSWER_MAX_LENGTH:
-        raise AnswerRejected(
-            f"This answer is {len(text):,} characters long; the limit is "
-            f"{ANSWER_MAX_LENGTH:,}. Shorten it, then save again. Your text is still here."
-        )
+        raise AnswerRejected(answer_too_long_message(length=f"{len(text):,}"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

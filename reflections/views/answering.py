@@ -28,9 +28,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import unverified_email_page
 from accounts.forms import SignInForm
 
+from ..models import ANSWER_MAX_LENGTH
 from ..records_forms import CommitmentReviewForm
 from ..selectors.answers import my_reflections_get, own_response_get
 from ..selectors.sharing import exercise_sharing
+from ..services.answers import answer_too_long_message
 from .exercise_page import (
     Outcome,
     answer_fields,
@@ -54,6 +56,9 @@ def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, 
         "dates": dates,
         "problems": problems,
         "signed_in_url": reverse("reflections:signed_in"),
+        # For the page's script, which checks an answer's length before sending it.
+        "answer_max_length": ANSWER_MAX_LENGTH,
+        "answer_too_long_message": answer_too_long_message(length="{length}"),
     }
     return render(request, "reflections/exercise.html", context, status=status)
 

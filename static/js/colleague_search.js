@@ -6,21 +6,21 @@
  *
  * Only names and teams come back from the server; nothing is stored in the browser.
  */
-(function () {
-  "use strict";
+"use strict";
 
-  var DEBOUNCE_MS = 200;
+(() => {
+  const DEBOUNCE_MS = 200;
 
   function setup(input) {
-    var endpoint = input.dataset.endpoint;
-    var status = document.getElementById(input.dataset.status);
-    var chosenForm = document.getElementById(input.dataset.chosenForm);
-    var chosenField = chosenForm.querySelector("input[name=colleague]");
-    var chosenText = chosenForm.querySelector("[data-chosen-text]");
-    var chosenButton = chosenForm.querySelector("[data-chosen-button]");
+    const endpoint = input.dataset.endpoint;
+    const status = document.getElementById(input.dataset.status);
+    const chosenForm = document.getElementById(input.dataset.chosenForm);
+    const chosenField = chosenForm.querySelector("input[name=colleague]");
+    const chosenText = chosenForm.querySelector("[data-chosen-text]");
+    const chosenButton = chosenForm.querySelector("[data-chosen-button]");
 
-    var listbox = document.createElement("ul");
-    listbox.id = input.id + "-listbox";
+    const listbox = document.createElement("ul");
+    listbox.id = `${input.id}-listbox`;
     listbox.className = "list-group position-absolute w-100 shadow-sm colleague-listbox";
     listbox.setAttribute("role", "listbox");
     listbox.setAttribute("aria-label", input.dataset.listboxLabel || "Matches");
@@ -32,10 +32,10 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", listbox.id);
 
-    var results = [];
-    var active = -1;
-    var timer = null;
-    var requestNumber = 0;
+    let results = [];
+    let active = -1;
+    let timer = null;
+    let requestNumber = 0;
 
     function say(message) {
       if (status) status.textContent = message;
@@ -59,11 +59,11 @@
     }
 
     function highlight(index) {
-      var items = options();
+      const items = options();
       if (!items.length) return;
       active = (index + items.length) % items.length;
-      items.forEach(function (item, i) {
-        var selected = i === active;
+      items.forEach((item, i) => {
+        const selected = i === active;
         item.setAttribute("aria-selected", selected ? "true" : "false");
         item.classList.toggle("active", selected);
       });
@@ -72,22 +72,22 @@
     }
 
     function label(person) {
-      return person.team ? person.name + ", " + person.team : person.name;
+      return person.team ? `${person.name}, ${person.team}` : person.name;
     }
 
     function render() {
       listbox.textContent = "";
-      results.forEach(function (person, i) {
-        var item = document.createElement("li");
-        item.id = input.id + "-option-" + i;
+      results.forEach((person, i) => {
+        const item = document.createElement("li");
+        item.id = `${input.id}-option-${i}`;
         item.className = "list-group-item list-group-item-action";
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
         item.textContent = label(person);
-        item.addEventListener("mousedown", function (event) {
+        item.addEventListener("mousedown", (event) => {
           event.preventDefault(); // keep focus in the field
         });
-        item.addEventListener("click", function () {
+        item.addEventListener("click", () => {
           choose(i);
         });
         listbox.appendChild(item);
@@ -99,7 +99,7 @@
         say(
           results.length +
             (results.length === 1 ? " colleague matches" : " colleagues match") +
-            ". Use the down arrow to go through them."
+            ". Use the down arrow to go through them.",
         );
       } else {
         close();
@@ -108,19 +108,19 @@
     }
 
     function choose(index) {
-      var person = results[index];
+      const person = results[index];
       if (!person) return;
       input.value = person.name;
       close();
       chosenField.value = String(person.id);
-      chosenText.textContent = "You have chosen " + label(person) + ".";
-      chosenButton.textContent = "Invite " + person.name;
+      chosenText.textContent = `You have chosen ${label(person)}.`;
+      chosenButton.textContent = `Invite ${person.name}`;
       chosenForm.hidden = false;
-      say(person.name + " chosen. Press Tab, then the Invite " + person.name + " button.");
+      say(`${person.name} chosen. Press Tab, then the Invite ${person.name} button.`);
     }
 
     function search() {
-      var query = input.value.trim();
+      const query = input.value.trim();
       if (!query) {
         results = [];
         listbox.textContent = "";
@@ -128,37 +128,37 @@
         say("");
         return;
       }
-      var number = ++requestNumber;
-      var url = endpoint + "?q=" + encodeURIComponent(query);
+      const number = ++requestNumber;
+      const url = `${endpoint}?q=${encodeURIComponent(query)}`;
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (response) {
+        .then((response) => {
           if (response.status === 429) {
-            return response.json().then(function (data) {
+            return response.json().then((data) => {
               throw new Error(data.error || "Too many searches. Wait a minute.");
             });
           }
           if (!response.ok) throw new Error("Search is not working just now. Press Search.");
           return response.json();
         })
-        .then(function (data) {
+        .then((data) => {
           if (number !== requestNumber) return; // a newer search is on its way
           results = data.results || [];
           render();
         })
-        .catch(function (error) {
+        .catch((error) => {
           if (number === requestNumber) say(error.message);
         });
     }
 
-    input.addEventListener("input", function () {
+    input.addEventListener("input", () => {
       chosenForm.hidden = true;
       chosenField.value = "";
       window.clearTimeout(timer);
       timer = window.setTimeout(search, DEBOUNCE_MS);
     });
 
-    input.addEventListener("keydown", function (event) {
-      var expanded = input.getAttribute("aria-expanded") === "true";
+    input.addEventListener("keydown", (event) => {
+      const expanded = input.getAttribute("aria-expanded") === "true";
       if (event.key === "ArrowDown") {
         event.preventDefault();
         if (!expanded) open();
@@ -183,7 +183,7 @@
       }
     });
 
-    input.addEventListener("blur", function () {
+    input.addEventListener("blur", () => {
       window.setTimeout(close, 150);
     });
   }

@@ -1,5 +1,6 @@
 """Answering an exercise in a real browser: autosave, signing in again without losing
-text, two tabs, leaving with unsaved text, storage, accessibility and reflow."""
+text, two tabs, leaving with unsaved text, a lost connection, the length limit, storage,
+accessibility and reflow."""
 
 import re
 
@@ -7,7 +8,8 @@ import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
-from reflections.models import Answer, AnswerVersion
+from reflections.models import ANSWER_MAX_LENGTH, Answer, AnswerVersion, ExerciseResponse
+from reflections.services.answers import answer_too_long_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -290,3 +292,183 @@ def test_signed_out_page_is_accessible(course_content, practitioner, new_page, a
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+# --- A lost connection ------------------------------------------------------------------
+
+AUTOSAVE_URL = "**/reflections/exercises/1/answers/individual-responsibilities/"
+GAVE_UP = (
+    "Not saved: could not reach the course. Your text is still here. "
+    "Copy it somewhere safe, or try again."
+)
+
+
+def lose_the_connection(page):
+    """Every autosave of the first answer fails with a connection reset; returns the list
+    each attempt is added to."""
+    attempts = []
+
+    def reset(route):
+        attempts.append(route.request.method)
+        route.abort("connectionreset")
+
+    page.route(AUTOSAVE_URL, reset)
+    return attempts
+
+
+def run_the_clock(page, *, until, most=12):
+    """Move the page's (installed) clock on by half a minute at a time, letting each
+    failed request come back in between, until `until` is visible."""
+    for _ in range(most):
+        if until.is_visible():
+            return
+        page.clock.run_for(30_000)
+        page.wait_for_timeout(150)
+    expect(until).to_be_visible()
+
+
+def give_up_saving(page, text):
+    page.clock.install()
+    page.goto(EXERCISE)
+    attempts = lose_the_connection(page)
+    type_into(page, FIRST, text)
+    page.keyboard.press("Tab")  # leaving the field tries at once
+    status = page.locator(FIRST_STATUS)
+    run_the_clock(page, until=page.get_by_text(GAVE_UP))
+    expect(status).to_have_text(GAVE_UP)
+    # Bounded: however long the page then stays open, it sends nothing more by itself.
+    for _ in range(5):
+        page.clock.run_for(60_000)
+        page.wait_for_timeout(50)
+    assert attempts == ["POST"] * 5
+    expect(page.locator(FIRST)).to_have_value(text)
+    page.unroute(AUTOSAVE_URL)
+    return attempts
+
+
+def test_lost_connection_tries_five_times_then_says_so_and_saves_on_try_again(
+    course_content, practitioner, new_page, assert_accessible
+):
+    page = new_page(practitioner)
+    give_up_saving(page, "Typed while the connection was down")
+    try_again = page.locator("#field-individual-responsibilities").get_by_role(
+        "button", name="Try again"
+    )
+    expect(try_again).to_be_visible()
+    assert_accessible(page)
+    assert page.evaluate("[localStorage.length, sessionStorage.length]") == [0, 0]
+    assert not Answer.objects.exists()
+
+    try_again.click()
+    expect_saved(page)
+    expect(try_again).to_be_hidden()
+    expect(page.locator(FIRST)).to_be_focused()
+    assert stored() == "Typed while the connection was down"
+
+
+def test_lost_connection_saves_on_the_next_change_once_it_is_back(
+    course_content, practitioner, new_page
+):
+    page = new_page(practitioner)
+    give_up_saving(page, "Typed while the connection was down")
+    type_into(page, FIRST, ", and after it came back.")
+    page.clock.run_for(2_500)
+    expect_saved(page)
+    assert stored() == "Typed while the connection was down, and after it came back."
+
+
+# --- The length limit -------------------------------------------------------------------
+
+
+def test_over_long_answer_is_never_sent_says_why_and_keeps_the_text(
+    course_content, practitioner, new_page, assert_accessible
+):
+    page = new_page(practitioner)
+    page.goto(EXERCISE)
+    sent = []
+    page.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
+    text = "z" * (ANSWER_MAX_LENGTH + 1)
+    page.locator(FIRST).fill(text)  # as a paste: one input event with all of it
+    # Nothing cuts it short: the field has no maxlength.
+    expect(page.locator(FIRST)).to_have_value(text)
+    message = answer_too_long_message(length="20,001")  # the server's own words
+    status = page.locator(FIRST_STATUS)
+    expect(status).to_have_text(f"Not saved: {message}", timeout=15_000)
+    expect(page.locator("#answer-individual-responsibilities-count")).to_have_text(
+        "20,001 of 20,000 characters: 1 too many"
+    )
+
+    # Submitting is stopped with the message beside the answer, which gets the focus.
+    page.locator(SECOND).focus()
+    page.get_by_role("button", name="Submit exercise 1").click()
+    error = page.locator("#answer-individual-responsibilities-too-long")
+    expect(error).to_have_text(message)
+    expect(page.locator(FIRST)).to_be_focused()
+    expect(page.locator(FIRST)).to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(FIRST)).to_be_focused()
+    expect(status).to_have_text(f"Not saved: {message}")
+    assert_accessible(page)
+    assert [request for request in sent if not request.startswith("GET ")] == []
+    assert not Answer.objects.exists()
+    expect(page.locator(FIRST)).to_have_value(text)
+
+    # One character fewer is within the limit: the message goes and the answer saves.
+    page.keyboard.press("End")
+    page.keyboard.press("Backspace")
+    expect(error).to_have_count(0)
+    expect(page.locator(FIRST)).not_to_have_attribute("aria-invalid", "true")
+    expect_saved(page)
+    assert stored() == "z" * ANSWER_MAX_LENGTH
+
+
+def test_length_is_counted_in_characters_as_the_server_counts_them(
+    course_content, practitioner, new_page
+):
+    # Each of these is one character but two UTF-16 code units in the browser.
+    text = "\U0001f642" * ANSWER_MAX_LENGTH
+    page = new_page(practitioner)
+    page.goto(EXERCISE)
+    page.locator(FIRST).fill(text)
+    expect(page.locator("#answer-individual-responsibilities-count")).to_have_text(
+        "20,000 of 20,000 characters"
+    )
+    page.locator(FIRST).blur()
+    expect_saved(page)
+    assert stored() == text
+
+
+# --- Signing in again in another tab, then submitting ------------------------------------
+
+
+def test_submit_after_signing_in_again_in_another_tab_keeps_everything(
+    course_content, practitioner, password, new_context
+):
+    context = new_context(practitioner)
+    exercise = context.new_page()
+    exercise.goto(EXERCISE)
+
+    other = context.new_page()
+    other.goto("/reflections/")
+    other.get_by_role("banner").get_by_role("button", name="Sign out").click()
+    other.goto("/accounts/login/")
+    other.get_by_label("Email address").fill(practitioner.email)
+    other.get_by_label("Password").fill(password)
+    other.get_by_role("button", name="Sign in").click()
+    expect(other.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
+    other.close()
+
+    answers = {number: f"Answer {number}, typed after signing in again" for number in (1, 2, 3)}
+    for number, text in answers.items():
+        exercise.get_by_label(f"Your answer to question {number}", exact=True).fill(text)
+    exercise.get_by_role("button", name="Submit exercise 1").click()
+
+    expect(exercise.locator(".messages")).to_contain_text("You have submitted exercise 1")
+    for number, text in answers.items():
+        expect(
+            exercise.get_by_label(f"Your answer to question {number}", exact=True)
+        ).to_have_value(text)
+    assert ExerciseResponse.objects.get(user=practitioner).submitted_at is not None
+    saved = sorted(Answer.objects.values_list("text", flat=True))
+    assert saved == list(answers.values())
