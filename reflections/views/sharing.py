@@ -31,6 +31,7 @@ from ..selectors import (
     share_get_for_participant,
     shareable_exercise_get,
 )
+from ..services.invitation_emails import queued_message
 from ..services.sharing import (
     SharingError,
     share_accept,
@@ -40,6 +41,7 @@ from ..services.sharing import (
     share_end,
     share_invite,
 )
+from . import invitation_emails
 
 SEARCH_LIMITED = "Too many searches in a short time. Wait a minute, then search again."
 
@@ -69,13 +71,13 @@ def _invite(request, exercise, email_form):
         if "colleague" in request.POST:
             colleague = colleague_get(viewer=request.user, user_id=request.POST["colleague"])
             share_create(owner=request.user, exercise=exercise, colleague=colleague)
-            messages.success(request, f"Invitation sent to {colleague.full_name}.")
+            messages.success(request, queued_message(colleague.full_name))
         elif not email_form.is_bound:
             return "Choose a colleague, or enter their email address."
         elif email_form.is_valid():
             email = email_form.cleaned_data["email"]
             share_invite(owner=request.user, exercise=exercise, email=email)
-            messages.success(request, f"Invitation sent to {email}.")
+            messages.success(request, queued_message(email))
         else:
             return None  # the form shows what is wrong with the address
     except (User.DoesNotExist, ValueError):
@@ -237,4 +239,5 @@ urlpatterns = [
     path("invitations/<str:token>/", invitation, name="invitation"),
     path("shares/<int:share_id>/", share_detail, name="share_detail"),
     path("shares/<int:share_id>/end/", share_end_view, name="share_end"),
+    *invitation_emails.urlpatterns,
 ]
