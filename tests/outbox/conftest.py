@@ -1,9 +1,12 @@
 """The outbox tests: the database task backend, real SMTP servers on this machine, and
 the worker run in-process as `manage.py db_worker --batch` runs it."""
 
+from unittest import mock
+
 import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -13,8 +16,12 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def run_worker():
-    """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    Worker(
+    """What `manage.py db_worker --batch` does: run every task that is due, then stop.
+
+    The worker closes the database connection when it looks out of date, as a request
+    does; inside a test's transaction it always would (as Django's test client, this
+    leaves it open)."""
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -23,7 +30,9 @@ def run_worker():
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
 
 
 def time_passes():
