@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from audit.services import audit_record
+from outbox.services import email_queue
 
 from .emails import email_domain, email_normalise
 from .mail import site_link
@@ -110,8 +111,9 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render and send one of the account emails. Nothing here reads the request
-        (some are sent after the transaction commits, when it may be gone)."""
+        """Render one of the account emails and queue it for the worker to send (never
+        sent inside the request). Nothing here reads the request (the email may be
+        built when there is none)."""
         context = {
             "email": email,
             **context,
@@ -119,7 +121,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "sign_in_url": site_link(reverse("account_login")),
             "reset_url": site_link(reverse("account_reset_password")),
         }
-        self.render_mail(template_prefix, email, context).send()
+        message = self.render_mail(template_prefix, email, context)
+        email_queue(message=message, purpose=template_prefix)
 
     def format_email_subject(self, subject: str) -> str:
         return subject

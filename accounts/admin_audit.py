@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_record_many
+from outbox.services import email_queue
 
 from .mail import message_build, site_link
 from .models import User
@@ -183,9 +184,9 @@ def person_changed_notify(*, person, actor, changes: dict, when=None) -> bool:
     """Email `person` about the NOTIFIED_CHANGES someone else made; return whether one goes.
 
     Nobody is emailed about their own changes. The email says what changed, when and
-    whom to ask; it never holds a password. It is sent once the transaction commits, so
-    a change that is rolled back is never announced, and a mail server failure is logged
-    rather than undoing the change.
+    whom to ask; it never holds a password. It is queued in the change's transaction, so
+    a change that is rolled back is never announced, and the worker sends it: a mail
+    server failure never undoes the change.
     """
     if actor is not None and actor.pk == person.pk:
         return False
@@ -205,5 +206,5 @@ def person_changed_notify(*, person, actor, changes: dict, when=None) -> bool:
         context=context,
         to=person.email,
     )
-    transaction.on_commit(message.send, robust=True)
+    email_queue(message=message, purpose="accounts/person_changed")
     return True

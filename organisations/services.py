@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from allauth.account.models import EmailAddress
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from accounts.mail import message_build, site_link
 from accounts.models import Organisation, Team, User
 from accounts.services import account_deactivated
 from audit.services import audit_record, audit_record_many
+from outbox.services import email_queue
 
 from .imports import RowCheck
 from .models import ORGANISATION_ROLES, StaffImport, StaffInvitation
@@ -144,15 +145,13 @@ def _invitation_message(invitation: StaffInvitation, *, has_account: bool) -> Em
 
 
 def _invitations_email(invitations: list[StaffInvitation]) -> None:
-    """Email each invitation once the transaction commits, over one connection. A mail
-    server failure is logged, not raised: the invitations stand, and an administrator
-    can withdraw one and invite again to send it afresh."""
+    """Queue the email of each invitation in the transaction that makes them: the worker
+    sends them, so a mail server failure never undoes an invitation (an administrator
+    can withdraw one and invite again to send it afresh)."""
     with_accounts = emails_with_accounts(emails=(invitation.email for invitation in invitations))
-    messages = [
-        _invitation_message(invitation, has_account=invitation.email in with_accounts)
-        for invitation in invitations
-    ]
-    transaction.on_commit(lambda: get_connection().send_messages(messages), robust=True)
+    for invitation in invitations:
+        message = _invitation_message(invitation, has_account=invitation.email in with_accounts)
+        email_queue(message=message, purpose="organisations/invitation")
 
 
 def _check_invitable(organisation: Organisation, email: str) -> None:

@@ -317,6 +317,11 @@ class Share(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The latest invitation email, so its sender can be told when it could not be
+    # delivered and send it again (reflections.services.invitation_emails).
+    invitation_email = models.ForeignKey(
+        "outbox.EmailDelivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ShareQuerySet.as_manager()
 

@@ -195,12 +195,21 @@ OTHER_STORES = {
         export_erasure="Not exported; age out with the host's log retention",
     ),
     "Email": Facts(
-        where="The mail server of `EMAIL_URL`, and the recipient's mailbox",
+        where="The course's outbox (tables `outbox_emaildelivery` and "
+        "`django_tasks_database_dbtaskresult`), the mail server of `EMAIL_URL`, and the "
+        "recipient's mailbox",
         what="Verification and password links, invitations (the sender's name and the "
-        "exercise), review reminders and account notices; never answer text",
-        seen_by="The recipient",
-        kept="The course keeps no copy; the mail provider's own retention applies",
-        export_erasure="Not exported; not erasable from a mailbox",
+        "exercise), review reminders and account notices; never answer text. The outbox "
+        "keeps each email's address, subject and whether it was delivered; the task that "
+        "sends it names only the email's id",
+        seen_by="The recipient; the sender of an invitation sees whether its email could "
+        "be delivered; the people who run the service",
+        kept="The message until it is sent or given up (at most about 15 hours of retries), "
+        "then emptied; the address, subject and state `EMAIL_RECORD_DAYS` (30) after "
+        "that, then removed by the daily run with the task rows; the mail provider's own "
+        "retention applies",
+        export_erasure="Not exported; the outbox's records age out as above; not erasable "
+        "from a mailbox",
     ),
 }
 

@@ -8,17 +8,19 @@ how long each kind of data is kept and why, and a test keeps it in step with the
 erasure register in reflections.export.
 
 A rule lives with the code that writes its data, when there is such code: invitations
-in reflections.services.sharing (sending an invitation needs the same rule) and audit
-events in audit.services. The others are here: they act on what Django and allauth keep
+in reflections.services.sharing (sending an invitation needs the same rule), the records
+of emails and the background tasks that send them in outbox.services, and audit events
+in audit.services. The others are here: they act on what Django and allauth keep
 about signing in, which no app of ours writes, and on unverified registrations, which
 are erased through the register in reflections.export, so they belong to the app
 highest in the dependency order.
 
 Two runs at once (a slow run overlapping the next, or the cron line on two servers)
 never remove a row twice, and the counts they print add up to the rows removed.
-Invitations, sessions, sign-in records and confirmation links each go in one DELETE
-statement whose rows are taken with FOR UPDATE SKIP LOCKED: a row the other run holds is
-left to it, so neither waits for the other and they cannot deadlock. Unverified accounts
+Invitations, sessions, sign-in records, confirmation links, email records and task rows
+each go in one DELETE statement whose rows are taken with FOR UPDATE SKIP LOCKED (an
+email record's invitation loses its link to it first): a row the other run holds is left
+to it, so neither waits for the other and they cannot deadlock. Unverified accounts
 are taken the same way before they are erased. Invitations to a named colleague are
 marked, audit events and expired cache entries removed, each in one conditional
 statement: a row both runs reach is changed by the first, and the second, once the
@@ -46,6 +48,7 @@ from accounts.models import User
 from audit.services import audit_purge_expired, audit_record
 from organisations.models import StaffImport, StaffInvitation
 from organisations.services import EXPIRED_INVITATIONS_KEPT_DAYS
+from outbox.services import email_records_purge, task_results_purge
 
 from .export import account_delete
 from .models import Share, share_invitation_cutoff
@@ -221,6 +224,9 @@ RULES = (
     Rule("Expired rate-limit counts removed", rate_limit_counts_purge),
     Rule("Staff invitations never accepted removed", staff_invitations_purge),
     Rule("Staff lists never imported removed", staff_imports_purge),
+    # outbox.services: what the queue keeps of each email, and the worker's task rows.
+    Rule("Records of emails sent or given up removed", email_records_purge),
+    Rule("Finished background tasks removed", task_results_purge),
     # Last, so the audit events the run itself writes are never candidates.
     Rule("Audit events past their retention period removed", audit_events_purge),
 )

@@ -42,10 +42,16 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "csp",
     "markdownx",
+    # Background tasks (the backport of Django 6's tasks framework) and their database
+    # backend: every email is queued as a row and sent by `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
 ]
 # Dependencies run one way: reflections -> modules -> accounts -> audit, and
-# organisations (the organisation administrators' pages) -> accounts -> audit.
+# organisations (the organisation administrators' pages) -> accounts -> audit. Every
+# app that sends email queues it in outbox, which depends on none of them.
 LOCAL_APPS = [
+    "outbox",
     "audit",
     "accounts",
     "organisations",
@@ -238,6 +244,20 @@ SOCIALACCOUNT_ONLY = False
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CSE course <no-reply@localhost>")
+# Seconds to wait on the mail server before an attempt counts as failed (and is tried
+# again later): a server that accepts a connection and never answers holds nothing up.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The record of each email sent or given up (address, subject, state) and the background
+# task's row are removed by the daily `manage.py apply_retention` after this many days.
+EMAIL_RECORD_DAYS = env.int("EMAIL_RECORD_DAYS", default=30)
+
+# --- Background tasks -----------------------------------------------------------
+# Every email is queued (outbox.services.email_queue) and sent by the worker,
+# `manage.py db_worker`, never inside a request. TASKS_BACKEND may name
+# django_tasks.backends.immediate.ImmediateBackend to run each task at once instead
+# (`./dev run` and the tests do).
+
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # --- Internationalisation ----------------------------------------------------
 

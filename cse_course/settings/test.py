@@ -1,5 +1,5 @@
-"""Test settings: fast password hashing, email kept in memory, a second factor required
-for privileged roles (as in production)."""
+"""Test settings: fast password hashing, email kept in memory (sent as soon as it is
+queued), a second factor required for privileged roles (as in production)."""
 
 import os
 
@@ -10,6 +10,9 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Queued emails are sent at once, so mail.outbox holds them; the tests of the queue
+# itself (tests/outbox) switch to the database backend and run the worker's tasks.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -19,7 +19,7 @@ from audit.services import audit_record
 from modules.formats import day_in_words
 from modules.models import Exercise
 
-from ..emails import email_send
+from ..emails import email_queue
 from ..models import Commitment, ExerciseResponse, answer_text_encode
 from ..pdf import cpd_record_pdf
 from ..selectors.records import cpd_record
@@ -127,23 +127,38 @@ def review_reminders_due(*, today: date) -> int:
     return _due_for_reminder(today).count()
 
 
-def review_reminders_send(*, today: date) -> int:
-    """Email everyone whose review is due, once per review date; return how many were sent.
+class RemindersNotQueued(Exception):
+    """Some reminders could not be queued (the next run tries them again)."""
 
-    Each reminder is claimed with a conditional UPDATE before it is sent, inside the same
+    def __init__(self, *, queued: int, failed: int):
+        super().__init__(f"{failed} review reminder(s) could not be queued")
+        self.queued, self.failed = queued, failed
+
+
+def review_reminders_send(*, today: date) -> int:
+    """Queue a reminder email for everyone whose review is due, once per review date;
+    return how many were queued. When any could not be, raise RemindersNotQueued once
+    every other has been tried.
+
+    Each reminder is claimed with a conditional UPDATE and its email queued in the same
     transaction: two runs at once can both see a row, but only one UPDATE matches it.
+    Nothing here waits on the mail server (the worker sends the email), so the claimed
+    row is locked only for as long as it takes to write the queue's rows.
     """
     candidates = list(
         _due_for_reminder(today).select_related("response__user").order_by("review_on", "pk")
     )
-    sent = 0
+    queued = failed = 0
     for commitment in candidates:
         try:
-            sent += _claim_and_send(commitment, today)
+            queued += _claim_and_send(commitment, today)
         except Exception:
             # The claim is rolled back with the transaction: the next run tries again.
-            logger.exception("Review reminder for commitment %s could not be sent", commitment.pk)
-    return sent
+            failed += 1
+            logger.exception("Review reminder for commitment %s could not be queued", commitment.pk)
+    if failed:
+        raise RemindersNotQueued(queued=queued, failed=failed)
+    return queued
 
 
 @transaction.atomic
@@ -174,5 +189,5 @@ def _send_review_reminder(commitment: Commitment) -> None:
         "name": user.get_short_name(),
         "link": site_link(reverse("reflections:mine")),
     }
-    email_send(name="review_reminder", context=context, to=user.email)
-    logger.info("Review reminder sent for commitment %s", commitment.pk)
+    email_queue(name="review_reminder", context=context, to=user.email)
+    logger.info("Review reminder queued for commitment %s", commitment.pk)

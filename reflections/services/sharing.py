@@ -11,23 +11,26 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.emails import email_normalise
-from accounts.mail import site_link
 from accounts.models import User
 from audit.services import audit_record
 from modules.models import Exercise
 
-from ..emails import email_send
 from ..models import Share
 from ..selectors.sharing import (
     invitation_can_respond,
     partner_answers_visible,
     share_between_exists,
     share_get_engaged,
+)
+from .invitation_emails import (
+    share_invitation_email_failed,
+    share_invitation_email_queue,
+    share_invitation_email_retry,
+    share_invitation_email_undelivered_message,
 )
 
 
@@ -46,6 +49,8 @@ def _check_owner_free(*, owner: User, exercise: Exercise) -> None:
     if current is None:
         return
     if current.status == Share.Status.PENDING and current.owner_id == owner.pk:
+        if share_invitation_email_failed(current):
+            raise SharingError(share_invitation_email_undelivered_message(current))
         raise SharingError(
             "You have already invited someone to pair on this exercise. Withdraw that "
             "invitation before inviting someone else."
@@ -169,29 +174,30 @@ def _share_create_by_email(*, owner: User, exercise: Exercise, email: str) -> Sh
     return _save_new_share(Share(owner=owner, invited_email=email, exercise=exercise))
 
 
-def _send_invitation(share: Share) -> None:
-    link = site_link(reverse("reflections:invitation", kwargs={"token": share.token}))
-    context = {"share": share, "link": link, "exercise": share.exercise, "owner": share.owner}
-    recipient = share.colleague.email if share.colleague_id else share.invited_email
-    email_send(name="share_invitation", context=context, to=recipient)
-
-
+@transaction.atomic
 def share_create(*, owner: User, exercise: Exercise, colleague: User) -> Share:
-    """Invite a colleague, picked by name, to pair on `exercise`; email them the link."""
+    """Invite a colleague, picked by name, to pair on `exercise`; queue the email with
+    the link, in the same transaction."""
     share = _share_create_with(owner=owner, exercise=exercise, colleague=colleague)
-    _send_invitation(share)
+    share_invitation_email_queue(share)
     return share
 
 
+@transaction.atomic
 def share_invite(*, owner: User, exercise: Exercise, email: str) -> Share:
     """Invite whoever holds `email` to pair on `exercise`. The invitation stays addressed
     to the address (never turned into a name), so the sender learns nothing about
-    whether it has an account; only the person who verifies that address can accept."""
+    whether it has an account; only the person who verifies that address can accept.
+    Inviting the same address again after its email could not be delivered queues the
+    email again."""
     email = email_normalise(email)
     if email == owner.email:
         raise SharingError("You cannot share an exercise with yourself.")
+    undelivered = share_invitation_email_retry(owner=owner, exercise=exercise, email=email)
+    if undelivered is not None:
+        return undelivered
     share = _share_create_by_email(owner=owner, exercise=exercise, email=email)
-    _send_invitation(share)
+    share_invitation_email_queue(share)
     return share
 
 

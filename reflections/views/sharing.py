@@ -33,6 +33,7 @@ from ..selectors.sharing import (
     share_get_for_participant,
     shareable_exercise_get,
 )
+from ..services.invitation_emails import queued_message
 from ..services.sharing import (
     SharingError,
     share_accept,
@@ -42,6 +43,7 @@ from ..services.sharing import (
     share_end,
     share_invite,
 )
+from . import invitation_emails
 
 SEARCH_LIMITED = "Too many searches in a short time. Wait a minute, then search again."
 
@@ -71,7 +73,7 @@ def shareable_exercise_or_404(number):
 class Invited:
     """How sending the invitation a POST asks for went."""
 
-    sent_to: str = ""  # whom it went to, once sent
+    sent_to: str = ""  # whom it is addressed to, once its email is queued
     error: str = ""  # what to put right, in words; empty when the form shows it
 
 
@@ -106,7 +108,7 @@ def share_start(request, number):
     if request.method == "POST":
         invited = _invite(request, exercise, email_form)
         if invited.sent_to:
-            messages.success(request, f"Invitation sent to {invited.sent_to}.")
+            messages.success(request, queued_message(invited.sent_to))
             return redirect(_exercise_url(exercise))
         error = invited.error or None
     results = []
@@ -248,4 +250,5 @@ urlpatterns = [
     path("invitations/<str:token>/", invitation, name="invitation"),
     path("shares/<int:share_id>/", share_detail, name="share_detail"),
     path("shares/<int:share_id>/end/", share_end_view, name="share_end"),
+    *invitation_emails.urlpatterns,
 ]

@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
 from accounts import admin_audit
 from accounts.admin_audit import person_change_record, person_changed_notify, person_changes
 from audit.models import AuditEvent
+from outbox.models import EmailDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +76,15 @@ def test_changes_outside_the_notified_list_are_not_emailed(practitioner, manager
     assert mail.outbox == []
 
 
-def test_the_email_waits_for_the_change_to_be_committed(practitioner, manager):
-    person_changed_notify(person=practitioner, actor=manager, changes=ROLE_CHANGE)
+def test_the_email_is_queued_with_the_change_so_a_rollback_sends_nothing(
+    practitioner, manager, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        person_changed_notify(person=practitioner, actor=manager, changes=ROLE_CHANGE)
+        raise RuntimeError("the change fails")
 
-    # Inside the test's transaction, never committed: nothing is sent.
+    assert not EmailDelivery.objects.exists()
     assert mail.outbox == []
 
 

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
@@ -35,7 +36,7 @@ def test_a_due_review_is_emailed_once_with_a_link_and_no_answer_text(practitione
 
     output = run()
 
-    assert output.strip() == "Sent 1 review reminder."
+    assert output.strip() == "Queued 1 review reminder."
     [email] = mail.outbox
     assert email.to == ["sam@example.org"]
     assert "https://course.example.org/reflections/" in email.body
@@ -46,14 +47,14 @@ def test_a_second_run_sends_nothing(practitioner):
     commitment(practitioner, due_in=0, review_in=0)
     run()
 
-    assert run().strip() == "Sent 0 review reminders."
+    assert run().strip() == "Queued 0 review reminders."
     assert len(mail.outbox) == 1
 
 
 def test_reviews_not_due_yet_are_not_emailed(practitioner):
     commitment(practitioner, due_in=1, review_in=1)
 
-    assert run().strip() == "Sent 0 review reminders."
+    assert run().strip() == "Queued 0 review reminders."
 
 
 def test_reviews_already_recorded_are_not_emailed(practitioner):
@@ -68,7 +69,7 @@ def test_a_changed_review_date_is_a_new_review_with_a_new_reminder(practitioner)
     row.review_on = timezone.localdate() - timedelta(days=1)
     row.save()
 
-    assert run().strip() == "Sent 1 review reminder."
+    assert run().strip() == "Queued 1 review reminder."
     assert len(mail.outbox) == 2
 
 
@@ -85,7 +86,7 @@ def test_the_count_covers_everyone_due(practitioner, colleague):
     commitment(colleague, due_in=-3, review_in=-2)
     commitment(UserFactory(), due_in=3, review_in=3)
 
-    assert run().strip() == "Sent 2 review reminders."
+    assert run().strip() == "Queued 2 review reminders."
     assert sorted(m.to[0] for m in mail.outbox) == ["alex@example.org", "sam@example.org"]
 
 
@@ -120,18 +121,27 @@ def _stale_first_call(records, listed):
     return due
 
 
-def test_a_failed_email_leaves_the_reminder_to_send_next_time(practitioner, monkeypatch):
+def test_a_reminder_that_could_not_be_queued_is_left_for_the_next_run_which_fails(
+    practitioner, colleague, monkeypatch
+):
     row = commitment(practitioner, due_in=0, review_in=0)
-    from django.core.mail import EmailMessage
+    commitment(colleague, due_in=0, review_in=0)
+    from reflections.services import records
 
-    def broken(*args, **kwargs):
-        raise OSError("mail server down")
+    real = records.email_queue
 
-    monkeypatch.setattr(EmailMessage, "send", broken)
+    def broken_for_sam(*, to, **kwargs):
+        if to == practitioner.email:
+            raise OSError("database unavailable")
+        return real(to=to, **kwargs)
 
-    assert review_reminders_send(today=timezone.localdate()) == 0
+    monkeypatch.setattr(records, "email_queue", broken_for_sam)
+
+    with pytest.raises(CommandError, match="1 review reminder could not be queued"):
+        run()
     row.refresh_from_db()
     assert row.reminder_sent_for is None
+    assert [m.to for m in mail.outbox] == [[colleague.email]]
 
 
 def test_each_reminder_is_audited_with_ids_only(practitioner):
@@ -146,7 +156,7 @@ def test_each_reminder_is_audited_with_ids_only(practitioner):
 def test_dry_run_counts_without_sending(practitioner):
     row = commitment(practitioner, due_in=0, review_in=0)
 
-    assert run("--dry-run").strip() == "1 review reminder due; none sent (dry run)."
+    assert run("--dry-run").strip() == "1 review reminder due; none queued (dry run)."
     assert mail.outbox == []
     row.refresh_from_db()
     assert row.reminder_sent_for is None
@@ -158,7 +168,8 @@ def test_sending_runs_a_fixed_number_of_queries_per_reminder(
     for _ in range(5):
         commitment(UserFactory(), due_in=0, review_in=0)
 
-    with django_assert_max_num_queries(1 + 5 * 5):
+    # Each: the claim, the audit event, and queuing the email, which tests send at once.
+    with django_assert_max_num_queries(1 + 8 * 5):
         assert review_reminders_send(today=timezone.localdate()) == 5
 
 

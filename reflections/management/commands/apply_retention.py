@@ -4,10 +4,12 @@
 
 Applies every rule in reflections.retention.RULES (expired invitations, unverified
 registrations, ended sessions and sign-in records, expired confirmation links and
-rate-limit counts, audit events past AUDIT_RETENTION_DAYS) and prints one line per rule
+rate-limit counts, records of emails and finished background tasks past
+EMAIL_RECORD_DAYS, audit events past AUDIT_RETENTION_DAYS) and prints one line per rule
 with its count. Then it counts the accounts nobody has signed in to for
 ACCOUNT_INACTIVE_FLAG_DAYS, per organisation: those are shown to the organisation's
-administrator to review, never deleted here. Safe to run twice, even at once.
+administrator to review, never deleted here. Safe to run twice, even at once. It exits
+non-zero when any rule failed, so cron mails someone.
 """
 
 from django.conf import settings
