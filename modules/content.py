@@ -13,11 +13,18 @@ import yaml
 from django.conf import settings
 
 from .models import Course, Exercise, Lesson, LessonRevision, Part, Question
-from .rendering import MarkdownContentError, render_markdown
+from .rendering import WORDS_PER_MINUTE, MarkdownContentError, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LESSON_FIELDS = {"title", "slug", "part", "order", "minutes", "summary", "legal_review"}
-LESSON_REQUIRED = {"title", "slug", "part", "order", "minutes", "summary"}
+LESSON_FIELDS = {"title", "slug", "part", "order", "summary", "legal_review"}
+LESSON_REQUIRED = {"title", "slug", "part", "order", "summary"}
+# Fields a lesson once had, and what to do instead; each is refused with its reason.
+LESSON_RETIRED_FIELDS = {
+    "minutes": (
+        "is no longer set by hand: a lesson's reading time is worked out from its text "
+        f"when it is loaded ({WORDS_PER_MINUTE} words a minute, rounded up). Remove this line"
+    ),
+}
 EXERCISE_FIELDS = {
     "number",
     "slug",
@@ -78,7 +85,6 @@ class LessonSpec:
     title: str
     part: str
     order: int
-    minutes: int
     summary: str
     legal_review: str
     body_markdown: str
@@ -289,7 +295,9 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
     if data is None:
         return None
     before = len(check.problems)
-    check.unknown_fields(path, data, LESSON_FIELDS)
+    check.unknown_fields(path, data, LESSON_FIELDS | set(LESSON_RETIRED_FIELDS))
+    for name in sorted(LESSON_RETIRED_FIELDS.keys() & set(data)):
+        check.fail(path, name, LESSON_RETIRED_FIELDS[name])
     for name in sorted(LESSON_REQUIRED - set(data)):
         check.fail(path, name, "is missing")
     present = LESSON_REQUIRED & set(data)
@@ -303,7 +311,6 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
         else None,
         part=data.get("part"),
         order=check.whole_number(path, data, "order", 1, 9999) if "order" in present else None,
-        minutes=check.whole_number(path, data, "minutes", 1, 180) if "minutes" in present else None,
         summary=check.text(path, data, "summary", longest((Lesson, "summary")))
         if "summary" in present
         else None,

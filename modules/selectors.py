@@ -3,7 +3,8 @@ number of lessons or people."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
+from django.db.models.functions import Coalesce
 
 from .models import Course, Exercise, Lesson, LessonProgress, Question
 
@@ -25,6 +26,16 @@ class OutlineEntry:
     @property
     def state_label(self):
         return LessonState.LABELS[self.state]
+
+    @property
+    def exercise_minutes(self):
+        """The time given for the reflective exercises in this lesson, if any."""
+        return self.lesson.exercise_minutes
+
+    @property
+    def minutes(self):
+        """Reading time plus the exercises' time: what the lesson asks of you."""
+        return self.lesson.minutes + self.lesson.exercise_minutes
 
 
 @dataclass
@@ -50,7 +61,16 @@ class Outline:
 
     @property
     def total_minutes(self):
+        """Reading time of every lesson, without the exercises."""
         return sum(entry.lesson.minutes for entry in self.entries)
+
+    @property
+    def total_exercise_minutes(self):
+        return sum(entry.exercise_minutes for entry in self.entries)
+
+    @property
+    def total_minutes_with_exercises(self):
+        return self.total_minutes + self.total_exercise_minutes
 
     @property
     def is_started(self):
@@ -90,7 +110,11 @@ def _resume_lesson(lessons, progress_by_lesson):
 
 def course_outline(*, user) -> Outline:
     """Every lesson by part, with `user`'s state in each: two queries."""
-    lessons = list(Lesson.objects.in_order().defer("body_markdown", "body_html"))
+    lessons = list(
+        Lesson.objects.in_order()
+        .defer("body_markdown", "body_html")
+        .annotate(exercise_minutes=Coalesce(Sum("exercises__minutes"), 0))
+    )
     progress = {}
     if user.is_authenticated:
         progress = {p.lesson_id: p for p in LessonProgress.objects.for_user(user)}

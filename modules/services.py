@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .content import ContentError, Problem, longest, read_content
 from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
-from .rendering import render_markdown
+from .rendering import reading_minutes, render_markdown
 
 # Rows whose unique order changes are parked here first, so two lessons can swap places.
 _PARKING_OFFSET = 1_000_000
@@ -86,16 +86,18 @@ def _load_lessons(tree, parts, report):
             lesson.order = _PARKING_OFFSET + lesson.order
     lessons = {}
     for slug, spec in specs.items():
+        body_html = render_markdown(spec.body_markdown)
         values = {
             "title": spec.title,
             "part": parts[spec.part],
             "order": spec.order,
-            "minutes": spec.minutes,
             "summary": spec.summary,
             "legal_review": spec.legal_review,
             "body_markdown": spec.body_markdown,
-            # Compared too, so that a change to the renderer refreshes the stored HTML.
-            "body_html": render_markdown(spec.body_markdown),
+            # Compared too, so that a change to the renderer refreshes the stored HTML,
+            # and a change to how reading time is worked out refreshes the minutes.
+            "body_html": body_html,
+            "minutes": reading_minutes(body_html),
         }
         lesson = existing.get(slug)
         if lesson is None:

@@ -46,7 +46,6 @@ BROKEN_CASES = [
     ("missing slug", _missing("slug: first-lesson"), LESSON_1, "slug", "is missing"),
     ("missing part", _missing("part: introduction"), LESSON_1, "part", "is missing"),
     ("missing order", _missing("order: 1"), LESSON_1, "order", "is missing"),
-    ("missing minutes", _missing("minutes: 5"), LESSON_1, "minutes", "is missing"),
     (
         "missing summary",
         _missing('summary: "Where the course begins."'),
@@ -104,18 +103,11 @@ BROKEN_CASES = [
         "the lesson has no text",
     ),
     (
-        "non-integer minutes",
-        lambda tree: tree.replace(LESSON_1, "minutes: 5", "minutes: ten"),
+        "hand-set reading time",
+        lambda tree: tree.replace(LESSON_1, "order: 1", "order: 1\nminutes: 5"),
         LESSON_1,
         "minutes",
-        "must be a whole number from 1 to 180, not 'ten'",
-    ),
-    (
-        "fractional minutes",
-        lambda tree: tree.replace(LESSON_1, "minutes: 5", "minutes: 7.5"),
-        LESSON_1,
-        "minutes",
-        "must be a whole number from 1 to 180, not 7.5",
+        "is no longer set by hand: a lesson's reading time is worked out from its text",
     ),
     (
         "non-integer order",

@@ -1,14 +1,17 @@
 """content_load: making the database match content/, all or nothing."""
 
 import html
+import math
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.html import strip_tags
 
 from modules.content import ContentError, read_content
 from modules.models import Course, Exercise, Lesson, LessonRevision, Part, Question
+from modules.rendering import WORDS_PER_MINUTE, word_count
 from modules.services import content_load
 from reflections.models import Answer, ExerciseResponse
 from tests.factories import UserFactory
@@ -19,6 +22,10 @@ from .content_cases import BROKEN_CASES, CASE_IDS, EXERCISE_1, LESSON_1, LESSON_
 pytestmark = pytest.mark.django_db
 
 REAL_CONTENT = Path(settings.CONTENT_DIR)
+CELL_END = re.compile(r"</(?:td|th|caption|summary|figcaption)>")
+CHART_BARS = re.compile(
+    r'<div class="chart-bars" aria-hidden="true">(?:<div class="chart-row">.*?</div>)*</div>'
+)
 
 
 @pytest.fixture
@@ -55,8 +62,8 @@ def test_a_good_tree_creates_the_course_parts_lessons_exercise_and_questions(con
     assert Course.objects.get().title == "A small course"
     assert list(Part.objects.values_list("key", "order")) == [("introduction", 1), ("part-1", 2)]
     assert list(Lesson.objects.values_list("slug", "order", "part__key", "minutes")) == [
-        ("first-lesson", 1, "introduction", 5),
-        ("second-lesson", 2, "part-1", 10),
+        ("first-lesson", 1, "introduction", 1),
+        ("second-lesson", 2, "part-1", 1),
     ]
     exercise = Exercise.objects.get()
     assert (exercise.number, exercise.lesson.slug, exercise.pairing) == (1, "first-lesson", "pair")
@@ -198,13 +205,33 @@ def test_changing_a_lessons_title_adds_a_revision(loaded):
     assert Lesson.objects.get(slug="first-lesson").revisions.first().title == "The first lesson"
 
 
-def test_changing_only_a_lessons_minutes_adds_no_revision(loaded):
-    loaded.replace(LESSON_1, "minutes: 5", "minutes: 6")
+def test_changing_only_a_lessons_summary_adds_no_revision(loaded):
+    loaded.replace(LESSON_1, "Where the course begins.", "Where it all begins.")
 
     report = content_load(directory=loaded.root)
 
     assert report.changed == ["lesson first-lesson"]
-    assert Lesson.objects.get(slug="first-lesson").minutes == 6
+    assert Lesson.objects.get(slug="first-lesson").summary == "Where it all begins."
+    assert LessonRevision.objects.count() == 2
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(1, 1), (200, 1), (201, 2), (1000, 5), (1001, 6)])
+def test_a_lessons_reading_time_is_its_words_at_200_a_minute_rounded_up(loaded, words, minutes):
+    loaded.replace(LESSON_1, "The first lesson's text.", " ".join(["word"] * (words - 1)))
+
+    content_load(directory=loaded.root)
+
+    # The heading "Opening" is one of the words.
+    assert Lesson.objects.get(slug="first-lesson").minutes == minutes
+
+
+def test_a_reading_time_stored_some_other_way_is_refreshed_without_a_revision(loaded):
+    Lesson.objects.filter(slug="first-lesson").update(minutes=99)
+
+    report = content_load(directory=loaded.root)
+
+    assert report.changed == ["lesson first-lesson"]
+    assert Lesson.objects.get(slug="first-lesson").minutes == 1
     assert LessonRevision.objects.count() == 2
 
 
@@ -445,6 +472,18 @@ def test_the_prevalence_lesson_has_charts_with_their_figures_as_tables(course_co
     assert '<th scope="row">Under-18s affected in England and Wales' in body
     assert "<td>5,000</td>" in body
     assert "<td>40,000</td>" in body
+
+
+def test_each_real_lessons_reading_time_comes_from_its_words(course_content):
+    for lesson in Lesson.objects.all():
+        words = word_count(lesson.body_html)
+        # Counted another way: the page's text without the charts' bars (their table
+        # repeats them), split at spaces, with table cells kept apart.
+        text = strip_tags(CELL_END.sub(" ", CHART_BARS.sub(" ", lesson.body_html)))
+        assert words == len(text.split()), lesson.slug
+        assert lesson.minutes == max(1, math.ceil(words / WORDS_PER_MINUTE)), lesson.slug
+        # So every lesson implies between 100 and 200 words a minute, 200 for long ones.
+        assert WORDS_PER_MINUTE * (lesson.minutes - 1) < words <= WORDS_PER_MINUTE * lesson.minutes
 
 
 def test_the_real_content_loads_a_second_time_without_changes(course_content):

@@ -111,7 +111,7 @@ def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons
     page = signed_in.get(lessons[1].get_absolute_url()).content.decode()
 
     assert '<h1 id="lesson-title">Middle</h1>' in page
-    assert "The only part · Lesson 2 of 3 · About 10 minutes" in page
+    assert "The only part · Lesson 2 of 3 · About 1 minute to read</p>" in page
     assert '<div class="lesson-body"><p>Middle text.</p></div>' in page
     assert f'rel="prev" href="{lessons[0].get_absolute_url()}"' in page
     assert f'rel="next" href="{lessons[2].get_absolute_url()}"' in page
