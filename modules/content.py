@@ -16,7 +16,15 @@ from .models import Course, Exercise, Lesson, LessonRevision, Part, Question
 from .rendering import WORDS_PER_MINUTE, MarkdownContentError, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LESSON_FIELDS = {"title", "slug", "part", "order", "summary", "legal_review"}
+LESSON_FIELDS = {
+    "title",
+    "slug",
+    "part",
+    "order",
+    "summary",
+    "legal_review",
+    "carries_progress_from",
+}
 LESSON_REQUIRED = {"title", "slug", "part", "order", "summary"}
 # Fields a lesson once had, and what to do instead; each is refused with its reason.
 LESSON_RETIRED_FIELDS = {
@@ -88,6 +96,7 @@ class LessonSpec:
     summary: str
     legal_review: str
     body_markdown: str
+    carries_progress_from: str = ""
 
 
 @dataclass
@@ -316,6 +325,11 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
         else None,
         legal_review=check.text(path, data, "legal_review", required=False) or "",
         body_markdown=body,
+        carries_progress_from=(
+            check.slug(path, data, "carries_progress_from", longest((Lesson, "slug")))
+            if "carries_progress_from" in data
+            else ""
+        ),
     )
     if "part" in present and spec.part not in part_keys:
         check.fail(
@@ -440,6 +454,15 @@ def read_content(directory) -> ContentTree:
     _check_unique(check, exercises, "number", "exercise number")
     _check_unique(check, exercises, "slug", "exercise slug")
     lesson_slugs = {lesson.slug for lesson in lessons}
+    for lesson in lessons:
+        source = lesson.carries_progress_from
+        if source and (source == lesson.slug or source not in lesson_slugs):
+            check.fail(
+                Path(lesson.path),
+                "carries_progress_from",
+                f"{source!r} must be the slug of another lesson in content/lessons "
+                "(the lesson this one was split from)",
+            )
     for exercise in exercises:
         if exercise.lesson not in lesson_slugs:
             check.fail(Path(exercise.path), "lesson", f"no lesson has the slug {exercise.lesson!r}")

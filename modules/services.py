@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from .content import ContentError, Problem, longest, read_content
@@ -19,10 +20,11 @@ class LoadReport:
     changed: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     removed: list = field(default_factory=list)
+    carried: list = field(default_factory=list)
 
     @property
     def has_changes(self):
-        return bool(self.created or self.changed or self.removed)
+        return bool(self.created or self.changed or self.removed or self.carried)
 
 
 def _sync(instance, values) -> bool:
@@ -103,6 +105,10 @@ def _load_lessons(tree, parts, report):
         if lesson is None:
             lesson = Lesson.objects.create(slug=slug, **values)
             report.created.append(f"lesson {slug}")
+            if spec.carries_progress_from in existing:
+                _carry_progress(
+                    source=existing[spec.carries_progress_from], lesson=lesson, report=report
+                )
         else:
             text_changed = (lesson.title, lesson.body_markdown) != (spec.title, spec.body_markdown)
             if not _sync(lesson, values):
@@ -122,6 +128,33 @@ def _load_lessons(tree, parts, report):
         )
         lessons[slug] = lesson
     return lessons, [lesson for slug, lesson in existing.items() if slug not in specs]
+
+
+def _carry_progress(*, source, lesson, report):
+    """A lesson split out of `source` is complete for everyone who had completed
+    `source`: they read its text there. Done once, when the new lesson first loads;
+    nobody who had not completed `source` gets a row."""
+    completed = list(LessonProgress.objects.filter(lesson=source).completed())
+    LessonProgress.objects.bulk_create(
+        LessonProgress(
+            user_id=progress.user_id,
+            lesson=lesson,
+            last_viewed_at=progress.completed_at,
+            completed_at=progress.completed_at,
+        )
+        for progress in completed
+    )
+    LessonProgress.objects.filter(lesson=lesson).update(
+        started_at=Subquery(
+            LessonProgress.objects.filter(lesson=source, user=OuterRef("user")).values(
+                "started_at"
+            )[:1]
+        )
+    )
+    report.carried.append(
+        f"lesson {lesson.slug} is complete for the {len(completed)} "
+        f"{'person' if len(completed) == 1 else 'people'} who had completed lesson {source.slug}"
+    )
 
 
 def _load_questions(exercise, specs, report):

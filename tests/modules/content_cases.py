@@ -189,6 +189,31 @@ BROKEN_CASES = [
         "is not a field this file can have",
     ),
     (
+        "progress carried from an unknown lesson",
+        lambda tree: tree.replace(LESSON_2, "order: 2", "order: 2\ncarries_progress_from: gone"),
+        LESSON_2,
+        "carries_progress_from",
+        "'gone' must be the slug of another lesson in content/lessons",
+    ),
+    (
+        "progress carried from itself",
+        lambda tree: tree.replace(
+            LESSON_2, "order: 2", "order: 2\ncarries_progress_from: second-lesson"
+        ),
+        LESSON_2,
+        "carries_progress_from",
+        "'second-lesson' must be the slug of another lesson",
+    ),
+    (
+        "progress carried from a slug that is not one",
+        lambda tree: tree.replace(
+            LESSON_2, "order: 2", "order: 2\ncarries_progress_from: First Lesson"
+        ),
+        LESSON_2,
+        "carries_progress_from",
+        "must use only lower-case letters, digits and hyphens",
+    ),
+    (
         "exercise without questions",
         lambda tree: tree.write(
             EXERCISE_1, tree.read(EXERCISE_1).split("questions:")[0] + "questions: []\n---\nText.\n"

@@ -3,6 +3,7 @@
 import html
 import math
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,22 @@ from django.conf import settings
 from django.utils.html import strip_tags
 
 from modules.content import ContentError, read_content
-from modules.models import Course, Exercise, Lesson, LessonRevision, Part, Question
+from modules.models import (
+    Course,
+    Exercise,
+    Lesson,
+    LessonProgress,
+    LessonRevision,
+    Part,
+    Question,
+)
 from modules.rendering import WORDS_PER_MINUTE, word_count
-from modules.services import content_load
+from modules.services import (
+    content_load,
+    progress_mark_complete,
+    progress_mark_incomplete,
+    progress_record_view,
+)
 from reflections.models import Answer, ExerciseResponse
 from tests.factories import UserFactory
 
@@ -279,6 +293,72 @@ def test_a_new_lesson_is_added_between_two_others(loaded):
     ]
 
 
+# --- A lesson split in two keeps everyone's progress --------------------------------------
+
+
+SPLIT_LESSON = """\
+---
+title: "Split from the first"
+slug: split-lesson
+part: introduction
+order: 3
+carries_progress_from: first-lesson
+summary: "Half of what the first lesson held."
+---
+## Split
+
+Text that was in the first lesson.
+"""
+
+
+@pytest.fixture
+def split(loaded, practitioner, colleague):
+    """The first lesson complete for `practitioner`, in progress for `colleague`,
+    then a lesson split from it loaded."""
+    first = Lesson.objects.get(slug="first-lesson")
+    progress_mark_complete(user=practitioner, lesson=first)
+    progress_record_view(user=colleague, lesson=first)
+    loaded.write("lessons/03-split-lesson.md", SPLIT_LESSON)
+    return content_load(directory=loaded.root)
+
+
+def test_a_split_lesson_is_complete_for_whoever_completed_the_lesson_it_came_from(
+    split, practitioner
+):
+    first = LessonProgress.objects.get(user=practitioner, lesson__slug="first-lesson")
+    carried = LessonProgress.objects.get(user=practitioner, lesson__slug="split-lesson")
+
+    assert carried.completed_at == first.completed_at
+    assert carried.started_at == first.started_at
+    assert split.carried == [
+        "lesson split-lesson is complete for the 1 person who had completed lesson first-lesson"
+    ]
+
+
+def test_a_split_lesson_is_not_started_for_whoever_had_not_completed_it(split, colleague):
+    assert not LessonProgress.objects.filter(user=colleague, lesson__slug="split-lesson").exists()
+    assert (
+        LessonProgress.objects.get(user=colleague, lesson__slug="first-lesson").completed_at is None
+    )
+
+
+def test_progress_is_carried_once_only_when_the_split_lesson_first_loads(
+    split, loaded, practitioner, colleague
+):
+    first = Lesson.objects.get(slug="first-lesson")
+    progress_mark_complete(user=colleague, lesson=first)
+    progress_mark_incomplete(user=practitioner, lesson=Lesson.objects.get(slug="split-lesson"))
+
+    report = content_load(directory=loaded.root)
+
+    assert report.carried == []
+    assert report.has_changes is False
+    assert not LessonProgress.objects.filter(user=colleague, lesson__slug="split-lesson").exists()
+    assert not LessonProgress.objects.filter(
+        user=practitioner, lesson__slug="split-lesson", completed_at__isnull=False
+    ).exists()
+
+
 def test_a_lesson_taken_out_of_content_is_removed(loaded):
     loaded.remove(LESSON_2)
 
@@ -493,3 +573,29 @@ def test_the_real_content_loads_a_second_time_without_changes(course_content):
 
     assert report.created == report.changed == report.removed == []
     assert database_snapshot() == before
+
+
+def test_completing_the_law_lesson_before_the_split_completes_both_after_it(
+    tmp_path, practitioner, colleague
+):
+    """The real course as it was before police powers had their own lesson, then as it is."""
+    before = tmp_path / "content"
+    shutil.copytree(REAL_CONTENT, before)
+    (before / "lessons" / "08-police-disruption-powers.md").unlink()
+    content_load(directory=before)
+    law = Lesson.objects.get(slug="the-law-and-cse")
+    progress_mark_complete(user=practitioner, lesson=law)
+    progress_record_view(user=colleague, lesson=law)
+
+    report = content_load(directory=REAL_CONTENT)
+
+    assert report.created == ["lesson police-disruption-powers"]
+    completed = LessonProgress.objects.completed()
+    assert set(completed.filter(user=practitioner).values_list("lesson__slug", flat=True)) == {
+        "the-law-and-cse",
+        "police-disruption-powers",
+    }
+    assert not completed.filter(user=colleague).exists()
+    assert not LessonProgress.objects.filter(
+        user=colleague, lesson__slug="police-disruption-powers"
+    ).exists()
