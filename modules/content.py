@@ -13,11 +13,26 @@ import yaml
 from django.conf import settings
 
 from .models import Course, Exercise, Lesson, LessonRevision, Part, Question
-from .rendering import MarkdownContentError, render_markdown
+from .rendering import WORDS_PER_MINUTE, MarkdownContentError, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LESSON_FIELDS = {"title", "slug", "part", "order", "minutes", "summary", "legal_review"}
-LESSON_REQUIRED = {"title", "slug", "part", "order", "minutes", "summary"}
+LESSON_FIELDS = {
+    "title",
+    "slug",
+    "part",
+    "order",
+    "summary",
+    "legal_review",
+    "carries_progress_from",
+}
+LESSON_REQUIRED = {"title", "slug", "part", "order", "summary"}
+# Fields a lesson once had, and what to do instead; each is refused with its reason.
+LESSON_RETIRED_FIELDS = {
+    "minutes": (
+        "is no longer set by hand: a lesson's reading time is worked out from its text "
+        f"when it is loaded ({WORDS_PER_MINUTE} words a minute, rounded up). Remove this line"
+    ),
+}
 EXERCISE_FIELDS = {
     "number",
     "slug",
@@ -78,10 +93,10 @@ class LessonSpec:
     title: str
     part: str
     order: int
-    minutes: int
     summary: str
     legal_review: str
     body_markdown: str
+    carries_progress_from: str = ""
 
 
 @dataclass
@@ -289,7 +304,9 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
     if data is None:
         return None
     before = len(check.problems)
-    check.unknown_fields(path, data, LESSON_FIELDS)
+    check.unknown_fields(path, data, LESSON_FIELDS | set(LESSON_RETIRED_FIELDS))
+    for name in sorted(LESSON_RETIRED_FIELDS.keys() & set(data)):
+        check.fail(path, name, LESSON_RETIRED_FIELDS[name])
     for name in sorted(LESSON_REQUIRED - set(data)):
         check.fail(path, name, "is missing")
     present = LESSON_REQUIRED & set(data)
@@ -303,12 +320,16 @@ def _read_lesson(check: _Checker, path: Path, part_keys):
         else None,
         part=data.get("part"),
         order=check.whole_number(path, data, "order", 1, 9999) if "order" in present else None,
-        minutes=check.whole_number(path, data, "minutes", 1, 180) if "minutes" in present else None,
         summary=check.text(path, data, "summary", longest((Lesson, "summary")))
         if "summary" in present
         else None,
         legal_review=check.text(path, data, "legal_review", required=False) or "",
         body_markdown=body,
+        carries_progress_from=(
+            check.slug(path, data, "carries_progress_from", longest((Lesson, "slug")))
+            if "carries_progress_from" in data
+            else ""
+        ),
     )
     if "part" in present and spec.part not in part_keys:
         check.fail(
@@ -433,6 +454,15 @@ def read_content(directory) -> ContentTree:
     _check_unique(check, exercises, "number", "exercise number")
     _check_unique(check, exercises, "slug", "exercise slug")
     lesson_slugs = {lesson.slug for lesson in lessons}
+    for lesson in lessons:
+        source = lesson.carries_progress_from
+        if source and (source == lesson.slug or source not in lesson_slugs):
+            check.fail(
+                Path(lesson.path),
+                "carries_progress_from",
+                f"{source!r} must be the slug of another lesson in content/lessons "
+                "(the lesson this one was split from)",
+            )
     for exercise in exercises:
         if exercise.lesson not in lesson_slugs:
             check.fail(Path(exercise.path), "lesson", f"no lesson has the slug {exercise.lesson!r}")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .rendering import render_markdown
+from .rendering import reading_minutes, render_markdown, split_at_first_section
 
 
 class Course(models.Model):
@@ -47,7 +47,11 @@ class Lesson(models.Model):
     title = models.CharField(max_length=200)
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="lessons")
     order = models.PositiveIntegerField(unique=True, help_text="Reading order across the course.")
-    minutes = models.PositiveIntegerField(help_text="Estimated reading time.")
+    minutes = models.PositiveIntegerField(
+        editable=False,
+        help_text="Estimated reading time in whole minutes, worked out from the text on save "
+        "(its exercises' time is their own).",
+    )
     summary = models.CharField(max_length=300, blank=True)
     body_markdown = models.TextField()
     body_html = models.TextField(editable=False, help_text="Sanitised HTML, rendered on save.")
@@ -67,10 +71,17 @@ class Lesson(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body_markdown)
+        self.minutes = reading_minutes(self.body_html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("modules:lesson", kwargs={"slug": self.slug})
+
+    @property
+    def body_sections(self):
+        """(opening paragraphs, the rest from the first section heading): an exercise
+        placed at the start of the lesson goes between the two."""
+        return split_at_first_section(self.body_html)
 
 
 class LessonRevision(models.Model):

@@ -5,7 +5,9 @@ attribute or URL scheme not listed below is removed, whatever the Markdown held.
 """
 
 import html
+import math
 import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -35,6 +37,12 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# Reading speed for a lesson's estimated time: an unhurried pace for study text.
+WORDS_PER_MINUTE = 200
+VOID_TAGS = {"br", "hr", "img"}
+# Tags that start or end a run of text: the words either side of them are separate.
+INLINE_TAGS = {"a", "abbr", "code", "del", "em", "span", "strong", "sub", "sup"}
 
 CHART_BLOCK = re.compile(r"^```chart[ \t]*\n(?P<body>.*?)\n```[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -150,3 +158,77 @@ def render_plain_text(text: str) -> str:
         for p in paragraphs
     )
     return nh3.clean(body, tags={"p", "br"}, attributes={})
+
+
+class _ReadableText(HTMLParser):
+    """The words of sanitised HTML a reader meets once: what is aria-hidden (a chart's
+    bars, repeated in its table) is left out. Also notes where the first top-level
+    `<h2>` begins."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text = []
+        self.depth = 0
+        self.hidden_depth = None  # depth of the aria-hidden element we are inside
+        self.first_section = None  # (line, column) of the first top-level <h2>
+
+    @property
+    def words(self):
+        return len("".join(self.text).split())
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h2" and self.depth == 0 and self.first_section is None:
+            self.first_section = self.getpos()
+        if tag not in INLINE_TAGS:
+            self.text.append(" ")
+        if tag in VOID_TAGS:
+            return
+        self.depth += 1
+        if self.hidden_depth is None and ("aria-hidden", "true") in attrs:
+            self.hidden_depth = self.depth
+
+    def handle_endtag(self, tag):
+        if tag not in INLINE_TAGS:
+            self.text.append(" ")
+        if tag in VOID_TAGS:
+            return
+        if self.hidden_depth == self.depth:
+            self.hidden_depth = None
+        self.depth -= 1
+
+    def handle_data(self, data):
+        if self.hidden_depth is None:
+            self.text.append(data)
+
+
+def _parsed(body_html: str) -> _ReadableText:
+    parser = _ReadableText()
+    parser.feed(body_html)
+    parser.close()
+    return parser
+
+
+def word_count(body_html: str) -> int:
+    """How many words a reader meets in this (sanitised) HTML."""
+    return _parsed(body_html).words
+
+
+def reading_minutes(body_html: str) -> int:
+    """Whole minutes to read it at WORDS_PER_MINUTE, rounded up; at least one."""
+    return max(1, math.ceil(word_count(body_html) / WORDS_PER_MINUTE))
+
+
+def split_at_first_section(body_html: str) -> tuple[str, str]:
+    """(the opening paragraphs, the rest from the first top-level `<h2>` on).
+
+    With no such heading there is no opening: everything is the rest.
+    """
+    position = _parsed(body_html).first_section
+    if position is None:
+        return "", body_html
+    line, column = position
+    offset = 0
+    for _ in range(line - 1):  # the parser counts lines by "\n" alone
+        offset = body_html.index("\n", offset) + 1
+    offset += column
+    return body_html[:offset], body_html[offset:]

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
@@ -34,6 +35,17 @@ class OutlineEntry:
     def state_label(self) -> str:
         return LessonState.LABELS[self.state]
 
+    @property
+    def exercise_minutes(self) -> int:
+        """The time given for the reflective exercises in this lesson, if any."""
+        # course_outline annotates every lesson with the sum of its exercises' minutes.
+        return self.lesson.exercise_minutes  # type: ignore[attr-defined]
+
+    @property
+    def minutes(self) -> int:
+        """Reading time plus the exercises' time: what the lesson asks of you."""
+        return self.lesson.minutes + self.exercise_minutes
+
 
 @dataclass
 class OutlinePart:
@@ -58,7 +70,16 @@ class Outline:
 
     @property
     def total_minutes(self) -> int:
+        """Reading time of every lesson, without the exercises."""
         return sum(entry.lesson.minutes for entry in self.entries)
+
+    @property
+    def total_exercise_minutes(self) -> int:
+        return sum(entry.exercise_minutes for entry in self.entries)
+
+    @property
+    def total_minutes_with_exercises(self) -> int:
+        return self.total_minutes + self.total_exercise_minutes
 
     @property
     def is_started(self) -> bool:
@@ -100,7 +121,11 @@ def _resume_lesson(
 
 def course_outline(*, user: User | AnonymousUser) -> Outline:
     """Every lesson by part, with `user`'s state in each: two queries."""
-    lessons = list(Lesson.objects.in_order().defer("body_markdown", "body_html"))
+    lessons = list(
+        Lesson.objects.in_order()
+        .defer("body_markdown", "body_html")
+        .annotate(exercise_minutes=Coalesce(Sum("exercises__minutes"), 0))
+    )
     progress: dict[int, LessonProgress] = {}
     if user.is_authenticated:
         progress = {p.lesson_id: p for p in LessonProgress.objects.for_user(user)}

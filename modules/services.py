@@ -5,14 +5,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 
 from .content import ContentError, ContentTree, Problem, QuestionSpec, longest, read_content
 from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
-from .rendering import render_markdown
+from .rendering import reading_minutes, render_markdown
 
 # Rows whose unique order changes are parked here first, so two lessons can swap places.
 _PARKING_OFFSET = 1_000_000
@@ -24,10 +24,11 @@ class LoadReport:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.created or self.changed or self.removed)
+        return bool(self.created or self.changed or self.removed or self.carried)
 
 
 def _sync(instance: Model, values: dict[str, Any]) -> bool:
@@ -93,21 +94,27 @@ def _load_lessons(
             lesson.order = _PARKING_OFFSET + lesson.order
     lessons: dict[str, Lesson] = {}
     for slug, spec in specs.items():
+        body_html = render_markdown(spec.body_markdown)
         values = {
             "title": spec.title,
             "part": parts[spec.part],
             "order": spec.order,
-            "minutes": spec.minutes,
             "summary": spec.summary,
             "legal_review": spec.legal_review,
             "body_markdown": spec.body_markdown,
-            # Compared too, so that a change to the renderer refreshes the stored HTML.
-            "body_html": render_markdown(spec.body_markdown),
+            # Compared too, so that a change to the renderer refreshes the stored HTML,
+            # and a change to how reading time is worked out refreshes the minutes.
+            "body_html": body_html,
+            "minutes": reading_minutes(body_html),
         }
         lesson = existing.get(slug)
         if lesson is None:
             lesson = Lesson.objects.create(slug=slug, **values)
             report.created.append(f"lesson {slug}")
+            if spec.carries_progress_from in existing:
+                _carry_progress(
+                    source=existing[spec.carries_progress_from], lesson=lesson, report=report
+                )
         else:
             text_changed = (lesson.title, lesson.body_markdown) != (spec.title, spec.body_markdown)
             if not _sync(lesson, values):
@@ -127,6 +134,33 @@ def _load_lessons(
         )
         lessons[slug] = lesson
     return lessons, [lesson for slug, lesson in existing.items() if slug not in specs]
+
+
+def _carry_progress(*, source: Lesson, lesson: Lesson, report: LoadReport) -> None:
+    """A lesson split out of `source` is complete for everyone who had completed
+    `source`: they read its text there. Done once, when the new lesson first loads;
+    nobody who had not completed `source` gets a row."""
+    completed = list(LessonProgress.objects.filter(lesson=source).completed())
+    LessonProgress.objects.bulk_create(
+        LessonProgress(
+            user_id=progress.user_id,
+            lesson=lesson,
+            last_viewed_at=progress.completed_at,
+            completed_at=progress.completed_at,
+        )
+        for progress in completed
+    )
+    LessonProgress.objects.filter(lesson=lesson).update(
+        started_at=Subquery(
+            LessonProgress.objects.filter(lesson=source, user=OuterRef("user")).values(
+                "started_at"
+            )[:1]
+        )
+    )
+    report.carried.append(
+        f"lesson {lesson.slug} is complete for the {len(completed)} "
+        f"{'person' if len(completed) == 1 else 'people'} who had completed lesson {source.slug}"
+    )
 
 
 def _load_questions(*, exercise: Exercise, specs: list[QuestionSpec], report: LoadReport) -> None:

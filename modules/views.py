@@ -27,6 +27,8 @@ def lesson_detail(request, slug):
     outline = course_outline(user=request.user)
     previous_lesson, next_lesson = outline.neighbours(lesson)
     exercises = list(lesson.exercises.all())
+    # An exercise at the start comes after the lesson's opening paragraphs.
+    body_opening, body_rest = lesson.body_sections
     context = {
         "lesson": lesson,
         "outline": outline,
@@ -35,6 +37,8 @@ def lesson_detail(request, slug):
         "next_lesson": next_lesson,
         "exercises_at_start": [e for e in exercises if e.placement == e.Placement.START],
         "exercises_at_end": [e for e in exercises if e.placement == e.Placement.END],
+        "body_opening": body_opening,
+        "body_rest": body_rest,
     }
     return render(request, "modules/lesson.html", context)
 

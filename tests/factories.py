@@ -68,7 +68,6 @@ class LessonFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}")
     part = factory.SubFactory(PartFactory)
     order = factory.Sequence(lambda n: n + 1)
-    minutes = 10
     summary = "What this lesson covers."
     body_markdown = "## A heading\n\nSome lesson text."
 

@@ -83,7 +83,7 @@ def test_new_user_registers_completes_first_lesson_and_continues_to_the_next(
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password*", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("1 of 16 lessons completed")).to_be_visible()
+    expect(page.get_by_text("1 of 17 lessons completed")).to_be_visible()
     page.get_by_role("link", name="Continue where you left off").click()
 
     expect(page).to_have_url(url_path(SECOND_LESSON))
@@ -190,7 +190,7 @@ def test_whole_journey_works_with_the_keyboard_alone(teams, new_page, live_url):
     tab_to(page, by_id("id_password"), limit=1)
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_text("1 of 16 lessons completed")).to_be_visible()
+    expect(page.get_by_text("1 of 17 lessons completed")).to_be_visible()
 
     tab_to(page, by_text("Continue where you left off"))
     page.keyboard.press("Enter")

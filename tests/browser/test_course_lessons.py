@@ -33,7 +33,7 @@ def test_home_shows_each_lesson_state_progress_and_where_to_continue(
     expect(outline_item(page, first.title)).to_contain_text("Completed")
     expect(outline_item(page, second.title)).to_contain_text("In progress")
     expect(outline_item(page, third.title)).to_contain_text("Not started")
-    expect(page.get_by_text("1 of 16 lessons completed (6%).")).to_be_visible()
+    expect(page.get_by_text("1 of 17 lessons completed (6%).")).to_be_visible()
     expect(page.locator("progress").first).to_have_attribute("value", "6")
     page.get_by_role("link", name=re.compile("^Continue where you left off")).click()
 
@@ -102,13 +102,13 @@ def test_completed_lesson_can_be_marked_not_complete_again(course_content, pract
     page.goto("/lessons/defining-cse/")
     page.get_by_role("button", name="Mark this lesson complete").click()
     expect(page.locator(".lesson-state")).to_have_text("Completed")
-    expect(page.get_by_text("1 of 16 lessons completed")).to_be_visible()
+    expect(page.get_by_text("1 of 17 lessons completed")).to_be_visible()
 
     page.get_by_role("button", name="Mark as not complete").click()
 
     expect(page.get_by_role("status")).to_contain_text("marked as not complete")
     expect(page.locator(".lesson-state")).to_have_text("In progress")
-    expect(page.get_by_text("0 of 16 lessons completed")).to_be_visible()
+    expect(page.get_by_text("0 of 17 lessons completed")).to_be_visible()
 
 
 def test_outline_beside_a_lesson_marks_the_current_lesson(course_content, practitioner, new_page):

@@ -27,7 +27,6 @@ title: "First lesson"
 slug: first-lesson
 part: introduction
 order: 1
-minutes: 5
 summary: "Where the course begins."
 ---
 ## Opening
@@ -41,7 +40,6 @@ title: "Second lesson"
 slug: second-lesson
 part: part-1
 order: 2
-minutes: 10
 summary: "Where the course goes next."
 legal_review: "Check the law here."
 ---

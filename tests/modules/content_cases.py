@@ -46,7 +46,6 @@ BROKEN_CASES = [
     ("missing slug", _missing("slug: first-lesson"), LESSON_1, "slug", "is missing"),
     ("missing part", _missing("part: introduction"), LESSON_1, "part", "is missing"),
     ("missing order", _missing("order: 1"), LESSON_1, "order", "is missing"),
-    ("missing minutes", _missing("minutes: 5"), LESSON_1, "minutes", "is missing"),
     (
         "missing summary",
         _missing('summary: "Where the course begins."'),
@@ -104,18 +103,11 @@ BROKEN_CASES = [
         "the lesson has no text",
     ),
     (
-        "non-integer minutes",
-        lambda tree: tree.replace(LESSON_1, "minutes: 5", "minutes: ten"),
+        "hand-set reading time",
+        lambda tree: tree.replace(LESSON_1, "order: 1", "order: 1\nminutes: 5"),
         LESSON_1,
         "minutes",
-        "must be a whole number from 1 to 180, not 'ten'",
-    ),
-    (
-        "fractional minutes",
-        lambda tree: tree.replace(LESSON_1, "minutes: 5", "minutes: 7.5"),
-        LESSON_1,
-        "minutes",
-        "must be a whole number from 1 to 180, not 7.5",
+        "is no longer set by hand: a lesson's reading time is worked out from its text",
     ),
     (
         "non-integer order",
@@ -195,6 +187,31 @@ BROKEN_CASES = [
         EXERCISE_1,
         "questions[2].hint",
         "is not a field this file can have",
+    ),
+    (
+        "progress carried from an unknown lesson",
+        lambda tree: tree.replace(LESSON_2, "order: 2", "order: 2\ncarries_progress_from: gone"),
+        LESSON_2,
+        "carries_progress_from",
+        "'gone' must be the slug of another lesson in content/lessons",
+    ),
+    (
+        "progress carried from itself",
+        lambda tree: tree.replace(
+            LESSON_2, "order: 2", "order: 2\ncarries_progress_from: second-lesson"
+        ),
+        LESSON_2,
+        "carries_progress_from",
+        "'second-lesson' must be the slug of another lesson",
+    ),
+    (
+        "progress carried from a slug that is not one",
+        lambda tree: tree.replace(
+            LESSON_2, "order: 2", "order: 2\ncarries_progress_from: First Lesson"
+        ),
+        LESSON_2,
+        "carries_progress_from",
+        "must use only lower-case letters, digits and hyphens",
     ),
     (
         "exercise without questions",

@@ -63,7 +63,7 @@ def test_a_retired_question_is_reported_as_removed(content_tree):
 def test_problems_are_listed_and_nothing_is_loaded(content_tree):
     _load(content_tree.root)
     before = database_snapshot()
-    content_tree.replace(LESSON_1, "minutes: 5", "minutes: ten")
+    content_tree.replace(LESSON_1, "order: 1", "order: 1\nminutes: 5")
     content_tree.replace(LESSON_2, "part: part-1", "part: part-9")
 
     with pytest.raises(CommandError) as raised:
@@ -71,7 +71,11 @@ def test_problems_are_listed_and_nothing_is_loaded(content_tree):
 
     message = str(raised.value)
     assert message.startswith("Nothing was loaded; fix these and run again:")
-    assert "content/lessons/01-first-lesson.md: minutes: must be a whole number" in message
+    assert (
+        "content/lessons/01-first-lesson.md: minutes: is no longer set by hand: a lesson's "
+        "reading time is worked out from its text when it is loaded (200 words a minute, "
+        "rounded up). Remove this line"
+    ) in message
     assert "content/lessons/02-second-lesson.md: part: unknown part 'part-9'" in message
     assert database_snapshot() == before
 
@@ -94,7 +98,7 @@ def test_without_a_directory_the_course_content_is_loaded():
 
 
 def test_problems_make_the_command_exit_non_zero(content_tree):
-    content_tree.replace(LESSON_1, "minutes: 5", "minutes: ten")
+    content_tree.replace(LESSON_1, "order: 1", "order: 1\nminutes: 5")
 
     finished = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", "load_content", str(content_tree.root)],
@@ -106,7 +110,9 @@ def test_problems_make_the_command_exit_non_zero(content_tree):
     )
 
     assert finished.returncode == 1
-    assert "content/lessons/01-first-lesson.md: minutes: must be a whole number" in finished.stderr
+    assert (
+        "content/lessons/01-first-lesson.md: minutes: is no longer set by hand" in finished.stderr
+    )
 
 
 # --- Texts longer than their column, and files that are not files ------------------------

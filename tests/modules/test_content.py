@@ -24,12 +24,11 @@ def test_a_good_tree_reads_the_course_and_its_parts(content_tree):
 def test_a_good_tree_reads_every_lesson_field(content_tree):
     first, second = read_content(content_tree.root).lessons
 
-    assert (first.slug, first.title, first.part, first.order, first.minutes) == (
+    assert (first.slug, first.title, first.part, first.order) == (
         "first-lesson",
         "First lesson",
         "introduction",
         1,
-        5,
     )
     assert first.summary == "Where the course begins."
     assert first.legal_review == ""
@@ -74,28 +73,28 @@ def test_a_broken_file_is_refused_naming_file_field_and_problem(
 
 
 def test_every_problem_in_the_tree_is_reported_at_once(content_tree):
-    content_tree.replace(LESSON_1, "minutes: 5", "minutes: ten")
+    content_tree.replace(LESSON_1, "order: 1", 'order: "first"')
     content_tree.replace(LESSON_2, "part: part-1", "part: part-9")
     content_tree.replace(EXERCISE_1, "key: together", "key: on-your-own")
 
     problems = _problems(content_tree)
 
     assert {(p.path, p.field) for p in problems} >= {
-        ("content/lessons/01-first-lesson.md", "minutes"),
+        ("content/lessons/01-first-lesson.md", "order"),
         ("content/lessons/02-second-lesson.md", "part"),
         ("content/exercises/1-first-exercise.md", "questions[2].key"),
     }
 
 
 def test_the_error_message_lists_each_problem_on_its_own_line(content_tree):
-    content_tree.replace(LESSON_1, "minutes: 5", "minutes: ten")
+    content_tree.replace(LESSON_1, "order: 1", 'order: "first"')
     content_tree.replace(LESSON_2, "order: 2", "order: 0")
 
     with pytest.raises(ContentError) as raised:
         read_content(content_tree.root)
 
     lines = str(raised.value).splitlines()
-    assert "content/lessons/01-first-lesson.md: minutes: must be a whole number" in lines[0]
+    assert "content/lessons/01-first-lesson.md: order: must be a whole number" in lines[0]
     assert lines[1].startswith("content/lessons/02-second-lesson.md: order: ")
 
 

@@ -8,9 +8,12 @@ from modules.models import Exercise, Lesson, Question
 from modules.rendering import (
     MarkdownContentError,
     chart_html,
+    reading_minutes,
     render_markdown,
     render_plain_text,
     sanitise_html,
+    split_at_first_section,
+    word_count,
 )
 from tests.factories import ExerciseFactory, LessonFactory, QuestionFactory
 
@@ -253,3 +256,46 @@ class TestRenderPlainText:
 
     def test_blank_text_gives_nothing(self):
         assert render_plain_text("  \n\n  ") == ""
+
+
+# --- Reading time and the lesson's opening ---------------------------------------------
+
+
+def test_words_are_counted_once_as_a_reader_meets_them():
+    body = render_markdown(
+        "Some **bold**ly written text &amp; more.\n\n"
+        '```chart\ntitle: "Two bars"\nbars:\n  - label: "One label"\n    value: 1\n```\n'
+    )
+
+    text = 6  # "Some boldly written text & more."
+    titles = 2 * 2  # the chart's title, above it and as the table's caption
+    table = 5 + (3 + 2 + 1) + (2 + 1)  # "The figures as a table", headers, the row
+    # The bars repeat the row and are hidden from screen readers: counted once, in the table.
+    assert word_count(body) == text + titles + table
+
+
+def test_reading_time_is_at_least_a_minute_and_rounds_up():
+    assert reading_minutes("") == 1
+    assert reading_minutes("<p>" + "word " * 200 + "</p>") == 1
+    assert reading_minutes("<p>" + "word " * 201 + "</p>") == 2
+
+
+def test_the_opening_is_everything_before_the_first_section_heading():
+    body = render_markdown(
+        "Opening words.\n\n"
+        '!!! box "Box 1: A box"\n    Inside the box.\n\n'
+        "## First section\n\nSection words.\n\n## Second\n\nMore."
+    )
+
+    opening, rest = split_at_first_section(body)
+
+    # The box's title is a heading too, but inside the box: not a section of the lesson.
+    assert opening.startswith("<p>Opening words.</p>") and "Inside the box." in opening
+    assert rest.startswith('<h2 id="first-section">First section</h2>')
+    assert opening + rest == body
+
+
+def test_a_lesson_without_sections_has_no_opening():
+    body = render_markdown("Just text.\n\nMore text.")
+
+    assert split_at_first_section(body) == ("", body)

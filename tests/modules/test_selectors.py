@@ -21,14 +21,19 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now()
 
 
+def _text_of(minutes):
+    """Lesson Markdown that takes `minutes` to read at 200 words a minute."""
+    return "word " * (200 * minutes)
+
+
 @pytest.fixture
 def lessons():
     first_part, second_part = PartFactory(), PartFactory()
     return [
-        LessonFactory(part=first_part, order=1, minutes=5),
-        LessonFactory(part=first_part, order=2, minutes=10),
-        LessonFactory(part=second_part, order=3, minutes=15),
-        LessonFactory(part=second_part, order=4, minutes=30),
+        LessonFactory(part=first_part, order=1, body_markdown=_text_of(5)),
+        LessonFactory(part=first_part, order=2, body_markdown=_text_of(10)),
+        LessonFactory(part=second_part, order=3, body_markdown=_text_of(15)),
+        LessonFactory(part=second_part, order=4, body_markdown=_text_of(30)),
     ]
 
 
@@ -165,6 +170,23 @@ def test_an_empty_course_is_zero_percent_complete(practitioner):
 
 def test_the_outline_adds_up_the_reading_time(practitioner, lessons):
     assert course_outline(user=practitioner).total_minutes == 60
+
+
+def test_the_outline_adds_each_lessons_exercise_time_to_its_own(practitioner, lessons):
+    ExerciseFactory(lesson=lessons[1], minutes=20)
+    ExerciseFactory(lesson=lessons[1], minutes=5)
+    ExerciseFactory(lesson=lessons[3], minutes=15)
+
+    outline = course_outline(user=practitioner)
+
+    assert [(e.lesson.minutes, e.exercise_minutes, e.minutes) for e in outline.entries] == [
+        (5, 0, 5),
+        (10, 25, 35),
+        (15, 0, 15),
+        (30, 15, 45),
+    ]
+    assert (outline.total_minutes, outline.total_exercise_minutes) == (60, 40)
+    assert outline.total_minutes_with_exercises == 100
 
 
 def test_the_outline_knows_whether_someone_has_started(practitioner, lessons):

@@ -1,15 +1,32 @@
 """content_load: making the database match content/, all or nothing."""
 
 import html
+import math
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.html import strip_tags
 
 from modules.content import ContentError, read_content
-from modules.models import Course, Exercise, Lesson, LessonRevision, Part, Question
-from modules.services import content_load
+from modules.models import (
+    Course,
+    Exercise,
+    Lesson,
+    LessonProgress,
+    LessonRevision,
+    Part,
+    Question,
+)
+from modules.rendering import WORDS_PER_MINUTE, word_count
+from modules.services import (
+    content_load,
+    progress_mark_complete,
+    progress_mark_incomplete,
+    progress_record_view,
+)
 from reflections.models import Answer, ExerciseResponse
 from tests.factories import UserFactory
 
@@ -19,6 +36,10 @@ from .content_cases import BROKEN_CASES, CASE_IDS, EXERCISE_1, LESSON_1, LESSON_
 pytestmark = pytest.mark.django_db
 
 REAL_CONTENT = Path(settings.CONTENT_DIR)
+CELL_END = re.compile(r"</(?:td|th|caption|summary|figcaption)>")
+CHART_BARS = re.compile(
+    r'<div class="chart-bars" aria-hidden="true">(?:<div class="chart-row">.*?</div>)*</div>'
+)
 
 
 @pytest.fixture
@@ -55,8 +76,8 @@ def test_a_good_tree_creates_the_course_parts_lessons_exercise_and_questions(con
     assert Course.objects.get().title == "A small course"
     assert list(Part.objects.values_list("key", "order")) == [("introduction", 1), ("part-1", 2)]
     assert list(Lesson.objects.values_list("slug", "order", "part__key", "minutes")) == [
-        ("first-lesson", 1, "introduction", 5),
-        ("second-lesson", 2, "part-1", 10),
+        ("first-lesson", 1, "introduction", 1),
+        ("second-lesson", 2, "part-1", 1),
     ]
     exercise = Exercise.objects.get()
     assert (exercise.number, exercise.lesson.slug, exercise.pairing) == (1, "first-lesson", "pair")
@@ -198,13 +219,33 @@ def test_changing_a_lessons_title_adds_a_revision(loaded):
     assert Lesson.objects.get(slug="first-lesson").revisions.first().title == "The first lesson"
 
 
-def test_changing_only_a_lessons_minutes_adds_no_revision(loaded):
-    loaded.replace(LESSON_1, "minutes: 5", "minutes: 6")
+def test_changing_only_a_lessons_summary_adds_no_revision(loaded):
+    loaded.replace(LESSON_1, "Where the course begins.", "Where it all begins.")
 
     report = content_load(directory=loaded.root)
 
     assert report.changed == ["lesson first-lesson"]
-    assert Lesson.objects.get(slug="first-lesson").minutes == 6
+    assert Lesson.objects.get(slug="first-lesson").summary == "Where it all begins."
+    assert LessonRevision.objects.count() == 2
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(1, 1), (200, 1), (201, 2), (1000, 5), (1001, 6)])
+def test_a_lessons_reading_time_is_its_words_at_200_a_minute_rounded_up(loaded, words, minutes):
+    loaded.replace(LESSON_1, "The first lesson's text.", " ".join(["word"] * (words - 1)))
+
+    content_load(directory=loaded.root)
+
+    # The heading "Opening" is one of the words.
+    assert Lesson.objects.get(slug="first-lesson").minutes == minutes
+
+
+def test_a_reading_time_stored_some_other_way_is_refreshed_without_a_revision(loaded):
+    Lesson.objects.filter(slug="first-lesson").update(minutes=99)
+
+    report = content_load(directory=loaded.root)
+
+    assert report.changed == ["lesson first-lesson"]
+    assert Lesson.objects.get(slug="first-lesson").minutes == 1
     assert LessonRevision.objects.count() == 2
 
 
@@ -250,6 +291,72 @@ def test_a_new_lesson_is_added_between_two_others(loaded):
         "middle-lesson",
         "second-lesson",
     ]
+
+
+# --- A lesson split in two keeps everyone's progress --------------------------------------
+
+
+SPLIT_LESSON = """\
+---
+title: "Split from the first"
+slug: split-lesson
+part: introduction
+order: 3
+carries_progress_from: first-lesson
+summary: "Half of what the first lesson held."
+---
+## Split
+
+Text that was in the first lesson.
+"""
+
+
+@pytest.fixture
+def split(loaded, practitioner, colleague):
+    """The first lesson complete for `practitioner`, in progress for `colleague`,
+    then a lesson split from it loaded."""
+    first = Lesson.objects.get(slug="first-lesson")
+    progress_mark_complete(user=practitioner, lesson=first)
+    progress_record_view(user=colleague, lesson=first)
+    loaded.write("lessons/03-split-lesson.md", SPLIT_LESSON)
+    return content_load(directory=loaded.root)
+
+
+def test_a_split_lesson_is_complete_for_whoever_completed_the_lesson_it_came_from(
+    split, practitioner
+):
+    first = LessonProgress.objects.get(user=practitioner, lesson__slug="first-lesson")
+    carried = LessonProgress.objects.get(user=practitioner, lesson__slug="split-lesson")
+
+    assert carried.completed_at == first.completed_at
+    assert carried.started_at == first.started_at
+    assert split.carried == [
+        "lesson split-lesson is complete for the 1 person who had completed lesson first-lesson"
+    ]
+
+
+def test_a_split_lesson_is_not_started_for_whoever_had_not_completed_it(split, colleague):
+    assert not LessonProgress.objects.filter(user=colleague, lesson__slug="split-lesson").exists()
+    assert (
+        LessonProgress.objects.get(user=colleague, lesson__slug="first-lesson").completed_at is None
+    )
+
+
+def test_progress_is_carried_once_only_when_the_split_lesson_first_loads(
+    split, loaded, practitioner, colleague
+):
+    first = Lesson.objects.get(slug="first-lesson")
+    progress_mark_complete(user=colleague, lesson=first)
+    progress_mark_incomplete(user=practitioner, lesson=Lesson.objects.get(slug="split-lesson"))
+
+    report = content_load(directory=loaded.root)
+
+    assert report.carried == []
+    assert report.has_changes is False
+    assert not LessonProgress.objects.filter(user=colleague, lesson__slug="split-lesson").exists()
+    assert not LessonProgress.objects.filter(
+        user=practitioner, lesson__slug="split-lesson", completed_at__isnull=False
+    ).exists()
 
 
 def test_a_lesson_taken_out_of_content_is_removed(loaded):
@@ -447,6 +554,18 @@ def test_the_prevalence_lesson_has_charts_with_their_figures_as_tables(course_co
     assert "<td>40,000</td>" in body
 
 
+def test_each_real_lessons_reading_time_comes_from_its_words(course_content):
+    for lesson in Lesson.objects.all():
+        words = word_count(lesson.body_html)
+        # Counted another way: the page's text without the charts' bars (their table
+        # repeats them), split at spaces, with table cells kept apart.
+        text = strip_tags(CELL_END.sub(" ", CHART_BARS.sub(" ", lesson.body_html)))
+        assert words == len(text.split()), lesson.slug
+        assert lesson.minutes == max(1, math.ceil(words / WORDS_PER_MINUTE)), lesson.slug
+        # So every lesson implies between 100 and 200 words a minute, 200 for long ones.
+        assert WORDS_PER_MINUTE * (lesson.minutes - 1) < words <= WORDS_PER_MINUTE * lesson.minutes
+
+
 def test_the_real_content_loads_a_second_time_without_changes(course_content):
     before = database_snapshot()
 
@@ -454,3 +573,29 @@ def test_the_real_content_loads_a_second_time_without_changes(course_content):
 
     assert report.created == report.changed == report.removed == []
     assert database_snapshot() == before
+
+
+def test_completing_the_law_lesson_before_the_split_completes_both_after_it(
+    tmp_path, practitioner, colleague
+):
+    """The real course as it was before police powers had their own lesson, then as it is."""
+    before = tmp_path / "content"
+    shutil.copytree(REAL_CONTENT, before)
+    (before / "lessons" / "08-police-disruption-powers.md").unlink()
+    content_load(directory=before)
+    law = Lesson.objects.get(slug="the-law-and-cse")
+    progress_mark_complete(user=practitioner, lesson=law)
+    progress_record_view(user=colleague, lesson=law)
+
+    report = content_load(directory=REAL_CONTENT)
+
+    assert report.created == ["lesson police-disruption-powers"]
+    completed = LessonProgress.objects.completed()
+    assert set(completed.filter(user=practitioner).values_list("lesson__slug", flat=True)) == {
+        "the-law-and-cse",
+        "police-disruption-powers",
+    }
+    assert not completed.filter(user=colleague).exists()
+    assert not LessonProgress.objects.filter(
+        user=colleague, lesson__slug="police-disruption-powers"
+    ).exists()

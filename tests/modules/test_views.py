@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from modules.models import LessonProgress
+from modules.models import Lesson, LessonProgress
 from modules.services import content_load, progress_mark_complete, progress_record_view
 from tests.factories import ExerciseFactory, LessonFactory, PartFactory, QuestionFactory
 
@@ -111,7 +111,7 @@ def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons
     page = signed_in.get(lessons[1].get_absolute_url()).content.decode()
 
     assert '<h1 id="lesson-title">Middle</h1>' in page
-    assert "The only part · Lesson 2 of 3 · About 10 minutes" in page
+    assert "The only part · Lesson 2 of 3 · About 1 minute to read</p>" in page
     assert '<div class="lesson-body"><p>Middle text.</p></div>' in page
     assert f'rel="prev" href="{lessons[0].get_absolute_url()}"' in page
     assert f'rel="next" href="{lessons[2].get_absolute_url()}"' in page
@@ -327,3 +327,65 @@ def test_marking_complete_queries_do_not_grow_with_lessons_or_people(
     assert response.status_code == 302
     assert response.url == lessons[1].get_absolute_url()
     assert _state(practitioner, lessons[1]) == "completed"
+
+
+# --- The real course ----------------------------------------------------------------------
+
+
+def test_the_outline_gives_police_powers_a_lesson_of_their_own_after_box_3(client, course_content):
+    page = client.get("/").content.decode()
+
+    titles = [
+        "The law and CSE",
+        "How common is CSE?",
+        "The harmful effects of CSE",
+        "Police powers to disrupt CSE",
+        "Perpetrators and victims of CSE",
+    ]
+    positions = [page.index(f'<span class="fw-semibold">{title}</span>') for title in titles]
+    assert positions == sorted(positions)
+    assert list(Lesson.objects.values_list("order", flat=True)) == list(range(1, 18))
+    assert Lesson.objects.get(slug="police-disruption-powers").order == 8
+
+
+def test_the_law_lesson_leaves_police_powers_to_their_own_lesson(signed_in, course_content):
+    law = signed_in.get("/lessons/the-law-and-cse/").content.decode()
+    police = signed_in.get("/lessons/police-disruption-powers/").content.decode()
+
+    assert "Sexual Harm Prevention Order" not in law
+    assert "Closure Notice" not in law
+    assert "Part 1: Awareness and identification · Lesson 8 of 17 · About" in police
+    for heading in ["Sexual Harm Prevention Orders", "Premises and hotels", "References"]:
+        assert f">{heading}</h2>" in police
+
+
+@pytest.mark.parametrize(
+    ("slug", "opening", "announcement", "exercise", "first_section"),
+    [
+        (
+            "perpetrators-and-victims",
+            "This lesson sets out what was known in 2017",
+            "Reflective exercise 2 comes first.",
+            "Reflective exercise 2: Who are the victims of CSE?",
+            "Who commits CSE, and who is targeted</h2>",
+        ),
+        (
+            "engaging-and-supporting-young-people-and-families",
+            "Part 2 turns from recognising CSE to responding to it.",
+            "Reflective exercise 5 opens this lesson",
+            "Reflective exercise 5: Engaging and supporting",
+            "First: stop the abuse</h2>",
+        ),
+    ],
+)
+def test_an_exercise_at_the_start_follows_the_lessons_opening(
+    signed_in, course_content, slug, opening, announcement, exercise, first_section
+):
+    response = signed_in.get(f"/lessons/{slug}/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    # The opening says the exercise comes next, and it does, before the first section.
+    places = [page.index(text) for text in [opening, announcement, exercise, first_section]]
+    assert places == sorted(places)
+    assert page.count(exercise) == 1

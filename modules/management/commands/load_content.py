@@ -23,6 +23,7 @@ class Command(BaseCommand):
             ("Created", report.created),
             ("Changed", report.changed),
             ("Removed", report.removed),
+            ("Progress carried over", report.carried),
         ]:
             for item in items:
                 self.stdout.write(f"{label}: {item}")
