@@ -259,6 +259,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.ORGANISATION_ADMIN and self.organisation_id is not None
 
     @property
+    def is_team_manager(self):
+        """Managers see their teams' course progress (team_progress), never answers."""
+        return self.role == self.Role.TEAM_MANAGER and self.organisation_id is not None
+
+    @property
     def is_privileged(self):
         """Sees or changes more than their own work: needs a second factor."""
         return self.role in self.PRIVILEGED_ROLES or self.is_staff or self.is_superuser

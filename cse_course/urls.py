@@ -18,6 +18,7 @@ urlpatterns = [
     # Organisation administrators' pages; the namespace needs a second factor
     # (accounts.middleware.PRIVILEGED_NAMESPACES).
     path("organisation/", include("organisations.urls")),
+    path("team-progress/", include("team_progress.urls")),
     path("admin/", admin.site.urls),
 ]
 

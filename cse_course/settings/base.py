@@ -47,7 +47,8 @@ THIRD_PARTY_APPS = [
     "django_tasks",
     "django_tasks_db",
 ]
-# Dependencies run one way: reflections -> modules -> accounts -> audit, and
+# Dependencies run one way: team_progress (the team managers' pages) -> reflections ->
+# modules -> accounts -> audit, and
 # organisations (the organisation administrators' pages) -> accounts -> audit. Every
 # app that sends email queues it in outbox, which depends on none of them.
 LOCAL_APPS = [
@@ -57,6 +58,7 @@ LOCAL_APPS = [
     "organisations",
     "modules",
     "reflections",
+    "team_progress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -395,3 +397,6 @@ UNVERIFIED_ACCOUNT_DAYS = env.int("UNVERIFIED_ACCOUNT_DAYS", default=7)
 # Accounts nobody has signed in to for this many days are listed for their
 # organisation's administrator to review; they are never deleted automatically.
 ACCOUNT_INACTIVE_FLAG_DAYS = env.int("ACCOUNT_INACTIVE_FLAG_DAYS", default=365)
+# A team member who has started the course but done nothing in it for this many days is
+# counted as inactive on their team manager's page.
+TEAM_INACTIVE_DAYS = env.int("TEAM_INACTIVE_DAYS", default=30)

@@ -1,0 +1,117 @@
+"""What completing the course means, defined once.
+
+A practitioner has completed the course when every lesson is marked complete and every
+exercise is submitted. `course_completion_for` adds the figures to a queryset of people
+(each a subquery, so a page of any length costs one query and can sort and filter on
+them); `CompletionStatus` names the three states. Team managers' pages and the CPD
+record read completion through here, nowhere else.
+"""
+
+from typing import ClassVar
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from modules.models import Exercise, Lesson, LessonProgress
+
+from .models import ExerciseResponse
+
+
+class CompletionStatus:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+    LABELS: ClassVar[dict[str, str]] = {
+        NOT_STARTED: "Not started",
+        IN_PROGRESS: "In progress",
+        COMPLETED: "Completed",
+    }
+
+
+def course_totals() -> tuple[int, int]:
+    """(lessons, exercises) in the course: what a practitioner must complete."""
+    return Lesson.objects.count(), Exercise.objects.count()
+
+
+def _per_user(queryset: QuerySet, aggregate, output_field):
+    """One figure per person from `queryset` (rows with a `user`), as a subquery."""
+    rows = queryset.filter(user=OuterRef("pk")).order_by().values("user")
+    return Subquery(rows.annotate(figure=aggregate).values("figure")[:1], output_field=output_field)
+
+
+def _either(first, second):
+    """The later of two moments, either of which may be missing (NULL)."""
+    return Greatest(Coalesce(first, second), Coalesce(second, first))
+
+
+def course_completion_for(users: QuerySet, *, lessons: int, exercises: int) -> QuerySet:
+    """`users` with `lessons_completed`, `exercises_submitted`, `started_at` (first lesson
+    opened or exercise begun), `last_activity`, `completed_at` (the moment the last lesson
+    or exercise was done, once all are) and `completion_status`.
+
+    `lessons` and `exercises` are the course's totals (`course_totals()`), passed in so a
+    page reads them once."""
+    progress = LessonProgress.objects.all()
+    completed = progress.filter(completed_at__isnull=False)
+    responses = ExerciseResponse.objects.all()
+    submitted = responses.filter(submitted_at__isnull=False)
+    number, moment = IntegerField(), DateTimeField()
+    annotated = users.annotate(
+        lessons_completed=Coalesce(_per_user(completed, Count("pk"), number), 0),
+        exercises_submitted=Coalesce(_per_user(submitted, Count("pk"), number), 0),
+        started_at=_either(
+            _per_user(progress, Min("started_at"), moment),
+            _per_user(responses, Min("created_at"), moment),
+        ),
+        last_activity=_either(
+            _either(
+                _per_user(progress, Max("last_viewed_at"), moment),
+                _per_user(completed, Max("completed_at"), moment),
+            ),
+            _either(
+                _per_user(responses, Max("last_saved_at"), moment),
+                _per_user(submitted, Max("submitted_at"), moment),
+            ),
+        ),
+    )
+    finished = Q(lessons_completed__gte=lessons, exercises_submitted__gte=exercises)
+    return annotated.annotate(
+        completed_at=Case(
+            When(
+                finished,
+                then=_either(
+                    _per_user(completed, Max("completed_at"), moment),
+                    _per_user(submitted, Max("submitted_at"), moment),
+                ),
+            ),
+            default=Value(None),
+            output_field=moment,
+        ),
+        completion_status=Case(
+            When(finished, then=Value(CompletionStatus.COMPLETED)),
+            When(started_at__isnull=True, then=Value(CompletionStatus.NOT_STARTED)),
+            default=Value(CompletionStatus.IN_PROGRESS),
+            output_field=CharField(),
+        ),
+    )
+
+
+def percent_complete(*, lessons_completed: int, exercises_submitted: int, totals) -> int:
+    """Lessons and exercises done, out of all of them, as a whole percentage."""
+    done, total = lessons_completed + exercises_submitted, sum(totals)
+    return round(100 * done / total) if total else 0

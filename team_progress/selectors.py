@@ -1,0 +1,186 @@
+"""Who may see what on the team managers' pages, decided here and nowhere else.
+
+A team manager sees the teams they manage (`Team.managers`), in their own organisation,
+and the active, verified members of those teams: how far each is through the course
+and when, never what anyone wrote. Everyone else, and any team or person outside those,
+gets `DoesNotExist`, which the views turn into a 404.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Team, User
+from modules.models import Exercise, Lesson, LessonProgress
+from reflections.models import ExerciseResponse
+from reflections.progress import CompletionStatus, course_completion_for, course_totals
+
+MEMBERS_PER_PAGE = 50
+
+# The member table's columns that sort: the query parameter and the field behind it.
+SORTS = {
+    "name": "full_name",
+    "job_role": "job_role",
+    "lessons": "lessons_completed",
+    "exercises": "exercises_submitted",
+    "percent": "percent_done",
+    "started": "started_at",
+    "last_activity": "last_activity",
+    "completed": "completed_at",
+}
+INACTIVE = "inactive"
+STATUS_LABELS = CompletionStatus.LABELS
+STATUS_FILTERS = {**CompletionStatus.LABELS, INACTIVE: "Inactive"}
+
+
+def managed_teams(*, manager: User) -> QuerySet[Team]:
+    """The teams `manager` manages, in their organisation; none for anyone else."""
+    if not (manager.is_authenticated and manager.is_active and manager.is_team_manager):
+        return Team.objects.none()
+    return Team.objects.filter(managers=manager, organisation_id=manager.organisation_id)
+
+
+def team_get(*, manager: User, team_id: int) -> Team:
+    return managed_teams(manager=manager).select_related("organisation").get(pk=team_id)
+
+
+def _members(team_ids) -> QuerySet[User]:
+    """Active, verified people in the teams: only verified addresses count."""
+    return User.objects.active().verified().filter(team_id__in=team_ids)
+
+
+def _lessons() -> QuerySet[Lesson]:
+    return Lesson.objects.in_order().defer("body_markdown", "body_html")
+
+
+def inactive_cutoff() -> datetime:
+    return timezone.now() - timedelta(days=settings.TEAM_INACTIVE_DAYS)
+
+
+def _inactive() -> Q:
+    return Q(completion_status=CompletionStatus.IN_PROGRESS, last_activity__lte=inactive_cutoff())
+
+
+@dataclass
+class TeamSummary:
+    team: Team
+    counts: Counter = field(default_factory=Counter)
+    lesson_counts: list[tuple[Lesson, int]] = field(default_factory=list)
+
+    @property
+    def members(self) -> int:
+        return sum(self.counts[status] for status in CompletionStatus.LABELS)
+
+    def chart_bars(self) -> list[tuple[Lesson, int, int]]:
+        """(lesson, members who completed it, bar width 0 to 100) in reading order."""
+        largest = self.members or 1
+        return [(lesson, n, round(100 * n / largest)) for lesson, n in self.lesson_counts]
+
+    @property
+    def not_started(self) -> int:
+        return self.counts[CompletionStatus.NOT_STARTED]
+
+    @property
+    def in_progress(self) -> int:
+        return self.counts[CompletionStatus.IN_PROGRESS]
+
+    @property
+    def completed(self) -> int:
+        return self.counts[CompletionStatus.COMPLETED]
+
+    @property
+    def inactive(self) -> int:
+        return self.counts[INACTIVE]
+
+
+def team_summaries(*, manager: User) -> list[TeamSummary]:
+    """Each managed team's members by status and per lesson: a fixed number of queries."""
+    teams = list(managed_teams(manager=manager).select_related("organisation"))
+    summaries = {team.pk: TeamSummary(team=team) for team in teams}
+    lessons, exercises = course_totals()
+    members = course_completion_for(
+        _members(summaries), lessons=lessons, exercises=exercises
+    ).annotate(is_inactive=Q(_inactive()))
+    for row in members.order_by().values("team_id", "completion_status", "is_inactive"):
+        summary = summaries[row["team_id"]]
+        summary.counts[row["completion_status"]] += 1
+        summary.counts[INACTIVE] += bool(row["is_inactive"])
+    completions = {
+        (row["user__team_id"], row["lesson_id"]): row["n"]
+        for row in LessonProgress.objects.completed()
+        .filter(user__in=_members(summaries))
+        .values("user__team_id", "lesson_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    ordered = list(_lessons())
+    for summary in summaries.values():
+        summary.lesson_counts = [
+            (lesson, completions.get((summary.team.pk, lesson.pk), 0)) for lesson in ordered
+        ]
+    return list(summaries.values())
+
+
+def team_members(
+    *, team: Team, status: str = "", query: str = "", sort: str = "name", descending: bool = False
+) -> QuerySet[User]:
+    """`team`'s members with their course figures, filtered and sorted (one query). Call
+    only with a team from `team_get`, which checked the manager."""
+    lessons, exercises = course_totals()
+    members = course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
+    total = lessons + exercises or 1
+    members = members.annotate(
+        percent_done=(F("lessons_completed") + F("exercises_submitted")) * 100 / total
+    )
+    if status == INACTIVE:
+        members = members.filter(_inactive())
+    elif status in CompletionStatus.LABELS:
+        members = members.filter(completion_status=status)
+    if query:
+        members = members.filter(full_name__icontains=query)
+    field_name = SORTS.get(sort, "full_name")
+    ordering = F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
+    return members.order_by(ordering, "full_name", "pk")
+
+
+def team_members_page(*, members: QuerySet[User], page_number) -> Page:
+    return Paginator(members, MEMBERS_PER_PAGE).get_page(page_number)
+
+
+def member_get(*, manager: User, team: Team, member_id: int) -> User:
+    """One member of a team `manager` manages (team from `team_get`)."""
+    lessons, exercises = course_totals()
+    members = course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
+    return members.filter(team__in=managed_teams(manager=manager)).get(pk=member_id)
+
+
+@dataclass
+class MemberProgress:
+    member: User
+    lessons: list[tuple[Lesson, datetime | None]]
+    exercises: list[tuple[Exercise, datetime | None]]
+
+
+def member_progress(*, member: User) -> MemberProgress:
+    """When `member` completed each lesson and submitted each exercise: dates only,
+    nothing they wrote (`member` from `member_get`)."""
+    completed = dict(
+        LessonProgress.objects.completed()
+        .filter(user=member)
+        .values_list("lesson_id", "completed_at")
+    )
+    submitted = dict(
+        ExerciseResponse.objects.submitted()
+        .filter(user=member)
+        .values_list("exercise_id", "submitted_at")
+    )
+    return MemberProgress(
+        member=member,
+        lessons=[(lesson, completed.get(lesson.pk)) for lesson in _lessons()],
+        exercises=[(exercise, submitted.get(exercise.pk)) for exercise in Exercise.objects.all()],
+    )

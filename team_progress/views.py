@@ -1,0 +1,158 @@
+"""The team managers' pages: every read goes through team_progress.selectors, which
+decides who may see what; every page about a team or a person is in the audit trail."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.access import verified_email_required
+from audit.services import audit_record
+from reflections.progress import CompletionStatus, course_totals, percent_complete
+
+from . import selectors
+from .csv_export import team_csv_text
+from .forms import MembersFilterForm
+
+
+def manager_page(view):
+    """Signed in and verified; GET only; never cached (the pages name people)."""
+
+    @login_required
+    @verified_email_required
+    @never_cache
+    @require_GET
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _team_or_404(request, team_id):
+    try:
+        return selectors.team_get(manager=request.user, team_id=team_id)
+    except ObjectDoesNotExist:
+        audit_record(action="team_progress.refused", actor=request.user, team_id=team_id)
+        raise Http404("Not one of your teams.") from None
+
+
+@manager_page
+def dashboard(request):
+    context = {
+        "summaries": selectors.team_summaries(manager=request.user),
+        "inactive_days": settings.TEAM_INACTIVE_DAYS,
+    }
+    return render(request, "team_progress/dashboard.html", context)
+
+
+def _filtered_members(request, team):
+    form = MembersFilterForm(request.GET or None)
+    filters = form.filters()
+    return form, filters, selectors.team_members(team=team, **filters)
+
+
+@manager_page
+def team_detail(request, team_id):
+    team = _team_or_404(request, team_id)
+    form, filters, members = _filtered_members(request, team)
+    page = selectors.team_members_page(members=members, page_number=request.GET.get("page") or 1)
+    for member in page:
+        member.status_label = CompletionStatus.LABELS[member.completion_status]
+    audit_record(action="team_progress.team_viewed", actor=request.user, target=team)
+    lessons, exercises = course_totals()
+    context = {
+        "team": team,
+        "form": form,
+        "page": page,
+        "sort": filters["sort"],
+        "descending": filters["descending"],
+        "filtered": bool(filters["status"] or filters["query"]),
+        "lessons_total": lessons,
+        "exercises_total": exercises,
+        "show_job_role": any(member.job_role for member in page),
+        "columns": _sortable_columns(request, filters),
+    }
+    return render(request, "team_progress/team.html", context)
+
+
+# The member table's sortable columns: (sort key, heading).
+COLUMNS = [
+    ("name", "Name"),
+    ("job_role", "Job role"),
+    ("lessons", "Lessons completed"),
+    ("exercises", "Exercises submitted"),
+    ("percent", "Percentage complete"),
+    ("started", "Date started"),
+    ("last_activity", "Last activity"),
+    ("completed", "Date completed"),
+]
+
+
+def _sortable_columns(request, filters) -> list[dict]:
+    """Each column's heading, its aria-sort when the table is sorted by it, and the
+    order a link on it asks for (the other way round when it is the sorted column)."""
+    columns = []
+    for key, label in COLUMNS:
+        sorted_here = filters["sort"] == key
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "aria_sort": ("descending" if filters["descending"] else "ascending")
+                if sorted_here
+                else "",
+                "next_order": "asc" if sorted_here and filters["descending"] else (
+                    "desc" if sorted_here else "asc"
+                ),
+            }
+        )
+    return columns
+
+
+@manager_page
+def team_csv(request, team_id):
+    team = _team_or_404(request, team_id)
+    _form, filters, members = _filtered_members(request, team)
+    audit_record(
+        action="team_progress.csv_downloaded", actor=request.user, target=team, status=filters["status"]
+    )
+    text = team_csv_text(
+        members=members, totals=course_totals(), status_labels=selectors.STATUS_LABELS
+    )
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-progress.csv"'
+    return response
+
+
+@manager_page
+def member_detail(request, team_id, member_id):
+    team = _team_or_404(request, team_id)
+    try:
+        member = selectors.member_get(manager=request.user, team=team, member_id=member_id)
+    except ObjectDoesNotExist:
+        audit_record(
+            action="team_progress.refused", actor=request.user, team_id=team_id, member_id=member_id
+        )
+        raise Http404("Not in your team.") from None
+    audit_record(action="team_progress.member_viewed", actor=request.user, target=member, team_id=team.pk)
+    lessons, exercises = course_totals()
+    context = {
+        "team": team,
+        "progress": selectors.member_progress(member=member),
+        "member": member,
+        "status_label": CompletionStatus.LABELS[member.completion_status],
+        "percent": percent_complete(
+            lessons_completed=member.lessons_completed,
+            exercises_submitted=member.exercises_submitted,
+            totals=(lessons, exercises),
+        ),
+        "lessons_total": lessons,
+        "exercises_total": exercises,
+    }
+    return render(request, "team_progress/member.html", context)
