@@ -112,6 +112,8 @@ def course_completion_for(users: QuerySet, *, lessons: int, exercises: int) -> Q
 
 
 def percent_complete(*, lessons_completed: int, exercises_submitted: int, totals) -> int:
-    """Lessons and exercises done, out of all of them, as a whole percentage."""
+    """Lessons and exercises done, out of all of them, as a whole percentage rounded
+    down (so 100% only once everything is done), as team_progress.selectors works it
+    out in the database."""
     done, total = lessons_completed + exercises_submitted, sum(totals)
-    return round(100 * done / total) if total else 0
+    return 100 * done // total if total else 0

@@ -1,0 +1,71 @@
+"""Completing the course: every lesson complete and every exercise submitted."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from reflections.progress import CompletionStatus, course_completion_for, course_totals
+from tests.factories import ExerciseFactory, LessonFactory, LessonProgressFactory, UserFactory
+from tests.reflections.factories import ExerciseResponseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    lessons = [LessonFactory() for _ in range(2)]
+    exercises = [ExerciseFactory(lesson=lessons[0]) for _ in range(2)]
+    return lessons, exercises
+
+
+def figures(user):
+    lessons, exercises = course_totals()
+    return course_completion_for(
+        User.objects.filter(pk=user.pk), lessons=lessons, exercises=exercises
+    ).get()
+
+
+def test_someone_who_has_opened_nothing_has_not_started(course):
+    person = figures(UserFactory())
+    assert person.completion_status == CompletionStatus.NOT_STARTED
+    assert (person.lessons_completed, person.exercises_submitted) == (0, 0)
+    assert person.started_at is None and person.last_activity is None
+
+
+def test_every_lesson_without_every_exercise_is_in_progress(course):
+    lessons, exercises = course
+    user, now = UserFactory(), timezone.now()
+    for lesson in lessons:
+        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
+    ExerciseResponseFactory(user=user, exercise=exercises[0], submitted_at=now)
+    ExerciseResponseFactory(user=user, exercise=exercises[1])  # a draft only
+    person = figures(user)
+    assert person.completion_status == CompletionStatus.IN_PROGRESS
+    assert (person.lessons_completed, person.exercises_submitted) == (2, 1)
+    assert person.completed_at is None
+
+
+def test_every_lesson_and_exercise_done_is_completed_at_the_last_of_them(course):
+    lessons, exercises = course
+    user, now = UserFactory(), timezone.now()
+    earlier, last = now - timedelta(days=3), now - timedelta(days=1)
+    for lesson in lessons:
+        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=earlier, completed_at=earlier)
+    ExerciseResponseFactory(user=user, exercise=exercises[0], submitted_at=earlier)
+    ExerciseResponseFactory(user=user, exercise=exercises[1], submitted_at=last)
+    person = figures(user)
+    assert person.completion_status == CompletionStatus.COMPLETED
+    assert person.completed_at == last
+    assert person.last_activity == last
+
+
+def test_an_unfinished_lesson_keeps_the_course_unfinished(course):
+    lessons, exercises = course
+    user, now = UserFactory(), timezone.now()
+    LessonProgressFactory(user=user, lesson=lessons[0], last_viewed_at=now, completed_at=now)
+    LessonProgressFactory(user=user, lesson=lessons[1], last_viewed_at=now)
+    for exercise in exercises:
+        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
+    assert figures(user).completion_status == CompletionStatus.IN_PROGRESS
