@@ -7,6 +7,7 @@ gets `DoesNotExist`, which the views turn into a 404.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,16 +41,19 @@ STATUS_FILTERS = {**CompletionStatus.LABELS, INACTIVE: "Inactive"}
 
 def managed_teams(*, manager: User) -> QuerySet[Team]:
     """The teams `manager` manages, in their organisation; none for anyone else."""
-    if not (manager.is_authenticated and manager.is_active and manager.is_team_manager):
+    organisation_id = manager.organisation_id
+    if organisation_id is None or not (
+        manager.is_authenticated and manager.is_active and manager.is_team_manager
+    ):
         return Team.objects.none()
-    return Team.objects.filter(managers=manager, organisation_id=manager.organisation_id)
+    return Team.objects.filter(managers=manager, organisation_id=organisation_id)
 
 
 def team_get(*, manager: User, team_id: int) -> Team:
     return managed_teams(manager=manager).select_related("organisation").get(pk=team_id)
 
 
-def _members(team_ids) -> QuerySet[User]:
+def _members(team_ids: Iterable[int]) -> QuerySet[User]:
     """Active, verified people in the teams: only verified addresses count."""
     return User.objects.active().verified().filter(team_id__in=team_ids)
 
@@ -144,11 +148,13 @@ def team_members(
     if query:
         members = members.filter(full_name__icontains=query)
     field_name = SORTS.get(sort, "full_name")
-    ordering = F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
+    ordering = (
+        F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
+    )
     return members.order_by(ordering, "full_name", "pk")
 
 
-def team_members_page(*, members: QuerySet[User], page_number) -> Page:
+def team_members_page(*, members: QuerySet[User], page_number: int | str) -> Page:
     return Paginator(members, MEMBERS_PER_PAGE).get_page(page_number)
 
 

@@ -107,9 +107,9 @@ def _sortable_columns(request, filters) -> list[dict]:
                 "aria_sort": ("descending" if filters["descending"] else "ascending")
                 if sorted_here
                 else "",
-                "next_order": "asc" if sorted_here and filters["descending"] else (
-                    "desc" if sorted_here else "asc"
-                ),
+                "next_order": "asc"
+                if sorted_here and filters["descending"]
+                else ("desc" if sorted_here else "asc"),
             }
         )
     return columns
@@ -120,7 +120,10 @@ def team_csv(request, team_id):
     team = _team_or_404(request, team_id)
     _form, filters, members = _filtered_members(request, team)
     audit_record(
-        action="team_progress.csv_downloaded", actor=request.user, target=team, status=filters["status"]
+        action="team_progress.csv_downloaded",
+        actor=request.user,
+        target=team,
+        status=filters["status"],
     )
     text = team_csv_text(
         members=members, totals=course_totals(), status_labels=selectors.STATUS_LABELS
@@ -140,7 +143,9 @@ def member_detail(request, team_id, member_id):
             action="team_progress.refused", actor=request.user, team_id=team_id, member_id=member_id
         )
         raise Http404("Not in your team.") from None
-    audit_record(action="team_progress.member_viewed", actor=request.user, target=member, team_id=team.pk)
+    audit_record(
+        action="team_progress.member_viewed", actor=request.user, target=member, team_id=team.pk
+    )
     lessons, exercises = course_totals()
     context = {
         "team": team,

@@ -31,7 +31,8 @@ def test_someone_who_has_opened_nothing_has_not_started(course):
     person = figures(UserFactory())
     assert person.completion_status == CompletionStatus.NOT_STARTED
     assert (person.lessons_completed, person.exercises_submitted) == (0, 0)
-    assert person.started_at is None and person.last_activity is None
+    assert person.started_at is None
+    assert person.last_activity is None
 
 
 def test_every_lesson_without_every_exercise_is_in_progress(course):
@@ -52,7 +53,9 @@ def test_every_lesson_and_exercise_done_is_completed_at_the_last_of_them(course)
     user, now = UserFactory(), timezone.now()
     earlier, last = now - timedelta(days=3), now - timedelta(days=1)
     for lesson in lessons:
-        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=earlier, completed_at=earlier)
+        LessonProgressFactory(
+            user=user, lesson=lesson, last_viewed_at=earlier, completed_at=earlier
+        )
     ExerciseResponseFactory(user=user, exercise=exercises[0], submitted_at=earlier)
     ExerciseResponseFactory(user=user, exercise=exercises[1], submitted_at=last)
     person = figures(user)

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from tests.factories import (
     ExerciseFactory,
@@ -36,8 +37,6 @@ def member_factory(team):
 
 
 def complete_lessons(user, lessons, *, at=None):
-    from django.utils import timezone
-
     at = at or timezone.now()
     for lesson in lessons:
         LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=at, completed_at=at)

@@ -25,7 +25,9 @@ def other_manager(organisation):
 
 
 def org_admin_elsewhere(organisation):
-    return UserFactory(team=TeamFactory(organisation=OrganisationFactory()), role="organisation_admin")
+    return UserFactory(
+        team=TeamFactory(organisation=OrganisationFactory()), role="organisation_admin"
+    )
 
 
 def own_org_admin(organisation):
@@ -39,11 +41,21 @@ def own_org_admin(organisation):
         other_manager,
         org_admin_elsewhere,
         own_org_admin,
-        lambda organisation: UserFactory(team=TeamFactory(organisation=organisation), role="trainer"),
+        lambda organisation: UserFactory(
+            team=TeamFactory(organisation=organisation), role="trainer"
+        ),
     ],
-    ids=["practitioner", "other manager", "admin of another organisation", "organisation admin", "trainer"],
+    ids=[
+        "practitioner",
+        "other manager",
+        "admin of another organisation",
+        "organisation admin",
+        "trainer",
+    ],
 )
-def test_everyone_but_the_teams_managers_gets_not_found(client, organisation, team, practitioner, make_outsider):
+def test_everyone_but_the_teams_managers_gets_not_found(
+    client, organisation, team, practitioner, make_outsider
+):
     outsider = make_outsider(organisation)
     second_factor_for(outsider)
     client.force_login(outsider)
@@ -67,7 +79,9 @@ def test_a_manager_cannot_see_a_person_outside_their_teams(client, manager, team
 
 def test_a_manager_of_a_team_in_another_organisation_is_refused(client, team, practitioner):
     # Set as a manager of the team by mistake, but in another organisation.
-    outsider = UserFactory(team=TeamFactory(organisation=OrganisationFactory()), role="team_manager")
+    outsider = UserFactory(
+        team=TeamFactory(organisation=OrganisationFactory()), role="team_manager"
+    )
     team.managers.add(outsider)
     second_factor_for(outsider)
     client.force_login(outsider)

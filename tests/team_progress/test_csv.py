@@ -30,7 +30,9 @@ def test_csv_is_utf8_with_a_byte_order_mark(manager_client, team, member_factory
     member_factory(full_name="Zoë Ñúñez-Łukasik 山田")
     content = download(manager_client, team)
     assert content.startswith(b"\xef\xbb\xbf")
-    assert ["Zoë Ñúñez-Łukasik 山田"] == [row[0] for row in rows(content) if row[0].startswith("Zo")]
+    assert [row[0] for row in rows(content) if row[0].startswith("Zo")] == [
+        "Zoë Ñúñez-Łukasik 山田"
+    ]
 
 
 def test_csv_dates_are_iso(manager_client, team, member_factory, lessons):

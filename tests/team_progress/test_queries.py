@@ -38,9 +38,13 @@ def test_queries_do_not_grow_with_the_team(
     fill_team(team, lessons, exercises, count)
     assert User.objects.filter(team=team).count() == count + 1
     pages = [
-        (reverse("team_progress:dashboard"), f"<dd class=\"col-sm-6 col-md-8\">{count + 1}</dd>"),
+        (reverse("team_progress:dashboard"), f'<dd class="col-sm-6 col-md-8">{count + 1}</dd>'),
         (reverse("team_progress:team", args=[team.pk]), f"of {count + 1}."),
-        (reverse("team_progress:team", args=[team.pk]) + "?sort=percent&order=desc&status=completed", "Showing 1 to"),
+        (
+            reverse("team_progress:team", args=[team.pk])
+            + "?sort=percent&order=desc&status=completed",
+            "Showing 1 to",
+        ),
         (reverse("team_progress:team_csv", args=[team.pk]), "Percentage complete"),
     ]
     for url, content in pages:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from tests.factories import LessonProgressFactory
+from tests.factories import LessonProgressFactory, TeamFactory
 from tests.reflections.factories import ExerciseResponseFactory
 
 from .conftest import complete_lessons
@@ -19,7 +19,9 @@ def team_url(team, query=""):
     return reverse("team_progress:team", args=[team.pk]) + query
 
 
-def test_dashboard_counts_members_by_status(manager_client, team, member_factory, lessons, exercises):
+def test_dashboard_counts_members_by_status(
+    manager_client, team, member_factory, lessons, exercises
+):
     now = timezone.now()
     done = member_factory()
     complete_lessons(done, lessons)
@@ -42,14 +44,14 @@ def test_dashboard_charts_members_per_lesson_in_order(manager_client, member_fac
     complete_lessons(member_factory(), lessons[:2])
     complete_lessons(member_factory(), lessons[:1])
     response = manager_client.get(reverse("team_progress:dashboard"))
-    bars = [(lesson.title, count) for lesson, count, _ in response.context["summaries"][0].chart_bars()]
+    bars = [
+        (lesson.title, count) for lesson, count, _ in response.context["summaries"][0].chart_bars()
+    ]
     assert bars == [("Lesson 1", 2), ("Lesson 2", 1), ("Lesson 3", 0)]
     assert '<th scope="row">Lesson 1</th><td>2</td>' in response.content.decode()
 
 
 def test_dashboard_shows_only_managed_teams(manager_client, team, organisation):
-    from tests.factories import TeamFactory
-
     other = TeamFactory(organisation=organisation, name="Fostering")
     response = manager_client.get(reverse("team_progress:dashboard"))
     assert team.name in response.content.decode()
@@ -61,9 +63,12 @@ def test_team_table_columns_and_figures(manager_client, team, member_factory, le
     complete_lessons(member, lessons[:2])
     ExerciseResponseFactory(user=member, exercise=exercises[0], submitted_at=timezone.now())
     body = manager_client.get(team_url(team)).content.decode()
-    assert "<caption" in body and '<th scope="col"' in body
+    assert "<caption" in body
+    assert '<th scope="col"' in body
     assert "Family support worker" in body
-    assert "2 of 3" in body and "1 of 5" in body and "37%" in body
+    assert "2 of 3" in body
+    assert "1 of 5" in body
+    assert "37%" in body
 
 
 def test_team_table_sorts_by_a_column_and_marks_it(manager_client, team, member_factory, lessons):
@@ -77,7 +82,9 @@ def test_team_table_sorts_by_a_column_and_marks_it(manager_client, team, member_
     assert body.count("aria-sort=") == 1
 
 
-def test_team_table_filters_by_status_and_searches_by_name(manager_client, team, member_factory, lessons):
+def test_team_table_filters_by_status_and_searches_by_name(
+    manager_client, team, member_factory, lessons
+):
     complete_lessons(member_factory(full_name="Jo Started"), lessons[:1])
     member_factory(full_name="Jo Waiting")
     response = manager_client.get(team_url(team, "?status=in_progress"))
@@ -94,7 +101,9 @@ def test_team_table_has_fifty_a_page(manager_client, team, member_factory):
     assert "Page 2 of 2" in response.content.decode()
 
 
-def test_member_page_shows_dates_of_lessons_and_exercises(manager_client, team, member_factory, lessons, exercises):
+def test_member_page_shows_dates_of_lessons_and_exercises(
+    manager_client, team, member_factory, lessons, exercises
+):
     member = member_factory(full_name="Jo Bloggs")
     when = timezone.now().replace(year=2026, month=3, day=4)
     LessonProgressFactory(user=member, lesson=lessons[0], last_viewed_at=when, completed_at=when)
