@@ -139,3 +139,25 @@ def test_pages_need_a_second_factor(client, manager, team):
     response = client.get(reverse("team_progress:dashboard"))
     assert response.status_code == 302
     assert response.url == reverse("mfa_activate_totp")
+
+
+def test_job_role_column_is_left_out_when_nobody_has_one(
+    manager_client, manager, team, member_factory
+):
+    manager.job_role = ""
+    manager.save()
+    member_factory(job_role="")
+    body = manager_client.get(team_url(team)).content.decode()
+    assert "Lessons completed" in body
+    assert "Job role" not in body
+
+
+def test_inactive_filter_lists_those_idle_for_the_set_days(
+    manager_client, team, member_factory, lessons
+):
+    complete_lessons(
+        member_factory(full_name="Jo Idle"), lessons[:1], at=timezone.now() - timedelta(days=31)
+    )
+    complete_lessons(member_factory(full_name="Jo Busy"), lessons[:1])
+    response = manager_client.get(team_url(team, "?status=inactive"))
+    assert [m.full_name for m in response.context["page"]] == ["Jo Idle"]
