@@ -16,7 +16,7 @@ from outbox.models import EmailDelivery
 
 from ..emails import email_queue
 from ..models import Share
-from ..selectors import share_engaged_get
+from ..selectors.sharing import share_get_engaged
 
 
 class InvitationEmailError(Exception):
@@ -68,7 +68,7 @@ def share_invitation_email_retry(*, owner, exercise, email: str):
     """When `owner`'s waiting invitation of `exercise` to `email` could not be
     delivered, queue its email again and return it (inviting the same address again
     means "try again"); otherwise None."""
-    current = share_engaged_get(user=owner, exercise=exercise)
+    current = share_get_engaged(user=owner, exercise=exercise)
     if current is None or current.invited_email != email:
         return None
     if not share_invitation_email_failed(current):

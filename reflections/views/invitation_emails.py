@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from ..models import Share
-from ..selectors import share_get_for_participant
+from ..selectors.sharing import share_get_for_participant
 from ..services.invitation_emails import (
     InvitationEmailError,
     queued_message,
