@@ -46,7 +46,9 @@ from .exercise_page import (
 )
 
 
-def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, problems=()):
+def _render_page(
+    request, exercise, own, sharing, fields, dates, *, status=200, problems=(), refused=()
+):
     context = {
         "exercise": exercise,
         "own": own,
@@ -55,6 +57,7 @@ def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, 
         "fields": fields,
         "dates": dates,
         "problems": problems,
+        "refused": refused,
         "signed_in_url": reverse("reflections:signed_in"),
         # For the page's script, which checks an answer's length before sending it.
         "answer_max_length": ANSWER_MAX_LENGTH,
@@ -163,14 +166,14 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise, request.POST)
     outcome = Outcome()
-    save_posted_answers(request, exercise, fields, outcome)
+    save_posted_answers(request, exercise, fields, outcome, own=own)
     save_posted_dates(request, exercise, dates, outcome)
     if outcome.ok and submit:
         submit_posted(request, exercise, fields, dates, outcome)
     if not outcome.ok:
         if resumed:
             messages.info(request, "You are signed in again.")
-        if outcome.changed and outcome.status == 400:
+        if outcome.changed and (outcome.status == 400 or outcome.refused):
             messages.info(request, "Everything else on this page is saved.")
         return _render_page(
             request,
@@ -181,6 +184,7 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
             dates,
             status=outcome.status,
             problems=outcome.problems,
+            refused=outcome.refused,
         )
     if saved_message:
         messages.success(request, saved_message)

@@ -18,9 +18,9 @@ from modules.models import Question
 from ..autosave_forms import UNREADABLE, AnswerSaveForm, request_data
 from ..models import AnswerVersion
 from ..records_forms import CommitmentDatesForm
-from ..selectors.answers import question_for_answering
+from ..selectors.answers import question_for_saving
 from ..selectors.records import commitment_get
-from ..services.answers import AnswerRejected, SaveResult, answer_save
+from ..services.answers import AnswerRejected, QuestionClosed, SaveResult, answer_save
 from ..services.records import commitment_save
 from .exercise_page import answering_exercise_or_404, has_commitment, saved_at_label
 
@@ -54,7 +54,7 @@ def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
     if not request.user.is_authenticated:
         return _signed_out_json("this answer is")
     try:
-        question = question_for_answering(number=number, key=key)
+        question = question_for_saving(number=number, key=key)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
     data = request_data(request)
@@ -78,6 +78,10 @@ def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
                 else AnswerVersion.Kind.AUTOSAVE
             ),
         )
+    except QuestionClosed as closed:
+        # Retired since the page was loaded, or a pair question that has closed: the
+        # page keeps the text and shows why.
+        return _json_error(409, "closed", f"Not saved: {closed.message}")
     except AnswerRejected as rejected:
         return _json_error(400, "invalid", f"Not saved: {rejected.message}")
     payload = {

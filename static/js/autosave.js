@@ -443,7 +443,11 @@
 
     refused(outcome) {
       const data = outcome.data;
-      if (outcome.status === 409) {
+      if (outcome.status === 409 && data.status === "closed") {
+        // Removed from the exercise, or a pair question that has closed: the server
+        // says why; the text stays in the box to be copied.
+        this.setStatus(data.message || "Not saved: this question is closed.", true);
+      } else if (outcome.status === 409) {
         showSignedIn();
         this.showConflict(data);
       } else if (outcome.status === 400) {
