@@ -32,6 +32,8 @@
   const LONGEST_RETRY = 30000;
   const MOST_TRIES = 5;
   const SIGNED_OUT_POLL = 3000;
+  // The status words of a refusal the server explains (see reflections/views/json_endpoints.py).
+  const EXPLAINED = new Set(["forbidden", "not_found", "method_not_allowed", "invalid", "closed"]);
   // The count of characters shows once an answer is this close to the limit.
   const COUNT_FROM = 0.9;
   const csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -239,13 +241,24 @@
         showSignedOut();
         this.setStatus(`Not saved: you are signed out. ${this.words.stillHere}`, true);
         this.schedule(SIGNED_OUT_POLL);
-      } else if (this.refused(outcome)) {
+      } else if (this.refused(outcome) || this.explained(outcome)) {
         this.tries = 0;
       } else {
         this.failed(outcome.status);
         return;
       }
       this.hideRetry();
+    }
+
+    // Any other refusal the server explains in its own words (not allowed, no longer
+    // there, a page that had expired): say so, keep the text, and wait for the person.
+    explained(outcome) {
+      const data = outcome.data;
+      if (outcome.status >= 400 && outcome.status < 500 && EXPLAINED.has(data.status)) {
+        this.setStatus(data.message || `Not saved. ${this.words.stillHere}`, true);
+        return true;
+      }
+      return false;
     }
 
     // No answer, or not one that says what is wrong: try again a little later, a few
