@@ -343,6 +343,22 @@
       return this.textarea.value !== this.savedText;
     }
 
+    // A save whose reply never came may still have been stored: remember its text, so a
+    // conflict against exactly that text is known for this page's own save, not another
+    // tab's (the server answers a resend of the same text as saved by itself).
+    handle(outcome, payload) {
+      if (outcome.status === 0) {
+        this.unconfirmedText = payload.text;
+      } else if (outcome.status !== 409) {
+        this.unconfirmedText = null;
+      }
+      super.handle(outcome, payload);
+    }
+
+    isOwnUnconfirmedSave(data) {
+      return typeof this.unconfirmedText === "string" && data.text === this.unconfirmedText;
+    }
+
     isDisabled() {
       return this.textarea.disabled;
     }
@@ -460,6 +476,13 @@
         // Removed from the exercise, or a pair question that has closed: the server
         // says why; the text stays in the box to be copied.
         this.setStatus(data.message || "Not saved: this question is closed.", true);
+      } else if (outcome.status === 409 && this.isOwnUnconfirmedSave(data)) {
+        // The earlier save did go through: build on it and send what is here now.
+        this.unconfirmedText = null;
+        this.version = data.version;
+        this.versionInput.value = data.version;
+        this.savedText = data.text;
+        this.schedule(0);
       } else if (outcome.status === 409) {
         showSignedIn();
         this.showConflict(data);
