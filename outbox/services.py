@@ -6,10 +6,12 @@ mail server: the task in outbox.tasks does, in the worker.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django_tasks_db.models import DBTaskResult
 
 from .models import EmailDelivery
@@ -32,8 +34,9 @@ def email_queue(*, message: EmailMessage, purpose: str) -> EmailDelivery:
         purpose=purpose,
         to=to,
         from_email=message.from_email,
-        subject=message.subject,
-        body=message.body,
+        # Lazy (translatable) strings are written as the text they stand for.
+        subject=str(message.subject),
+        body=str(message.body),
     )
     email_deliver.enqueue(delivery_id=delivery.pk)
     return delivery
@@ -43,7 +46,7 @@ def email_record_cutoff(*, now: datetime) -> datetime:
     return now - timedelta(days=settings.EMAIL_RECORD_DAYS)
 
 
-def _delete_unlocked(rows) -> int:
+def _delete_unlocked(rows: QuerySet[Any]) -> int:
     """Delete `rows`, leaving any row another transaction holds to it; how many went."""
     model = rows.model
     with transaction.atomic():

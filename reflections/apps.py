@@ -6,4 +6,6 @@ class ReflectionsConfig(AppConfig):
     verbose_name = "Reflections: answers and sharing"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the sign-in notice)
+        # Connects the receivers (the sign-in notice, a leaver's shares ended); imported once
+        # the apps are loaded, as Django asks.
+        from . import signals  # noqa: F401, PLC0415

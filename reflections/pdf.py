@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from django.utils import timezone
+from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 from fpdf import FPDF
@@ -34,6 +35,13 @@ FAMILY = "body"
 FALLBACK_FAMILY = "fallback"
 BOLD = "B"
 BOLD_WEIGHT = 700  # Noto Sans Bold, on the variable font's `wght` axis
+# What bold headings may hold: Latin, punctuation, currency. Anything else in a heading
+# is drawn from the regular weight (see `set_fallback_fonts` below).
+BOLD_CHARACTERS = "".join(
+    chr(code)
+    for start, end in ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0xFFFD, 0xFFFD))
+    for code in range(start, end + 1)
+)
 REPLACEMENT = "\ufffd"
 SYSTEM_FALLBACKS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -64,10 +72,15 @@ def _font_files():
 def _bold_font_file(variable_font: Path) -> Path:
     """The variable font at its bold weight, as a static font file of its own.
 
-    What `add_font(..., variations={"wght": 700})` does, done once per process:
-    instancing the whole font takes seconds, and fpdf2 would redo it for every PDF.
+    What `add_font(..., variations={"wght": 700})` does, done once per process and for
+    the characters of BOLD_CHARACTERS only: instancing the whole font takes many
+    seconds, and fpdf2 would redo it for every PDF.
     """
     font = TTFont(variable_font)
+    options = subset.Options(layout_features=["*"], name_IDs=["*"], notdef_outline=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=BOLD_CHARACTERS)
+    subsetter.subset(font)
     instancer.instantiateVariableFont(
         font, {"wght": BOLD_WEIGHT}, inplace=True, static=True, updateFontNames=True
     )
@@ -102,11 +115,14 @@ class RecordPDF(FPDF):
         else:  # a static system font: its regular file stands in for bold
             self.add_font(FAMILY, BOLD, fname=str(main))
         self.covered = set(self.fonts[FAMILY].cmap)
+        fallbacks = [FAMILY]
         if fallback is not None:
             self.add_font(FALLBACK_FAMILY, fname=str(fallback))
             self.covered |= set(self.fonts[FALLBACK_FAMILY].cmap)
-            # A bold heading falls back to the regular weight of the fallback font.
-            self.set_fallback_fonts([FALLBACK_FAMILY], exact_match=False)
+            fallbacks.append(FALLBACK_FAMILY)
+        # A character the bold font lacks comes from the regular weight, then from the
+        # fallback font; in regular text, from the fallback font.
+        self.set_fallback_fonts(fallbacks, exact_match=False)
 
     def clean(self, text):
         """`text` made safe to draw: every character is one some loaded font has."""

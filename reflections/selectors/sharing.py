@@ -52,7 +52,7 @@ def _is_revealed(*, share: Share, submitted: set[int]) -> bool:
 
 def partner_answers_visible(*, viewer: User, share: Share | None) -> bool:
     """Whether `viewer` may read their partner's answers through `share` (one query)."""
-    if share is None or share.status != Share.Status.ACCEPTED:
+    if share is None or share.status != Share.Status.ACCEPTED or share.colleague_id is None:
         return False
     pair = {share.owner_id, share.colleague_id}
     if viewer.pk not in pair:

@@ -166,8 +166,9 @@ def _history_write(answers: list[Answer], kind: str, now: datetime) -> None:
     joined, added = [], []
     for answer in answers:
         # An answer created by this save has no history, nor the `newest_` annotations.
-        if getattr(answer, "newest_id", None) and _joins_newest_entry(answer, kind, now):
-            joined.append(AnswerVersion(pk=answer.newest_id, text=answer.text, saved_at=now))
+        newest_id = getattr(answer, "newest_id", None)
+        if newest_id and _joins_newest_entry(answer, kind, now):
+            joined.append(AnswerVersion(pk=newest_id, text=answer.text, saved_at=now))
         else:
             number = (getattr(answer, "newest_version", None) or 0) + 1
             added.append(AnswerVersion(answer=answer, version=number, text=answer.text, kind=kind))

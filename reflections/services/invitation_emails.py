@@ -12,6 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.mail import site_link
+from accounts.models import User
+from modules.models import Exercise
 from outbox.models import EmailDelivery
 
 from ..emails import email_queue
@@ -28,11 +30,11 @@ def queued_message(recipient: str) -> str:
     return f"Invitation saved. The email to {recipient} is queued and will be sent shortly."
 
 
-def share_invitation_link(share) -> str:
+def share_invitation_link(share: Share) -> str:
     return site_link(reverse("reflections:invitation", kwargs={"token": share.token}))
 
 
-def share_invitation_email_queue(share) -> EmailDelivery:
+def share_invitation_email_queue(share: Share) -> EmailDelivery:
     """Queue the invitation email of `share` (in the caller's transaction)."""
     context = {
         "share": share,
@@ -40,31 +42,31 @@ def share_invitation_email_queue(share) -> EmailDelivery:
         "exercise": share.exercise,
         "owner": share.owner,
     }
-    recipient = share.colleague.email if share.colleague_id else share.invited_email
+    recipient = share.colleague.email if share.colleague is not None else share.invited_email
     delivery = email_queue(name="share_invitation", context=context, to=recipient)
     Share.objects.filter(pk=share.pk).update(invitation_email=delivery)
     share.invitation_email = delivery
     return delivery
 
 
-def share_invitation_email_failed(share) -> bool:
+def share_invitation_email_failed(share: Share) -> bool:
     """Whether the latest email of this waiting invitation could not be delivered."""
     return (
         share.status == Share.Status.PENDING
-        and share.invitation_email_id is not None
+        and share.invitation_email is not None
         and share.invitation_email.failed
     )
 
 
-def share_invitation_email_undelivered_message(share) -> str:
-    who = share.colleague.full_name if share.colleague_id else share.invited_email
+def share_invitation_email_undelivered_message(share: Share) -> str:
+    who = share.colleague.full_name if share.colleague is not None else share.invited_email
     return (
         f"Your invitation to {who} is still waiting, but its email could not be delivered. "
         "Send the email again, or withdraw the invitation to invite someone else."
     )
 
 
-def share_invitation_email_retry(*, owner, exercise, email: str):
+def share_invitation_email_retry(*, owner: User, exercise: Exercise, email: str) -> Share | None:
     """When `owner`'s waiting invitation of `exercise` to `email` could not be
     delivered, queue its email again and return it (inviting the same address again
     means "try again"); otherwise None."""
@@ -80,7 +82,7 @@ def share_invitation_email_retry(*, owner, exercise, email: str):
 
 
 @transaction.atomic
-def share_invitation_email_resend(*, share, user) -> EmailDelivery:
+def share_invitation_email_resend(*, share: Share, user: User) -> EmailDelivery:
     """`user`, who sent the invitation, has its undelivered email queued again."""
     share = Share.objects.select_for_update().select_related("owner", "exercise").get(pk=share.pk)
     if share.owner_id != user.pk:

@@ -53,7 +53,7 @@ def commitment_dates_problems(
             problems[name] = "This date is in the past. Choose today or a later date."
         elif value > latest:
             problems[name] = f"Choose a date before {day_in_words(latest)}."
-    if None not in (due_on, review_on) and not problems and review_on < due_on:
+    if due_on is not None and review_on is not None and not problems and review_on < due_on:
         problems["review_on"] = (
             "Your review date is before the date you will have done it by. "
             "Choose the same day or a later one."

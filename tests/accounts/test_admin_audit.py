@@ -80,9 +80,14 @@ def test_the_email_is_queued_with_the_change_so_a_rollback_sends_nothing(
     practitioner, manager, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    with pytest.raises(RuntimeError), transaction.atomic():
-        person_changed_notify(person=practitioner, actor=manager, changes=ROLE_CHANGE)
-        raise RuntimeError("the change fails")
+
+    def change_that_fails():
+        with transaction.atomic():
+            person_changed_notify(person=practitioner, actor=manager, changes=ROLE_CHANGE)
+            raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError, match="the change fails"):
+        change_that_fails()
 
     assert not EmailDelivery.objects.exists()
     assert mail.outbox == []

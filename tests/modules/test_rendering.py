@@ -290,7 +290,8 @@ def test_the_opening_is_everything_before_the_first_section_heading():
     opening, rest = split_at_first_section(body)
 
     # The box's title is a heading too, but inside the box: not a section of the lesson.
-    assert opening.startswith("<p>Opening words.</p>") and "Inside the box." in opening
+    assert opening.startswith("<p>Opening words.</p>")
+    assert "Inside the box." in opening
     assert rest.startswith('<h2 id="first-section">First section</h2>')
     assert opening + rest == body
 

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from modules.models import Exercise
 from outbox.models import EmailDelivery
+from reflections import retention
 from reflections.models import Commitment, ExerciseResponse
+from reflections.services import records
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("course_content")]
 
@@ -32,7 +34,6 @@ def test_send_review_reminders_queues_and_leaves_the_sending_to_the_worker(pract
 
 def test_send_review_reminders_fails_when_it_could_not_queue(practitioner, monkeypatch):
     row = due(practitioner)
-    from reflections.services import records
 
     def broken(**kwargs):
         raise OSError("database unavailable")
@@ -46,8 +47,6 @@ def test_send_review_reminders_fails_when_it_could_not_queue(practitioner, monke
 
 
 def test_apply_retention_fails_when_a_rule_fails(monkeypatch):
-    from reflections import retention
-
     def broken(*, now):
         raise RuntimeError("database unavailable")
 

@@ -8,9 +8,12 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from modules.models import Exercise
 from outbox.models import EmailDelivery
 from outbox.services import email_queue, email_records_purge, task_results_purge
 from reflections.retention import RULES
+from reflections.services.sharing import share_invite
+from tests.factories import ExerciseFactory
 
 from .conftest import run_worker
 
@@ -62,10 +65,6 @@ def test_finished_task_rows_past_the_period_are_removed(settings, database_tasks
 
 
 def test_an_invitation_keeps_working_when_its_email_record_goes(practitioner, settings):
-    from modules.models import Exercise
-    from reflections.services.sharing import share_invite
-    from tests.factories import ExerciseFactory
-
     settings.EMAIL_RECORD_DAYS = 30
     exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)
     share = share_invite(owner=practitioner, exercise=exercise, email="robin@example.org")

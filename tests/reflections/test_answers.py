@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from reflections.models import Answer, AnswerVersion, ExerciseResponse
@@ -14,6 +15,7 @@ from reflections.services.answers import (
     answers_save,
     response_submit,
 )
+from reflections.services.records import commitment_save
 from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -315,10 +317,6 @@ def test_submit_with_a_commitment_question_needs_the_dates(practitioner, exercis
 
 
 def test_submit_with_a_commitment_and_its_dates(practitioner, exercise):
-    from django.utils import timezone
-
-    from reflections.services.records import commitment_save
-
     question = QuestionFactory(exercise=exercise, kind="commitment")
     save(practitioner, question, "I will do one thing", 0)
     today = timezone.localdate()

@@ -3,12 +3,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from modules.models import Lesson
 from reflections.cpd import CpdRecord
-from reflections.models import Share
+from reflections.models import Answer, Share, answer_text_encode
 from reflections.pdf import cpd_record_pdf
 from reflections.selectors.records import cpd_record
 from tests.factories import UserFactory
@@ -30,8 +31,6 @@ def owner(course_content, practitioner, colleague):
     accepted_share(practitioner, colleague, number=1)
     row = commitment(practitioner, due_in=0, review_in=0, text="MY-COMMITMENT")
     row.review_outcome = "MY-REVIEW"
-    from django.utils import timezone
-
     row.reviewed_at = timezone.now()
     row.save()
     commitment(colleague, text="THEIR-COMMITMENT")
@@ -43,14 +42,14 @@ def test_record_holds_the_owners_answers_by_stage(owner):
     record = cpd_record(user=owner)
 
     first = record.exercises[0]
-    assert [a.text for a in first.individual][0] == "MINE individual-responsibilities"
+    assert next(a.text for a in first.individual) == "MINE individual-responsibilities"
     assert [a.text for a in first.pair] == ["MINE compare-answers", "MINE what-to-find-out"]
 
 
 def test_record_names_the_colleague_from_an_accepted_share(owner):
     record = cpd_record(user=owner)
 
-    assert [(e.exercise.number, e.partners) for e in record.peer_exercises][0] == (
+    assert next((e.exercise.number, e.partners) for e in record.peer_exercises) == (
         1,
         ["Alex Jones"],
     )
@@ -121,9 +120,11 @@ def test_pdf_holds_the_headings_and_the_owners_answers_not_the_colleagues(owner)
         assert heading in text
     assert "MINE anything-surprising" in text
     assert "MINE compare-answers" in text
-    assert "MY-COMMITMENT" in text and "MY-REVIEW" in text
+    assert "MY-COMMITMENT" in text
+    assert "MY-REVIEW" in text
     assert "Alex Jones" in text
-    assert "THEIRS" not in text and "THEIR-COMMITMENT" not in text
+    assert "THEIRS" not in text
+    assert "THEIR-COMMITMENT" not in text
 
 
 @pytest.mark.parametrize(
@@ -137,8 +138,6 @@ def test_pdf_holds_the_headings_and_the_owners_answers_not_the_colleagues(owner)
     ],
 )
 def test_pdf_is_made_whatever_the_text(owner, typed):
-    from reflections.models import Answer, answer_text_encode
-
     Answer.objects.filter(response__user=owner).update(text=answer_text_encode(typed))
 
     data = cpd_record_pdf(cpd_record(user=owner))
@@ -148,8 +147,6 @@ def test_pdf_is_made_whatever_the_text(owner, typed):
 
 
 def test_pdf_keeps_accented_and_typographic_text(owner):
-    from reflections.models import Answer
-
     Answer.objects.filter(response__user=owner).update(text="Zoë’s café — “quoted”")
 
     assert "Zoë’s café — “quoted”" in pdf_text(cpd_record_pdf(cpd_record(user=owner)))
@@ -164,14 +161,14 @@ def test_page_shows_the_owners_record_and_never_the_colleagues_answers(client, o
     response = client.get(reverse("reflections:cpd_record"))
 
     page = response.content.decode()
-    assert "MINE anything-surprising" in page and "Alex Jones" in page
-    assert "THEIRS" not in page and "THEIR-COMMITMENT" not in page
+    assert "MINE anything-surprising" in page
+    assert "Alex Jones" in page
+    assert "THEIRS" not in page
+    assert "THEIR-COMMITMENT" not in page
     assert "no-store" in response["Cache-Control"]
 
 
 def test_page_escapes_the_practitioners_text(client, owner):
-    from reflections.models import Answer
-
     Answer.objects.filter(response__user=owner).update(text="<script>alert(1)</script>")
     client.force_login(owner)
 
@@ -225,8 +222,11 @@ def test_everyone_else_gets_only_their_own_record(client, owner, role, request):
     page = client.get(reverse("reflections:cpd_record")).content.decode()
     pdf = pdf_text(client.get(reverse("reflections:cpd_record_pdf")).content)
 
-    assert "MINE" not in page and "MY-COMMITMENT" not in page and "MY-REVIEW" not in page
-    assert "MINE" not in pdf and "MY-COMMITMENT" not in pdf
+    assert "MINE" not in page
+    assert "MY-COMMITMENT" not in page
+    assert "MY-REVIEW" not in page
+    assert "MINE" not in pdf
+    assert "MY-COMMITMENT" not in pdf
     assert html.escape(other.full_name) in page
 
 

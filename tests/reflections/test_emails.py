@@ -43,7 +43,8 @@ def test_invitation_body_is_plain_text(team, exercise):
 
     assert "Siobhán O'Neil has invited you" in email.body
     assert "\"Children's & young people's voices\"" in email.body
-    assert "&#x27;" not in email.body and "&amp;" not in email.body
+    assert "&#x27;" not in email.body
+    assert "&amp;" not in email.body
 
 
 def test_review_reminder_is_plain_text(course_content, team):

@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -169,8 +170,6 @@ def test_export_user_data_command_prints_the_json_and_audits(data):
 
 
 def test_export_user_data_command_refuses_an_unknown_email(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command("export_user_data", "nobody@example.org", stdout=StringIO())
 

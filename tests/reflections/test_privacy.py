@@ -50,7 +50,8 @@ def every_reflections_url(share):
 
 def page_texts(client, user, share):
     client.force_login(user)
-    urls = every_reflections_url(share) + [
+    urls = [
+        *every_reflections_url(share),
         reverse("modules:home"),
         Exercise.objects.get(number=1).lesson.get_absolute_url(),
         "/admin/reflections/exerciseresponse/",

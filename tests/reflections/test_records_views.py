@@ -117,7 +117,8 @@ def test_export_download_is_the_signed_in_persons_json(signed_in, practitioner, 
     assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     assert json.loads(body)["account"]["email"] == "sam@example.org"
-    assert "MINE" in body and "THEIRS" not in body
+    assert "MINE" in body
+    assert "THEIRS" not in body
     assert AuditEvent.objects.filter(action="account.data_exported", actor=practitioner).exists()
 
 

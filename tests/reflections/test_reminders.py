@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from reflections.models import Commitment
+from reflections.services import records
 from reflections.services.records import review_reminders_send
 from tests.factories import UserFactory
 
@@ -93,8 +94,6 @@ def test_the_count_covers_everyone_due(practitioner, colleague):
 def test_a_run_that_lost_the_race_for_a_row_does_not_send_it_again(practitioner, monkeypatch):
     """Two overlapping runs both list the row; only the conditional UPDATE's winner sends."""
     row = commitment(practitioner, due_in=0, review_in=0)
-    from reflections.services import records
-
     listed = list(records._due_for_reminder(timezone.localdate()))
     Commitment.objects.filter(pk=row.pk).update(reminder_sent_for=row.review_on)
     monkeypatch.setattr(records, "_due_for_reminder", _stale_first_call(records, listed))
@@ -126,8 +125,6 @@ def test_a_reminder_that_could_not_be_queued_is_left_for_the_next_run_which_fail
 ):
     row = commitment(practitioner, due_in=0, review_in=0)
     commitment(colleague, due_in=0, review_in=0)
-    from reflections.services import records
-
     real = records.email_queue
 
     def broken_for_sam(*, to, **kwargs):

@@ -115,7 +115,7 @@ def test_share_comparison_puts_answers_side_by_side(practitioner, colleague, exe
 
     rows = share_comparison(viewer=colleague, share=share)
 
-    assert [(r.own_answer.typed_text, r.partner_answer.typed_text) for r in rows][0] == (
+    assert next((r.own_answer.typed_text, r.partner_answer.typed_text) for r in rows) == (
         "Alex on first",
         "Sam on first",
     )
@@ -203,5 +203,5 @@ def test_exercise_sharing_runs_a_fixed_number_of_queries(
         teams = [invitation.owner.team for invitation in sharing.invitations]
 
     assert orders == [1, 2, 3]
-    assert [a.text for a in sharing.partner_answer_list][0] == "Alex on first"
+    assert next(a.text for a in sharing.partner_answer_list) == "Alex on first"
     assert teams == [team] * 3

@@ -288,7 +288,8 @@ def test_the_sender_opening_an_expired_link_is_told_it_expired(
 
     page = response.content.decode()
     assert response.status_code == 410
-    assert "Your invitation for exercise" in page and "has expired" in page
+    assert "Your invitation for exercise" in page
+    assert "has expired" in page
     assert "Alex Jones" in page
     assert reverse("reflections:share_start", args=[exercise.number]) in page
 

@@ -123,7 +123,9 @@ def test_one_address_receives_at_most_three_invitations_a_week_from_anyone(team,
             email="New.Starter@example.org",
         )
 
-    with pytest.raises(SharingError, match="new.starter@example.org has been sent 3 invitations"):
+    with pytest.raises(
+        SharingError, match=r"new\.starter@example\.org has been sent 3 invitations"
+    ):
         share_invite(
             owner=UserFactory(team=team),
             exercise=ExerciseFactory(pairing=Exercise.Pairing.PAIR),

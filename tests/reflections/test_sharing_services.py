@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from modules.models import Exercise
 from reflections.models import ExerciseResponse, Share
 from reflections.selectors.sharing import share_invitations_for
+from reflections.services import sharing
 from reflections.services.answers import response_submit
 from reflections.services.sharing import (
     SharingError,
@@ -398,8 +399,6 @@ def test_two_invitations_sent_at_once_leave_one_live_share():
     connection.vendor != "postgresql", reason="row locks need PostgreSQL to be tested"
 )
 def test_both_submitting_at_once_records_the_reveal_once(monkeypatch):
-    from reflections.services import sharing
-
     team = TeamFactory()
     owner, partner = UserFactory.create_batch(2, team=team)
     exercise = ExerciseFactory(pairing=Exercise.Pairing.PAIR)

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from reflections.models import Answer, AnswerVersion, ExerciseResponse
@@ -90,7 +91,8 @@ def test_my_reflections_asks_signed_out_visitors_to_sign_in(client):
 def test_exercise_page_shows_each_current_question_with_a_labelled_field(signed_in, exercise):
     QuestionFactory(exercise=exercise, key="old", text_markdown="Retired question", retired=True)
     html = page(signed_in)
-    assert "First question?" in html and "Second question?" in html
+    assert "First question?" in html
+    assert "Second question?" in html
     assert "Retired question" not in html
     assert '<label class="form-label" for="answer-first">' in html
     assert 'id="answer-first" name="answer-first"' in html
@@ -128,7 +130,7 @@ def test_unknown_exercise_number_is_not_found(signed_in, exercise):
 
 
 @pytest.mark.parametrize(
-    "name,args",
+    ("name", "args"),
     [("mine", []), ("exercise", [7]), ("history", [7, "first"]), ("csrf_token", [])],
 )
 def test_pages_are_never_cached(signed_in, exercise, name, args):
@@ -212,7 +214,8 @@ def test_form_answer_too_long_keeps_every_text_on_screen(signed_in, practitioner
     response = signed_in.post(url, form(too_long, "Second text"))
     html = response.content.decode()
     assert response.status_code == 400
-    assert 'href="#answer-first"' in html and "20,001 characters" in html
+    assert 'href="#answer-first"' in html
+    assert "20,001 characters" in html
     assert f"\n{too_long}</textarea>" in html
     assert "\nSecond text</textarea>" in html
     assert 'aria-invalid="true"' in html
@@ -252,7 +255,8 @@ def test_form_conflict_shows_both_texts(signed_in, practitioner, exercise):
     assert response.status_code == 409
     assert "\nTyped in this tab</textarea>" in html
     assert "\nSaved in another tab</textarea>" in html
-    assert "Keep this tab's text" in html and "Keep the saved text" in html
+    assert "Keep this tab's text" in html
+    assert "Keep the saved text" in html
     assert 'name="merged-first"' in html
     assert stored_text(practitioner, exercise, "first") == "Saved in another tab"
 
@@ -273,7 +277,7 @@ def test_saving_again_without_choosing_is_still_a_conflict(signed_in, practition
 
 
 @pytest.mark.parametrize(
-    "choice,expected",
+    ("choice", "expected"),
     [
         ("mine", "Typed in this tab"),
         ("saved", "Saved in another tab"),
@@ -330,7 +334,8 @@ def test_page_after_submit_still_lets_them_edit(signed_in, practitioner, exercis
     html = page(signed_in)
     assert "You can still change your answers" in html
     assert "Submit again" in html
-    assert 'name="answer-first"' in html and "disabled>\nOne" not in html
+    assert 'name="answer-first"' in html
+    assert "disabled>\nOne" not in html
 
 
 def test_submit_needs_post(signed_in, exercise):
@@ -440,7 +445,7 @@ def test_autosave_to_a_closed_pair_question_is_refused(signed_in, exercise):
     assert not Answer.objects.exists()
 
 
-@pytest.mark.parametrize("number,key", [(7, "no-such-key"), (99, "first")])
+@pytest.mark.parametrize(("number", "key"), [(7, "no-such-key"), (99, "first")])
 def test_autosave_to_an_unknown_question_is_not_found(signed_in, exercise, number, key):
     response = post_json(signed_in, autosave_url(key, number), {"text": "x", "version": 0})
     assert response.status_code == 404
@@ -475,8 +480,6 @@ def test_conflict_returns_exact_text(signed_in, practitioner, exercise):
 
 
 def test_autosave_with_a_stale_csrf_token_is_refused(practitioner, exercise, client):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(practitioner)
     strict.get(reverse("reflections:csrf_token"))
@@ -491,8 +494,6 @@ def test_autosave_with_a_stale_csrf_token_is_refused(practitioner, exercise, cli
 
 
 def test_fresh_csrf_token_from_the_endpoint_lets_the_save_through(practitioner, exercise):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(practitioner)
     token = strict.get(reverse("reflections:csrf_token")).json()["token"]

@@ -76,7 +76,8 @@ def test_page_shows_the_saved_dates(signed_in, practitioner):
 
     page = signed_in.get(PAGE).content.decode()
 
-    assert f'value="{iso(2)}"' in page and f'value="{iso(9)}"' in page
+    assert f'value="{iso(2)}"' in page
+    assert f'value="{iso(9)}"' in page
     assert "Dates saved at" in page
 
 
@@ -109,9 +110,12 @@ def test_bad_dates_are_in_the_error_summary_and_everything_typed_stays(signed_in
     page = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in page
-    assert 'href="#id_commitment-due_on"' in page and 'href="#id_commitment-review_on"' in page
-    assert "This date is in the past" in page and "Enter a real date" in page
-    assert f'value="{iso(-3)}"' in page and 'value="not a date"' in page
+    assert 'href="#id_commitment-due_on"' in page
+    assert 'href="#id_commitment-review_on"' in page
+    assert "This date is in the past" in page
+    assert "Enter a real date" in page
+    assert f'value="{iso(-3)}"' in page
+    assert 'value="not a date"' in page
     assert page.count('aria-invalid="true"') == 2
     for text in ("SURPRISED", "DISAGREE", "MY-COMMITMENT"):
         assert f"\n{text}</textarea>" in page
@@ -334,5 +338,6 @@ def test_a_post_without_the_date_fields_leaves_the_saved_dates_on_screen(signed_
 
     page = signed_in.post(PAGE, data).content.decode()
 
-    assert f'value="{iso(2)}"' in page and f'value="{iso(9)}"' in page
+    assert f'value="{iso(2)}"' in page
+    assert f'value="{iso(9)}"' in page
     assert Commitment.objects.get().due_on.isoformat() == iso(2)

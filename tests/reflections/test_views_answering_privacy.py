@@ -7,7 +7,8 @@ import logging
 import pytest
 from django.urls import reverse
 
-from reflections.models import Answer
+from modules.models import Question
+from reflections.models import Answer, ExerciseResponse
 from reflections.services.answers import answer_save
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,6 @@ SECRET = "Owner's private reflection 7f3a"
 @pytest.fixture
 def owner_answers(course_content, practitioner):
     """The owner has answered every individual question of every exercise."""
-    from modules.models import Question
-
     for question in (
         Question.objects.current().filter(stage="individual").select_related("exercise")
     ):
@@ -33,8 +32,6 @@ def owner_answers(course_content, practitioner):
 
 
 def every_reflections_page():
-    from modules.models import Question
-
     yield reverse("reflections:mine")
     yield reverse("reflections:signed_in")
     for question in Question.objects.select_related("exercise"):
@@ -94,8 +91,6 @@ def test_admin_pages_show_no_answer_text(client, owner_answers, superuser):
     pages.append(changelist)
     html = client.get(changelist).content.decode()
     assert "Response " in html
-    from reflections.models import ExerciseResponse
-
     for response in ExerciseResponse.objects.all():
         pages.append(reverse("admin:reflections_exerciseresponse_change", args=[response.pk]))
         pages.append(reverse("admin:reflections_exerciseresponse_delete", args=[response.pk]))

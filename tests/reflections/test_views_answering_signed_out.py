@@ -57,13 +57,15 @@ def test_signed_out_save_shows_the_typed_text_and_a_sign_in_form(csrf_client, ex
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "You were signed out" in page and "not been saved yet" in page
+    assert "You were signed out" in page
+    assert "not been saved yet" in page
     assert '<label class="form-label fw-semibold" for="typed-first">' in page
     assert "\nTyped before &lt;b&gt;the&lt;/b&gt; session ended\nsecond line</textarea>" in page
     assert "\nSecond answer</textarea>" in page
     assert page.count(" readonly ") >= 2
     assert f'action="{RESUME}"' in page
-    assert 'name="login"' in page and 'type="password"' in page
+    assert 'name="login"' in page
+    assert 'type="password"' in page
     assert not Answer.objects.exists()
 
 

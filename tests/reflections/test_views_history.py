@@ -56,7 +56,8 @@ def test_history_shows_a_nul_as_its_symbol(signed_in, practitioner, exercise):
 def test_history_escapes_text(signed_in, practitioner, exercise):
     save_all(practitioner, exercise, texts=["<img src=x onerror=alert(1)>"])
     html = signed_in.get(history_url()).content.decode()
-    assert "<img src=x" not in html and "&lt;img src=x" in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x" in html
 
 
 def test_history_of_an_unanswered_question_says_so(signed_in, exercise):
@@ -64,7 +65,7 @@ def test_history_of_an_unanswered_question_says_so(signed_in, exercise):
     assert "You have not saved an answer to this question yet." in html
 
 
-@pytest.mark.parametrize("number,key", [(7, "no-such-key"), (99, "first")])
+@pytest.mark.parametrize(("number", "key"), [(7, "no-such-key"), (99, "first")])
 def test_history_of_an_unknown_question_is_not_found(signed_in, exercise, number, key):
     assert signed_in.get(reverse("reflections:history", args=[number, key])).status_code == 404
 
@@ -118,7 +119,8 @@ def test_deleting_asks_first_and_shows_the_version(signed_in, practitioner, exer
     assert response.status_code == 200
     assert "Delete version 1 of your answer?" in html
     assert "Spoke to Child X&#x27;s school" in html
-    assert '<form method="post"' in html and "csrfmiddlewaretoken" in html
+    assert '<form method="post"' in html
+    assert "csrfmiddlewaretoken" in html
     assert len(texts_of(answer)) == 3
 
 
@@ -141,7 +143,8 @@ def test_deleted_text_is_gone_from_the_history_page(signed_in, practitioner, exe
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert TEXTS[1] in html and TEXTS[2] in html
+    assert TEXTS[1] in html
+    assert TEXTS[2] in html
     assert "Child X" not in html
 
 
