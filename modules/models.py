@@ -165,6 +165,9 @@ class Question(models.Model):
     text_markdown = models.TextField()
     text_html = models.TextField(editable=False)
     retired = models.BooleanField(default=False)
+    # When the loader took the question out of the content, so a save posted from a page
+    # loaded before then can say since when it is no longer asked.
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 

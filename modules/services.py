@@ -173,6 +173,7 @@ def _load_questions(*, exercise: Exercise, specs: list[QuestionSpec], report: Lo
             "text_markdown": spec.text_markdown,
             "text_html": render_markdown(spec.text_markdown),
             "retired": False,
+            "retired_at": None,
         }
         question = existing.get(spec.key)
         label = f"exercise {exercise.number} question {spec.key}"
@@ -188,8 +189,8 @@ def _load_questions(*, exercise: Exercise, specs: list[QuestionSpec], report: Lo
     for key, question in existing.items():
         # A question taken out of the content is retired, never deleted: answers survive.
         if key not in wanted and not question.retired:
-            question.retired = True
-            question.save(update_fields=["retired"])
+            question.retired, question.retired_at = True, timezone.now()
+            question.save(update_fields=["retired", "retired_at"])
             report.removed.append(f"exercise {exercise.number} question {key} (retired)")
 
 

@@ -16,6 +16,8 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A POST with a stale token (signing in again in another tab replaces it) keeps its text.
+CSRF_FAILURE_VIEW = "cse_course.views.csrf_failure"
 
 # --- Applications ------------------------------------------------------------
 

@@ -5,6 +5,7 @@ A practitioner's own response is found through the requesting user, never throug
 id from the address: there is nothing to guess.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar
@@ -12,11 +13,12 @@ from typing import ClassVar
 from django.db.models import Prefetch
 
 from accounts.models import User
+from modules.formats import day_in_words
 from modules.models import Exercise, Question
 
 from ..models import Answer, AnswerVersion, ExerciseResponse, Share
 from .records import CommitmentEntry, commitment_list
-from .sharing import share_invitations_for
+from .sharing import pair_question_closed_reason, question_is_open, share_invitations_for
 
 
 class ResponseState:
@@ -168,3 +170,37 @@ def question_for_answering(*, number: int, key: str) -> Question:
     """
     questions = Question.objects.current().select_related("exercise")
     return questions.get(exercise__number=number, key=key)
+
+
+def question_for_saving(*, number: int, key: str) -> Question:
+    """A question of exercise `number`, retired ones included, with its exercise (one
+    query): a save posted to a question removed since the page was loaded is told so
+    (`question_closed_reason`), not that the question does not exist.
+
+    Raises Question.DoesNotExist for an unknown exercise number or question key.
+    """
+    return Question.objects.select_related("exercise").get(exercise__number=number, key=key)
+
+
+def retired_questions_get(*, exercise: Exercise, keys: Iterable[str]) -> list[Question]:
+    """The retired questions of `exercise` among `keys`, in order (one query)."""
+    return list(exercise.questions.filter(retired=True, key__in=list(keys)).order_by("order"))
+
+
+def question_closed_reason(
+    *, user: User, exercise: Exercise, question: Question, pair_questions_open: bool
+) -> str | None:
+    """Why `user` cannot save an answer to `question` now, in plain words, or None when
+    they can. Retired questions say since when; a closed pair question says why (see
+    `pair_question_closed_reason`)."""
+    if question.retired:
+        when = ""
+        if question.retired_at is not None:
+            when = f" on {day_in_words(question.retired_at)}"
+        return (
+            f"This question was removed from the exercise{when}; "
+            "copy your text if you want to keep it."
+        )
+    if not question_is_open(question=question, pair_questions_open=pair_questions_open):
+        return pair_question_closed_reason(user=user, exercise=exercise)
+    return None

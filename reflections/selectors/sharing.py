@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from modules.models import Exercise, Question
@@ -61,16 +61,78 @@ def partner_answers_visible(*, viewer: User, share: Share | None) -> bool:
     return _is_revealed(share=share, submitted=submitted)
 
 
+# --- Pair questions -----------------------------------------------------------------------
+
+
+def pair_questions_rule(*, revealed: bool, ended_after_reveal: bool) -> bool:
+    """The one rule for when a practitioner answers an exercise's pair questions: once
+    their share is revealed, and still after it ends if it had been revealed. What they
+    wrote with their colleague is their own words: ending the share stops each reading
+    the other's answers, never their owner editing them."""
+    return revealed or ended_after_reveal
+
+
+def share_ended_after_reveal(*, user: User, exercise: Exercise) -> Share | None:
+    """The newest share of `exercise` that `user` was in and that ended after both
+    partners had submitted (so it had been revealed), with who ended it; None if there is
+    none (one query)."""
+
+    def submitted_before_end(person: str) -> Exists:
+        return Exists(
+            ExerciseResponse.objects.filter(
+                exercise=exercise, user=OuterRef(person), submitted_at__lte=OuterRef("ended_at")
+            )
+        )
+
+    return (
+        Share.objects.filter(exercise=exercise, status=Share.Status.ENDED, colleague__isnull=False)
+        .involving(user)
+        .filter(submitted_before_end("owner"), submitted_before_end("colleague"))
+        .select_related("ended_by")
+        .order_by("-ended_at")
+        .first()
+    )
+
+
 def pair_questions_open(*, user: User, exercise: Exercise) -> bool:
-    """Whether `user` may answer `exercise`'s pair questions: their share of it is
-    revealed (two queries)."""
+    """Whether `user` may answer `exercise`'s pair questions (`pair_questions_rule`; two or
+    three queries)."""
     share = share_get_engaged(user=user, exercise=exercise)
-    return partner_answers_visible(viewer=user, share=share)
+    revealed = partner_answers_visible(viewer=user, share=share)
+    ended = not revealed and share_ended_after_reveal(user=user, exercise=exercise) is not None
+    return pair_questions_rule(revealed=revealed, ended_after_reveal=ended)
 
 
 def question_is_open(*, question: Question, pair_questions_open: bool) -> bool:
-    """Individual questions are always open; pair questions once the share is revealed."""
+    """Individual questions are always open; pair questions as `pair_questions_rule` says."""
     return question.stage == Question.Stage.INDIVIDUAL or pair_questions_open
+
+
+def _ended_by_words(share: Share, user: User) -> str:
+    if share.ended_by_id == user.pk:
+        return "You"
+    return share.ended_by.full_name if share.ended_by else "Your colleague"
+
+
+def pair_question_closed_reason(*, user: User, exercise: Exercise) -> str:
+    """Why `user` cannot answer `exercise`'s pair questions now, in plain words (one
+    query): a share that ended before it was revealed, or one not revealed yet."""
+    ended = (
+        Share.objects.filter(exercise=exercise, status=Share.Status.ENDED)
+        .involving(user)
+        .select_related("ended_by")
+        .order_by("-ended_at")
+        .first()
+    )
+    if ended is not None and not Share.objects.engaging(user).filter(exercise=exercise).exists():
+        return (
+            f"{_ended_by_words(ended, user)} ended comparing answers, so this question is "
+            "closed; copy your text if you want to keep it."
+        )
+    return (
+        "This question opens once you and your colleague have both submitted your own "
+        "answers; copy your text if you want to keep it."
+    )
 
 
 # --- One exercise's share, as its pages show it --------------------------------------------
@@ -88,6 +150,10 @@ class ExerciseSharing:
     viewer_submitted: bool = False
     partner_submitted: bool = False
     invitations: list[Share] = field(default_factory=list)  # pending, to the viewer
+    # A share that ended after it was revealed: the pair questions stay open to the
+    # viewer (`pair_questions_rule`), and the page says who ended it.
+    ended_share: Share | None = None
+    ended_by: str = ""  # who ended it: "You", or their name
 
     @property
     def readers_label(self) -> str:
@@ -116,8 +182,14 @@ class ExerciseSharing:
         """The partner's answers in question order (empty until revealed)."""
         return sorted(self.partner_answers.values(), key=lambda answer: answer.question.order)
 
+    @property
+    def pair_questions_open(self) -> bool:
+        return pair_questions_rule(
+            revealed=self.revealed, ended_after_reveal=self.ended_share is not None
+        )
+
     def question_is_open(self, question: Question) -> bool:
-        return question_is_open(question=question, pair_questions_open=self.revealed)
+        return question_is_open(question=question, pair_questions_open=self.pair_questions_open)
 
 
 def _answers_of(*, user: User, exercise: Exercise) -> QuerySet[Answer]:
@@ -136,11 +208,11 @@ def exercise_sharing(*, viewer: User | AnonymousUser, exercise: Exercise) -> Exe
     invitations = list(share_invitations_for(user=viewer).filter(exercise=exercise))
     share = share_get_engaged(user=viewer, exercise=exercise)
     if share is None:
-        return ExerciseSharing(invitations=invitations)
+        return _with_ended_share(ExerciseSharing(invitations=invitations), viewer, exercise)
     partner = share.partner_of(viewer)
     sharing = ExerciseSharing(share=share, partner=partner, invitations=invitations)
     if share.status != Share.Status.ACCEPTED or partner is None:
-        return sharing
+        return _with_ended_share(sharing, viewer, exercise)
     # One query says who has submitted, for the reveal rule and the panel's wording.
     submitted = _submitted_user_ids(exercise_id=exercise.pk, user_ids=[viewer.pk, partner.pk])
     sharing.viewer_submitted = viewer.pk in submitted
@@ -149,6 +221,18 @@ def exercise_sharing(*, viewer: User | AnonymousUser, exercise: Exercise) -> Exe
     if sharing.revealed:
         answers = _answers_of(user=partner, exercise=exercise)
         sharing.partner_answers = {answer.question_id: answer for answer in answers}
+        return sharing
+    return _with_ended_share(sharing, viewer, exercise)
+
+
+def _with_ended_share(
+    sharing: ExerciseSharing, viewer: User, exercise: Exercise
+) -> ExerciseSharing:
+    """`sharing` with the viewer's share that ended after it was revealed, if any (one
+    query)."""
+    sharing.ended_share = share_ended_after_reveal(user=viewer, exercise=exercise)
+    if sharing.ended_share is not None:
+        sharing.ended_by = _ended_by_words(sharing.ended_share, viewer)
     return sharing
 
 

@@ -33,12 +33,18 @@ from ..models import (
     ExerciseResponse,
     answer_text_encode,
 )
-from ..selectors.sharing import pair_questions_open, question_is_open
+from ..selectors.answers import question_closed_reason
+from ..selectors.sharing import pair_questions_open
 from .sharing import share_reveal_record
 
 
 class AnswerRejected(ValidationError):
     """The text cannot be saved as it is; the message says why, in plain words."""
+
+
+class QuestionClosed(AnswerRejected):
+    """The question takes no answers now: it was removed from the exercise, or it is a
+    pair question that is not open. The message says why (`question_closed_reason`)."""
 
 
 class ExerciseIncomplete(ValidationError):
@@ -105,16 +111,22 @@ def answer_text_check(text: str) -> None:
         ) from None
 
 
-def _question_check(question: Question, exercise: Exercise, *, pair_open: bool) -> None:
-    if question.exercise_id != exercise.pk or question.retired:
+def _question_check(question: Question, *, user: User, exercise: Exercise, pair_open: bool) -> None:
+    if question.exercise_id != exercise.pk:
         raise AnswerRejected("That question is not part of this exercise.")
-    if not question_is_open(question=question, pair_questions_open=pair_open):
-        raise AnswerRejected(
-            "This question opens once you and your colleague have both submitted your own answers."
-        )
+    reason = question_closed_reason(
+        user=user, exercise=exercise, question=question, pair_questions_open=pair_open
+    )
+    if reason is not None:
+        raise QuestionClosed(reason)
 
 
-def _is_unchanged(edit: AnswerEdit, current_text: str) -> bool:
+def _is_already_saved(edit: AnswerEdit, current_text: str) -> bool:
+    """The rule that recognises a save already applied: the text sent is exactly the
+    stored text, whatever version it names. A save whose reply was lost is sent again
+    with the version it was based on; the server already holds that text, so it is
+    answered as saved, with the current version, never as a conflict with the person's
+    own words. (Answers are only ever their owner's, so the stored text is theirs.)"""
     if edit.text == current_text:
         return True
     return edit.from_html_form and edit.text == as_shown_in_html(current_text)
@@ -189,7 +201,7 @@ def answers_save(
         pair_questions_open(user=user, exercise=exercise)
     )
     for edit in edits:
-        _question_check(edit.question, exercise, pair_open=pair_open)
+        _question_check(edit.question, user=user, exercise=exercise, pair_open=pair_open)
     response, _created = ExerciseResponse.objects.select_for_update().get_or_create(
         user=user, exercise=exercise
     )
@@ -205,7 +217,7 @@ def answers_save(
         answer = current.get(edit.question.pk)
         version = answer.version if answer else 0
         typed = answer.typed_text if answer else ""
-        if _is_unchanged(edit, typed):
+        if _is_already_saved(edit, typed):
             results[edit.question.pk] = SaveResult(SaveResult.UNCHANGED, version, _saved_at(answer))
         elif edit.base_version != version:
             results[edit.question.pk] = SaveResult(

@@ -19,8 +19,9 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import Resolver404, ResolverMatch, path, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,7 +47,9 @@ from .exercise_page import (
 )
 
 
-def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, problems=()):
+def _render_page(
+    request, exercise, own, sharing, fields, dates, *, status=200, problems=(), refused=()
+):
     context = {
         "exercise": exercise,
         "own": own,
@@ -55,6 +58,7 @@ def _render_page(request, exercise, own, sharing, fields, dates, *, status=200, 
         "fields": fields,
         "dates": dates,
         "problems": problems,
+        "refused": refused,
         "signed_in_url": reverse("reflections:signed_in"),
         # For the page's script, which checks an answer's length before sending it.
         "answer_max_length": ANSWER_MAX_LENGTH,
@@ -163,14 +167,14 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise, request.POST)
     outcome = Outcome()
-    save_posted_answers(request, exercise, fields, outcome)
+    save_posted_answers(request, exercise, fields, outcome, own=own)
     save_posted_dates(request, exercise, dates, outcome)
     if outcome.ok and submit:
         submit_posted(request, exercise, fields, dates, outcome)
     if not outcome.ok:
         if resumed:
             messages.info(request, "You are signed in again.")
-        if outcome.changed and outcome.status == 400:
+        if outcome.changed and (outcome.status == 400 or outcome.refused):
             messages.info(request, "Everything else on this page is saved.")
         return _render_page(
             request,
@@ -181,6 +185,7 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
             dates,
             status=outcome.status,
             problems=outcome.problems,
+            refused=outcome.refused,
         )
     if saved_message:
         messages.success(request, saved_message)
@@ -206,7 +211,7 @@ def signed_in(request):
 # --- Signed out while the page was open -------------------------------------------------
 
 
-def _signed_out_page(request, exercise, *, action, form=None, second_step=False):
+def _signed_out_page(request, exercise, *, action, form=None, second_step=False, status=200):
     """200, not a redirect to sign in: the text the browser sent is shown, not dropped."""
     hidden, answers, dates = carried(request, exercise)
     context = {
@@ -219,7 +224,57 @@ def _signed_out_page(request, exercise, *, action, form=None, second_step=False)
         "second_step": second_step,
         "sign_in_url": f"{reverse('account_login')}?next={reverse('reflections:signed_in')}",
     }
-    return render(request, "reflections/signed_out.html", context)
+    return render(request, "reflections/signed_out.html", context, status=status)
+
+
+# --- A form posted with a token that is no longer valid -----------------------------------
+
+# The exercise page's form posts to these; each takes the same fields.
+_FORM_ACTIONS = {
+    "reflections:exercise": "save",
+    "reflections:submit": "submit",
+    "reflections:sign_in_and_save": "save",
+}
+
+
+def csrf_failure_page(request: HttpRequest) -> HttpResponse | None:
+    """For an exercise form posted with a CSRF token that is no longer valid (signing in
+    again in another tab replaces it), a 403 page that shows what was typed and a form
+    with a fresh token that posts it again; None for any other request.
+
+    Signed out, it is the signed-out page (which carries the text to the sign-in). The
+    text is read from the POST only to put it back on the page: it is never logged.
+    """
+    match = request.resolver_match or _resolve(request.path_info)
+    if request.method != "POST" or match is None or match.view_name not in _FORM_ACTIONS:
+        return None
+    try:
+        exercise = answering_exercise_or_404(match.kwargs["number"])
+    except Http404:
+        return None
+    action = _FORM_ACTIONS[match.view_name]
+    if match.view_name == "reflections:sign_in_and_save" and request.POST.get("action") == "submit":
+        action = "submit"
+    if not request.user.is_authenticated:
+        return _signed_out_page(request, exercise, action=action, status=403)
+    hidden, answers, dates = carried(request, exercise)
+    target = "reflections:submit" if action == "submit" else "reflections:exercise"
+    context = {
+        "exercise": exercise,
+        "action": action,
+        "action_url": reverse(target, args=[exercise.number]),
+        "hidden": hidden,
+        "answers": answers,
+        "dates": dates,
+    }
+    return render(request, "403_csrf.html", context, status=403)
+
+
+def _resolve(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 urlpatterns = [

@@ -1,60 +1,45 @@
 """The endpoints the exercise page's script calls: a fresh CSRF token, autosave of one
 answer, and autosave of the commitment's dates.
 
-Each always answers JSON, sent with Cache-Control: no-store like every reflections
-address (see `reflections/urls.py`); signed out is a 401 with a sign-in link, not a
-redirect, so the page keeps what was typed. A body that cannot be read is a 400 with
-the endpoint's own message. Answer text is never logged: error messages name the
-problem, not the text.
+Each always answers JSON (`json_endpoints.answers_json`), sent with Cache-Control:
+no-store like every reflections address (see `reflections/urls.py`); signed out is a
+401 with a sign-in link, not a redirect, so the page keeps what was typed. A body that
+cannot be read is a 400 with the endpoint's own message. Answer text is never logged:
+error messages name the problem, not the text.
 """
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
-from django.urls import path, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import path
 
 from modules.models import Question
 
 from ..autosave_forms import UNREADABLE, AnswerSaveForm, request_data
 from ..models import AnswerVersion
 from ..records_forms import CommitmentDatesForm
-from ..selectors.answers import question_for_answering
+from ..selectors.answers import question_for_saving
 from ..selectors.records import commitment_get
-from ..services.answers import AnswerRejected, SaveResult, answer_save
+from ..services.answers import AnswerRejected, QuestionClosed, SaveResult, answer_save
 from ..services.records import commitment_save
 from .exercise_page import answering_exercise_or_404, has_commitment, saved_at_label
+from .json_endpoints import INVALID, answers_json, json_error, not_saved_while_signed_out
 
 
-@require_GET
+@answers_json(methods=("GET",), signed_out=None)
 def csrf_token(request):
     """A current CSRF token: signing in again replaces the one the page was sent with."""
     return JsonResponse({"token": get_token(request)})
 
 
-def _json_error(status: int, code: str, message: str, **extra: object) -> JsonResponse:
-    return JsonResponse({"status": code, "message": message, **extra}, status=status)
-
-
 def _invalid(problem: str) -> JsonResponse:
-    return _json_error(400, "invalid", f"Not saved: {problem} Please try again.")
+    return json_error(400, INVALID, f"Not saved: {problem} Please try again.")
 
 
-def _signed_out_json(what: str) -> JsonResponse:
-    return _json_error(
-        401,
-        "signed_out",
-        f"You have been signed out, so {what} not saved yet. Your text is still here.",
-        login_url=f"{reverse('account_login')}?next={reverse('reflections:signed_in')}",
-    )
-
-
-@require_POST
+@answers_json(methods=("POST",), signed_out=not_saved_while_signed_out("this answer is"))
 def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
     """Save one answer; always answers JSON, 401 (not a redirect) when signed out."""
-    if not request.user.is_authenticated:
-        return _signed_out_json("this answer is")
     try:
-        question = question_for_answering(number=number, key=key)
+        question = question_for_saving(number=number, key=key)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
     data = request_data(request)
@@ -78,8 +63,12 @@ def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
                 else AnswerVersion.Kind.AUTOSAVE
             ),
         )
+    except QuestionClosed as closed:
+        # Retired since the page was loaded, or a pair question that has closed: the
+        # page keeps the text and shows why.
+        return json_error(409, "closed", f"Not saved: {closed.message}")
     except AnswerRejected as rejected:
-        return _json_error(400, "invalid", f"Not saved: {rejected.message}")
+        return json_error(400, INVALID, f"Not saved: {rejected.message}")
     payload = {
         "status": result.status,
         "version": result.version,
@@ -96,11 +85,9 @@ def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
     return JsonResponse(payload)
 
 
-@require_POST
+@answers_json(methods=("POST",), signed_out=not_saved_while_signed_out("your dates are"))
 def commitment_autosave(request: HttpRequest, number: int) -> JsonResponse:
     """Save the commitment's dates from the exercise page; JSON like `autosave`."""
-    if not request.user.is_authenticated:
-        return _signed_out_json("your dates are")
     exercise = answering_exercise_or_404(number)
     if not has_commitment(exercise):
         raise Http404("This exercise has no commitment.")
@@ -112,7 +99,7 @@ def commitment_autosave(request: HttpRequest, number: int) -> JsonResponse:
     if not form.is_valid():
         errors = {name: errors[0] for name, errors in form.errors.items()}
         first = next(iter(errors.values()))
-        return _json_error(400, "invalid", f"Not saved: {first}", errors=errors)
+        return json_error(400, INVALID, f"Not saved: {first}", errors=errors)
     saved = commitment_save(
         user=request.user,
         exercise=exercise,

@@ -18,7 +18,12 @@ from modules.models import Exercise, Question
 
 from ..models import Commitment
 from ..records_forms import CommitmentDatesForm
-from ..selectors.answers import OwnResponse, exercise_for_answering
+from ..selectors.answers import (
+    OwnResponse,
+    exercise_for_answering,
+    question_closed_reason,
+    retired_questions_get,
+)
 from ..selectors.records import commitment_get
 from ..selectors.sharing import ExerciseSharing
 from ..services.answers import (
@@ -176,13 +181,38 @@ class CommitmentDates:
 
 
 @dataclass
+class RefusedAnswer:
+    """Text posted for a question that takes no answers now (removed from the exercise
+    since the page was loaded, or a pair question that has closed): shown again on the
+    page, with why, so it can be copied. Never a success message."""
+
+    question: Question
+    label: str  # "question 3", or "a question removed from the exercise"
+    text: str
+    reason: str
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    @property
+    def anchor(self) -> str:
+        return f"refused-{self.key}"
+
+    @property
+    def error(self) -> str:
+        return f"Your answer to {self.label} is not saved: {self.reason}"
+
+
+@dataclass
 class Outcome:
     """How saving the posted form went: 200 when everything was saved."""
 
     status: int = 200
-    problems: list[AnswerField | Problem] = field(default_factory=list)
+    problems: list[AnswerField | Problem | RefusedAnswer] = field(default_factory=list)
     saved_at: datetime | None = None
     changed: bool = False
+    refused: list[RefusedAnswer] = field(default_factory=list)
 
     def failed(self, status, problems=()):
         self.status = max(self.status, status)
@@ -238,6 +268,49 @@ def commitment_dates(
 # --- The form without JavaScript ---------------------------------------------------------
 
 
+def _posted_text(request: HttpRequest, key: str) -> str | None:
+    """The answer posted for question `key`, line breaks as the page has them."""
+    text = request.POST.get(f"answer-{key}")
+    # Browsers send a textarea's line breaks as CRLF; its value on the page uses LF.
+    return None if text is None else text.replace("\r\n", "\n")
+
+
+def _refused_answers(request, exercise, fields, own):
+    """What the form posted for questions that take no answers now and differs from
+    what is stored: pair questions that have closed, and questions retired since the
+    page was loaded (the form still names them)."""
+    refused = []
+    for answer_field in fields:
+        text = _posted_text(request, answer_field.key)
+        if answer_field.is_open or text is None or text == answer_field.text_for_html:
+            continue
+        reason = question_closed_reason(
+            user=request.user,
+            exercise=exercise,
+            question=answer_field.question,
+            pair_questions_open=False,
+        )
+        refused.append(
+            RefusedAnswer(
+                answer_field.question, f"question {answer_field.number}", text, reason or ""
+            )
+        )
+    current = {answer_field.key for answer_field in fields}
+    posted = {name.removeprefix("answer-") for name in request.POST if name.startswith("answer-")}
+    for question in retired_questions_get(exercise=exercise, keys=posted - current):
+        text = _posted_text(request, question.key) or ""
+        answer = own.answer_to(question)
+        if text == as_shown_in_html(answer.typed_text if answer else ""):
+            continue
+        reason = question_closed_reason(
+            user=request.user, exercise=exercise, question=question, pair_questions_open=False
+        )
+        refused.append(
+            RefusedAnswer(question, "a question removed from the exercise", text, reason or "")
+        )
+    return refused
+
+
 def _posted_edit(request, field):
     """The edit the form asks for on `field`, or None to leave it alone."""
     name = f"answer-{field.key}"
@@ -263,8 +336,12 @@ def _posted_edit(request, field):
     )
 
 
-def save_posted_answers(request, exercise, fields, outcome):
-    """Save the posted answers, noting in `outcome` what happened."""
+def save_posted_answers(request, exercise, fields, outcome, *, own):
+    """Save the posted answers, noting in `outcome` what happened. Text for a question
+    that takes no answers now is refused, with why (409), and the rest saved."""
+    outcome.refused = _refused_answers(request, exercise, fields, own)
+    if outcome.refused:
+        outcome.failed(409, outcome.refused)
     edits, problems = [], []
     try:
         for answer_field in fields:
@@ -373,11 +450,10 @@ class CarriedAnswer:
 
 def carried(request, exercise):
     """What the signed-out page carries: the exercise form's own fields, as posted."""
-    names = [
-        f"{prefix}-{question.key}"
-        for question in exercise.current_questions
-        for prefix in ("answer", "version", "resolve", "saved-version", "merged")
-    ]
+    # Every answer field posted, a question's retired since the page was loaded included:
+    # the save after signing in says why that one cannot be stored, and shows it.
+    prefixes = ("answer-", "version-", "resolve-", "saved-version-", "merged-")
+    names = [name for name in request.POST if name.startswith(prefixes)]
     names += [f"{CommitmentDates.PREFIX}-due_on", f"{CommitmentDates.PREFIX}-review_on"]
     hidden = [(name, request.POST[name]) for name in names if name in request.POST]
     answers = []

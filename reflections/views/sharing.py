@@ -44,6 +44,7 @@ from ..services.sharing import (
     share_invite,
 )
 from . import invitation_emails
+from .json_endpoints import answers_json
 
 SEARCH_LIMITED = "Too many searches in a short time. Wait a minute, then search again."
 
@@ -129,8 +130,7 @@ def share_start(request, number):
     return render(request, "reflections/share_start.html", context, status=status)
 
 
-@login_required
-@require_GET
+@answers_json(methods=("GET",), signed_out="You have been signed out. Sign in again to search.")
 def colleague_search_json(request):
     """Names and teams of matching colleagues: never an email address."""
     if not rate_limit_consume(request, action="colleague_search"):

@@ -32,6 +32,8 @@
   const LONGEST_RETRY = 30000;
   const MOST_TRIES = 5;
   const SIGNED_OUT_POLL = 3000;
+  // The status words of a refusal the server explains (see reflections/views/json_endpoints.py).
+  const EXPLAINED = new Set(["forbidden", "not_found", "method_not_allowed", "invalid", "closed"]);
   // The count of characters shows once an answer is this close to the limit.
   const COUNT_FROM = 0.9;
   const csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -239,13 +241,24 @@
         showSignedOut();
         this.setStatus(`Not saved: you are signed out. ${this.words.stillHere}`, true);
         this.schedule(SIGNED_OUT_POLL);
-      } else if (this.refused(outcome)) {
+      } else if (this.refused(outcome) || this.explained(outcome)) {
         this.tries = 0;
       } else {
         this.failed(outcome.status);
         return;
       }
       this.hideRetry();
+    }
+
+    // Any other refusal the server explains in its own words (not allowed, no longer
+    // there, a page that had expired): say so, keep the text, and wait for the person.
+    explained(outcome) {
+      const data = outcome.data;
+      if (outcome.status >= 400 && outcome.status < 500 && EXPLAINED.has(data.status)) {
+        this.setStatus(data.message || `Not saved. ${this.words.stillHere}`, true);
+        return true;
+      }
+      return false;
     }
 
     // No answer, or not one that says what is wrong: try again a little later, a few
@@ -328,6 +341,22 @@
 
     isDirty() {
       return this.textarea.value !== this.savedText;
+    }
+
+    // A save whose reply never came may still have been stored: remember its text, so a
+    // conflict against exactly that text is known for this page's own save, not another
+    // tab's (the server answers a resend of the same text as saved by itself).
+    handle(outcome, payload) {
+      if (outcome.status === 0) {
+        this.unconfirmedText = payload.text;
+      } else if (outcome.status !== 409) {
+        this.unconfirmedText = null;
+      }
+      super.handle(outcome, payload);
+    }
+
+    isOwnUnconfirmedSave(data) {
+      return typeof this.unconfirmedText === "string" && data.text === this.unconfirmedText;
     }
 
     isDisabled() {
@@ -443,7 +472,18 @@
 
     refused(outcome) {
       const data = outcome.data;
-      if (outcome.status === 409) {
+      if (outcome.status === 409 && data.status === "closed") {
+        // Removed from the exercise, or a pair question that has closed: the server
+        // says why; the text stays in the box to be copied.
+        this.setStatus(data.message || "Not saved: this question is closed.", true);
+      } else if (outcome.status === 409 && this.isOwnUnconfirmedSave(data)) {
+        // The earlier save did go through: build on it and send what is here now.
+        this.unconfirmedText = null;
+        this.version = data.version;
+        this.versionInput.value = data.version;
+        this.savedText = data.text;
+        this.schedule(0);
+      } else if (outcome.status === 409) {
         showSignedIn();
         this.showConflict(data);
       } else if (outcome.status === 400) {

@@ -137,7 +137,18 @@
               throw new Error(data.error || "Too many searches. Wait a minute.");
             });
           }
-          if (!response.ok) throw new Error("Search is not working just now. Press Search.");
+          if (!response.ok) {
+            // The endpoint answers JSON with a message (signed out, say) when it can.
+            const fallback = "Search is not working just now. Press Search.";
+            return response.json().then(
+              (data) => {
+                throw new Error(data.message || fallback);
+              },
+              () => {
+                throw new Error(fallback);
+              },
+            );
+          }
           return response.json();
         })
         .then((data) => {

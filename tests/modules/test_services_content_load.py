@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from modules.content import ContentError, read_content
@@ -428,6 +429,19 @@ def test_a_retired_question_put_back_is_asked_again(loaded):
     content_load(directory=loaded.root)
 
     assert not Question.objects.get(key="together").retired
+    assert Question.objects.get(key="together").retired_at is None
+
+
+def test_the_loader_records_when_it_retired_a_question(loaded):
+    text = loaded.read(EXERCISE_1)
+    loaded.write(EXERCISE_1, re.sub(r"  - key: together\n.*\n.*\n", "", text))
+    before = timezone.now()
+
+    content_load(directory=loaded.root)
+
+    retired_at = Question.objects.get(key="together").retired_at
+    assert retired_at is not None
+    assert before <= retired_at <= timezone.now()
 
 
 def test_rewording_a_question_keeps_its_row(loaded):

@@ -108,6 +108,21 @@ def test_stale_save_of_the_same_text_is_not_a_conflict(practitioner, question):
     assert (result.status, result.version) == (SaveResult.UNCHANGED, 1)
 
 
+def test_a_retry_of_a_save_whose_reply_was_lost_is_answered_as_saved(practitioner, question):
+    save(practitioner, question, "First words", 0)
+    landed = save(practitioner, question, "First words, more", 1)  # its reply never came
+
+    retry = save(practitioner, question, "First words, more", 1)
+
+    assert not retry.is_conflict
+    assert (retry.status, retry.version, retry.saved_at) == (
+        SaveResult.UNCHANGED,
+        2,
+        landed.saved_at,
+    )
+    assert AnswerVersion.objects.filter(text="First words, more").count() == 1
+
+
 def test_saving_on_top_of_the_conflicting_version_resolves_it(practitioner, question):
     save(practitioner, question, "Saved elsewhere", 0)
     conflict = save(practitioner, question, "This tab", 0)

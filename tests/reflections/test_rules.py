@@ -13,7 +13,9 @@ from reflections.cpd import CpdRecord
 from reflections.models import Commitment, Share
 from reflections.selectors.sharing import (
     exercise_sharing,
+    pair_question_closed_reason,
     pair_questions_open,
+    pair_questions_rule,
     partner_answers_visible,
     question_is_open,
     share_detail_get,
@@ -143,13 +145,95 @@ def test_question_is_open(stage, pair_open, is_open):
     assert question_is_open(question=question, pair_questions_open=pair_open) is is_open
 
 
-def test_pair_questions_open_is_two_queries(
+@pytest.mark.parametrize(
+    ("revealed", "ended_after_reveal", "is_open"),
+    [(False, False, False), (True, False, True), (False, True, True)],
+)
+def test_pair_questions_rule(revealed, ended_after_reveal, is_open):
+    assert pair_questions_rule(revealed=revealed, ended_after_reveal=ended_after_reveal) is is_open
+
+
+def ended_share(owner, colleague, exercise, *, ended_by, minutes_after_submitting):
+    """A share of `exercise` ended by `ended_by`, some minutes after both submitted (a
+    negative number: before the colleague had)."""
+    submitted = timezone.now() - timedelta(hours=1)
+    ExerciseResponseFactory(user=owner, exercise=exercise, submitted_at=submitted)
+    ExerciseResponseFactory(user=colleague, exercise=exercise, submitted_at=submitted)
+    share = share_of(owner, exercise, status=Share.Status.ENDED, colleague=colleague)
+    ended_at = submitted + timedelta(minutes=minutes_after_submitting)
+    Share.objects.filter(pk=share.pk).update(ended_at=ended_at, ended_by=ended_by)
+    return share
+
+
+@pytest.mark.parametrize(("minutes_after_submitting", "is_open"), [(5, True), (-5, False)])
+def test_pair_questions_stay_open_to_both_partners_after_a_revealed_share_ends(
+    practitioner, colleague, exercise, minutes_after_submitting, is_open
+):
+    ended_share(
+        practitioner,
+        colleague,
+        exercise,
+        ended_by=colleague,
+        minutes_after_submitting=minutes_after_submitting,
+    )
+    together = exercise.questions.get(key="together")
+
+    for viewer in (practitioner, colleague):
+        sharing = exercise_sharing(viewer=viewer, exercise=exercise)
+        assert pair_questions_open(user=viewer, exercise=exercise) is is_open
+        assert sharing.pair_questions_open is is_open
+        assert sharing.question_is_open(together) is is_open
+        # Ending stops each reading the other's answers, whatever the rule says.
+        assert not sharing.revealed
+        assert sharing.partner_answers == {}
+
+
+def test_the_page_says_who_ended_a_revealed_share(practitioner, colleague, exercise):
+    colleague.full_name = "Alex Jones"
+    colleague.save()
+    ended_share(practitioner, colleague, exercise, ended_by=colleague, minutes_after_submitting=5)
+
+    assert exercise_sharing(viewer=practitioner, exercise=exercise).ended_by == "Alex Jones"
+    assert exercise_sharing(viewer=colleague, exercise=exercise).ended_by == "You"
+
+
+def test_a_share_ended_before_it_was_revealed_closes_pair_questions_with_who_ended_it(
+    practitioner, colleague, exercise
+):
+    colleague.full_name = "Alex Jones"
+    colleague.save()
+    ended_share(practitioner, colleague, exercise, ended_by=colleague, minutes_after_submitting=-5)
+
+    assert pair_question_closed_reason(user=practitioner, exercise=exercise) == (
+        "Alex Jones ended comparing answers, so this question is closed; "
+        "copy your text if you want to keep it."
+    )
+
+
+def test_pair_questions_not_open_yet_say_so(practitioner, exercise):
+    assert pair_question_closed_reason(user=practitioner, exercise=exercise).startswith(
+        "This question opens once you and your colleague have both submitted"
+    )
+
+
+def test_pair_questions_open_is_two_queries_when_revealed(
+    practitioner, colleague, exercise, django_assert_num_queries
+):
+    share_of(practitioner, exercise, status=Share.Status.ACCEPTED, colleague=colleague)
+    for person in (practitioner, colleague):
+        ExerciseResponseFactory(user=person, exercise=exercise, submitted_at=timezone.now())
+
+    with django_assert_num_queries(2):
+        assert pair_questions_open(user=practitioner, exercise=exercise)
+
+
+def test_pair_questions_open_is_three_queries_otherwise(
     practitioner, colleague, exercise, django_assert_num_queries
 ):
     share_of(practitioner, exercise, status=Share.Status.ACCEPTED, colleague=colleague)
 
-    with django_assert_num_queries(2):
-        pair_questions_open(user=practitioner, exercise=exercise)
+    with django_assert_num_queries(3):
+        assert not pair_questions_open(user=practitioner, exercise=exercise)
 
 
 # --- The share page ------------------------------------------------------------------------

@@ -236,7 +236,10 @@ def test_form_cannot_write_a_closed_pair_question(signed_in, practitioner, exerc
         reverse("reflections:exercise", args=[7]),
         form("One", **{"answer-together": "Sneaky", "version-together": "0"}),
     )
-    assert response.status_code == 302
+    # Refused with why, and the text shown again; never reported as saved.
+    assert response.status_code == 409
+    assert "This question opens once" in response.content.decode()
+    assert "Sneaky" in response.content.decode()
     assert stored_text(practitioner, exercise, "first") == "One"
     assert not Answer.objects.filter(question__key="together").exists()
 
@@ -436,7 +439,8 @@ def test_malformed_autosave_is_400_with_a_message(signed_in, exercise, body):
 
 def test_autosave_to_a_closed_pair_question_is_refused(signed_in, exercise):
     response = post_json(signed_in, autosave_url("together"), {"text": "x", "version": 0})
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["status"] == "closed"
     assert "opens once" in response.json()["message"]
     assert not Answer.objects.exists()
 
@@ -448,10 +452,11 @@ def test_autosave_to_an_unknown_question_is_not_found(signed_in, exercise, numbe
     assert not Answer.objects.exists()
 
 
-def test_autosave_to_a_retired_question_is_not_found(signed_in, exercise):
+def test_autosave_to_a_retired_question_is_closed(signed_in, exercise):
     QuestionFactory(exercise=exercise, key="gone", retired=True)
     response = post_json(signed_in, autosave_url("gone"), {"text": "x", "version": 0})
-    assert response.status_code == 404
+    assert response.status_code == 409
+    assert "removed from the exercise" in response.json()["message"]
     assert not Answer.objects.exists()
 
 
