@@ -124,7 +124,13 @@ def test_full_pair_journey(
     assert response.status == 404
     alex.goto(EXERCISE)
     expect(alex.get_by_text("Sam thinks 1")).to_have_count(0)
-    expect(alex.get_by_label("Your answer to question 4", exact=True)).to_be_disabled()
+    # Alex's own pair answers stay his: still there, and still his to change.
+    pair_answer = alex.get_by_label("Your answer to question 4", exact=True)
+    expect(pair_answer).to_be_editable()
+    expect(pair_answer).to_have_value("Alex on comparing")
+    expect(alex.locator("#answer-compare-answers-ended")).to_contain_text(
+        "Sam Patel ended comparing answers"
+    )
     assert Share.objects.get().status == Share.Status.ENDED
 
 

@@ -322,7 +322,10 @@ def test_submit_with_a_missing_answer_links_to_it_and_keeps_text(signed_in, prac
     response = signed_in.post(reverse("reflections:submit", args=[7]), form("Only the first"))
     html = response.content.decode()
     assert response.status_code == 400
-    assert '<a href="#answer-second">Answer question 2 before you submit.</a>' in html
+    assert (
+        '<a class="alert-link" href="#answer-second">Answer question 2 before you submit.</a>'
+        in html
+    )
     assert "\nOnly the first</textarea>" in html
     assert not ExerciseResponse.objects.submitted().exists()
 
