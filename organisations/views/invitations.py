@@ -23,7 +23,11 @@ def invite(request):
             form.add_error(None, str(error))
         else:
             # The same words whether or not the address has an account somewhere.
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request,
+                f"Invitation saved. The email to {invitation.email} is queued and will be sent "
+                "shortly.",
+            )
             return redirect("organisation:members")
     status = 400 if form.errors else 200
     context = {"form": form, "invitation_days": settings.STAFF_INVITATION_DAYS}

@@ -44,7 +44,9 @@ def test_inviting_a_new_address_says_it_was_sent(
     response = send(org_client, form("Nia@Example.org", team), django_capture_on_commit_callbacks)
 
     assert response.redirect_chain == [(reverse("organisation:members"), 302)]
-    assert [str(m) for m in response.context["messages"]] == ["Invitation sent to nia@example.org."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Invitation saved. The email to nia@example.org is queued and will be sent shortly."
+    ]
     assert [message.to for message in mail.outbox] == [["nia@example.org"]]
 
 
@@ -61,7 +63,10 @@ def test_an_address_with_an_account_elsewhere_gets_the_same_answer(
     ]
 
     said = [[str(m) for m in answer.context["messages"]] for answer in answers]
-    assert said == [[f"Invitation sent to {taken}."], [f"Invitation sent to {fresh}."]]
+    assert said == [
+        [f"Invitation saved. The email to {taken} is queued and will be sent shortly."],
+        [f"Invitation saved. The email to {fresh} is queued and will be sent shortly."],
+    ]
     assert [answer.status_code for answer in answers] == [200, 200]
     assert [answer.redirect_chain for answer in answers] == [
         [(reverse("organisation:members"), 302)]
