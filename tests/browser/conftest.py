@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are ordinary synchronous ones.
@@ -133,3 +133,22 @@ def assert_accessible():
         assert violations == [], f"{page.url}: {json.dumps(summary, indent=1)}"
 
     return check
+
+
+@pytest.fixture
+def sign_in_again_in_another_tab():
+    """sign_in_again_in_another_tab(context, user, password): sign out and in again in a
+    second tab of `context`, which gives the session a new CSRF token."""
+
+    def sign_in_again(context, user, password):
+        other = context.new_page()
+        other.goto("/reflections/")
+        other.get_by_role("banner").get_by_role("button", name="Sign out").click()
+        other.goto("/accounts/login/")
+        other.get_by_label("Email address").fill(user.email)
+        other.get_by_label("Password").fill(password)
+        other.get_by_role("button", name="Sign in").click()
+        expect(other.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
+        other.close()
+
+    return sign_in_again

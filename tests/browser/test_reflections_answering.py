@@ -443,21 +443,13 @@ def test_length_is_counted_in_characters_as_the_server_counts_them(
 
 
 def test_submit_after_signing_in_again_in_another_tab_keeps_everything(
-    course_content, practitioner, password, new_context
+    course_content, practitioner, password, new_context, sign_in_again_in_another_tab
 ):
     context = new_context(practitioner)
     exercise = context.new_page()
     exercise.goto(EXERCISE)
 
-    other = context.new_page()
-    other.goto("/reflections/")
-    other.get_by_role("banner").get_by_role("button", name="Sign out").click()
-    other.goto("/accounts/login/")
-    other.get_by_label("Email address").fill(practitioner.email)
-    other.get_by_label("Password").fill(password)
-    other.get_by_role("button", name="Sign in").click()
-    expect(other.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
-    other.close()
+    sign_in_again_in_another_tab(context, practitioner, password)
 
     answers = {number: f"Answer {number}, typed after signing in again" for number in (1, 2, 3)}
     for number, text in answers.items():

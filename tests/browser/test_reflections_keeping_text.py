@@ -197,22 +197,14 @@ def test_typing_on_after_a_lost_reply_saves_without_a_conflict(
 
 
 def test_without_javascript_a_stale_token_shows_the_text_and_a_button_that_saves_it(
-    course_content, practitioner, password, new_context
+    course_content, practitioner, password, new_context, sign_in_again_in_another_tab
 ):
     context = new_context(practitioner, java_script_enabled=False)
     exercise = context.new_page()
     exercise.goto(EXERCISE)
 
     # Signing out and in again in another tab replaces the CSRF token.
-    other = context.new_page()
-    other.goto("/reflections/")
-    other.get_by_role("banner").get_by_role("button", name="Sign out").click()
-    other.goto("/accounts/login/")
-    other.get_by_label("Email address").fill(practitioner.email)
-    other.get_by_label("Password").fill(password)
-    other.get_by_role("button", name="Sign in").click()
-    expect(other.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
-    other.close()
+    sign_in_again_in_another_tab(context, practitioner, password)
 
     exercise.locator(FIRST).fill("Typed on a page sent before signing in again")
     exercise.get_by_role("button", name="Save", exact=True).click()
