@@ -59,6 +59,11 @@ class Lesson(models.Model):
         blank=True,
         help_text="For trainers: law or guidance here may have changed since June 2017.",
     )
+    carries_progress_from = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="The slug of the lesson this one was split from, as its file says.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LessonQuerySet.as_manager()

@@ -5,12 +5,23 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import Model, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 
-from .content import ContentError, ContentTree, Problem, QuestionSpec, longest, read_content
+from .content import (
+    ContentError,
+    ContentTree,
+    CourseSpec,
+    ExerciseSpec,
+    LessonSpec,
+    Problem,
+    QuestionSpec,
+    content_files,
+    longest,
+    read_content,
+)
 from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
 from .rendering import reading_minutes, render_markdown
 
@@ -101,6 +112,7 @@ def _load_lessons(
             "order": spec.order,
             "summary": spec.summary,
             "legal_review": spec.legal_review,
+            "carries_progress_from": spec.carries_progress_from,
             "body_markdown": spec.body_markdown,
             # Compared too, so that a change to the renderer refreshes the stored HTML,
             # and a change to how reading time is worked out refreshes the minutes.
@@ -263,6 +275,103 @@ def content_load(*, directory: str | Path) -> LoadReport:
         for part in old_parts:
             part.delete()
             report.removed.append(f"part {part.key}")
+    return report
+
+
+# --- Export ---------------------------------------------------------------------------
+
+
+@dataclass
+class ExportReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def _content_tree_from_database() -> ContentTree:
+    """The course as the database holds it, in the form `read_content` gives."""
+    course = Course.objects.get()
+    parts = [(part.key, part.title) for part in Part.objects.order_by("order")]
+    lessons = [
+        LessonSpec(
+            path="",
+            slug=lesson.slug,
+            title=lesson.title,
+            part=lesson.part.key,
+            order=lesson.order,
+            summary=lesson.summary,
+            legal_review=lesson.legal_review,
+            body_markdown=lesson.body_markdown,
+            carries_progress_from=lesson.carries_progress_from,
+        )
+        for lesson in Lesson.objects.in_order()
+    ]
+    current_questions = Prefetch("questions", queryset=Question.objects.current().order_by("order"))
+    exercises = [
+        ExerciseSpec(
+            path="",
+            number=exercise.number,
+            slug=exercise.slug,
+            title=exercise.title,
+            lesson=exercise.lesson.slug,
+            placement=exercise.placement,
+            pairing=exercise.pairing,
+            minutes=exercise.minutes,
+            intro_markdown=exercise.intro_markdown,
+            questions=[
+                QuestionSpec(
+                    key=question.key,
+                    order=question.order,
+                    stage=question.stage,
+                    kind=question.kind,
+                    text_markdown=question.text_markdown,
+                )
+                for question in exercise.questions.all()
+            ],
+        )
+        for exercise in Exercise.objects.select_related("lesson").prefetch_related(
+            current_questions
+        )
+    ]
+    return ContentTree(
+        course=CourseSpec(
+            title=course.title,
+            short_title=course.short_title,
+            summary=course.summary,
+            audience=course.audience,
+            source_citation=course.source_citation,
+            parts=parts,
+        ),
+        lessons=lessons,
+        exercises=exercises,
+    )
+
+
+def content_export(*, directory: str | Path) -> ExportReport:
+    """Write the course to `directory` in the form `content_load` reads.
+
+    Only files whose text differs are written, and lesson or exercise files the course
+    no longer has (a lesson renumbered or archived) are removed, so that loading the
+    folder back changes nothing. Raises Course.DoesNotExist when nothing was loaded.
+    """
+    root = Path(directory)
+    with transaction.atomic():  # one consistent reading of the course
+        files = content_files(_content_tree_from_database())
+    report = ExportReport()
+    for name, text in files.items():
+        path = root / name
+        if path.is_file() and path.read_bytes() == text.encode("utf-8"):
+            report.unchanged.append(name)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        report.written.append(name)
+    for folder in ("lessons", "exercises"):
+        for path in sorted((root / folder).glob("*.md")):
+            name = f"{folder}/{path.name}"
+            if name not in files and path.is_file():
+                path.unlink()
+                report.removed.append(name)
     return report
 
 

@@ -323,3 +323,19 @@ def test_a_folder_named_like_a_lesson_stops_the_command_without_a_traceback(cont
     assert finished.returncode == 1
     assert "content/lessons/03-a-folder.md: file: is a folder, not a file" in finished.stderr
     assert "Traceback" not in finished.stderr
+
+
+def test_export_content_writes_the_course_to_the_directory_given(content_tree, tmp_path):
+    _load(content_tree.root)
+    out = StringIO()
+
+    call_command("export_content", "--directory", str(tmp_path / "out"), stdout=out)
+
+    assert "Written: lessons/01-first-lesson.md" in out.getvalue()
+    assert "4 written, 0 removed, 0 unchanged." in out.getvalue()
+    assert "Created" not in _load(tmp_path / "out")
+
+
+def test_export_content_without_a_course_says_so():
+    with pytest.raises(CommandError, match="no course in the database"):
+        call_command("export_content", "--directory", "/nonexistent", stdout=StringIO())
