@@ -25,10 +25,24 @@ class Course(models.Model):
         return self.title
 
 
+class PartQuerySet(models.QuerySet):
+    def current(self):
+        """Parts in course.yaml; an archived one is kept for its archived lessons."""
+        return self.filter(archived_at__isnull=True)
+
+
 class Part(models.Model):
     key = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     order = models.PositiveIntegerField(unique=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the part left course.yaml; it comes back if the file lists it again.",
+    )
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         ordering = ["order"]
@@ -36,10 +50,20 @@ class Part(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
 
 class LessonQuerySet(models.QuerySet):
+    def current(self):
+        """Lessons in content/: an archived lesson keeps its progress and history but is
+        out of the course (not read, not counted towards completing it)."""
+        return self.filter(archived_at__isnull=True)
+
     def in_order(self):
-        return self.select_related("part").order_by("order")
+        """The course's current lessons in reading order."""
+        return self.current().select_related("part").order_by("order")
 
 
 class Lesson(models.Model):
@@ -65,6 +89,12 @@ class Lesson(models.Model):
         help_text="The slug of the lesson this one was split from, as its file says.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the lesson left content/; it comes back if its file does.",
+    )
 
     objects = LessonQuerySet.as_manager()
 
@@ -81,6 +111,10 @@ class Lesson(models.Model):
 
     def get_absolute_url(self):
         return reverse("modules:lesson", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
 
     @property
     def body_sections(self):
@@ -198,6 +232,11 @@ class LessonProgressQuerySet(models.QuerySet):
 
     def completed(self):
         return self.filter(completed_at__isnull=False)
+
+    def on_current_lessons(self):
+        """Progress in lessons still in the course: archived lessons' rows are kept, but
+        no longer count towards completing it."""
+        return self.filter(lesson__archived_at__isnull=True)
 
 
 class LessonProgress(models.Model):

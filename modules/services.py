@@ -27,6 +27,9 @@ from .rendering import reading_minutes, render_markdown
 
 # Rows whose unique order changes are parked here first, so two lessons can swap places.
 _PARKING_OFFSET = 1_000_000
+# An archived lesson or part keeps an order here (plus its id): out of the way of the
+# course's orders (at most 9999) and of the parked ones, and unique.
+_ARCHIVED_OFFSET = 2_000_000
 
 
 @dataclass
@@ -35,11 +38,26 @@ class LoadReport:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.created or self.changed or self.removed or self.carried)
+        return bool(self.created or self.changed or self.removed or self.restored or self.carried)
+
+
+def _archive(row: Part | Lesson, *, label: str, report: LoadReport) -> None:
+    """Take a part or lesson out of the course without deleting it: progress, revisions
+    and answers stay, and it comes back if content/ has it again."""
+    row.order, row.archived_at = _ARCHIVED_OFFSET + row.pk, timezone.now()
+    type(row).objects.filter(pk=row.pk).update(order=row.order, archived_at=row.archived_at)
+    report.removed.append(f"{label} (archived)")
+
+
+def _park(row: Part | Lesson) -> None:
+    """Move a current row's order out of the way, so another row can take it."""
+    row.order = _PARKING_OFFSET + row.order
+    type(row).objects.filter(pk=row.pk).update(order=row.order)
 
 
 def _sync(instance: Model, values: dict[str, Any]) -> bool:
@@ -69,40 +87,49 @@ def _load_course(*, tree: ContentTree, report: LoadReport) -> None:
         report.unchanged.append("course")
 
 
-def _load_parts(*, tree: ContentTree, report: LoadReport) -> tuple[dict[str, Part], list[Part]]:
+def _load_parts(*, tree: ContentTree, report: LoadReport) -> dict[str, Part]:
     existing = {part.key: part for part in Part.objects.all()}
     wanted = {key: (order, title) for order, (key, title) in enumerate(tree.course.parts, start=1)}
     for part in existing.values():
-        # Parts leaving the course are parked too, so a new part can take their order.
-        if part.key not in wanted or part.order != wanted[part.key][0]:
-            Part.objects.filter(pk=part.pk).update(order=_PARKING_OFFSET + part.order)
-            part.order = _PARKING_OFFSET + part.order
+        if part.is_archived:
+            continue  # its order is already out of the way
+        if part.key not in wanted:
+            # Only archived lessons can be in it: every lesson in content/ names a part
+            # in course.yaml. Archived too, never deleted.
+            _archive(part, label=f"part {part.key}", report=report)
+        elif part.order != wanted[part.key][0]:
+            _park(part)
     parts: dict[str, Part] = {}
     for key, (order, title) in wanted.items():
         current = existing.get(key)
         if current is None:
             parts[key] = Part.objects.create(key=key, order=order, title=title)
             report.created.append(f"part {key}")
-        elif _sync(current, {"order": order, "title": title}):
+            continue
+        restoring = current.is_archived
+        if _sync(current, {"order": order, "title": title, "archived_at": None}):
             current.save()
-            parts[key] = current
-            report.changed.append(f"part {key}")
+            (report.restored if restoring else report.changed).append(f"part {key}")
         else:
-            parts[key] = current
             report.unchanged.append(f"part {key}")
-    return parts, [part for key, part in existing.items() if key not in wanted]
+        parts[key] = current
+    return parts
 
 
 def _load_lessons(
     *, tree: ContentTree, parts: dict[str, Part], report: LoadReport
-) -> tuple[dict[str, Lesson], list[Lesson]]:
+) -> dict[str, Lesson]:
     existing = {lesson.slug: lesson for lesson in Lesson.objects.all()}
     specs = {spec.slug: spec for spec in tree.lessons}
     for lesson in existing.values():
         spec = specs.get(lesson.slug)
-        if spec is None or spec.order != lesson.order:
-            Lesson.objects.filter(pk=lesson.pk).update(order=_PARKING_OFFSET + lesson.order)
-            lesson.order = _PARKING_OFFSET + lesson.order
+        if lesson.is_archived:
+            continue  # its order is already out of the way
+        if spec is None:
+            # Archived, never deleted: progress and revisions are stored against it.
+            _archive(lesson, label=f"lesson {lesson.slug}", report=report)
+        elif spec.order != lesson.order:
+            _park(lesson)
     lessons: dict[str, Lesson] = {}
     for slug, spec in specs.items():
         body_html = render_markdown(spec.body_markdown)
@@ -118,6 +145,7 @@ def _load_lessons(
             # and a change to how reading time is worked out refreshes the minutes.
             "body_html": body_html,
             "minutes": reading_minutes(body_html),
+            "archived_at": None,
         }
         lesson = existing.get(slug)
         if lesson is None:
@@ -129,12 +157,13 @@ def _load_lessons(
                 )
         else:
             text_changed = (lesson.title, lesson.body_markdown) != (spec.title, spec.body_markdown)
+            restoring = lesson.is_archived
             if not _sync(lesson, values):
                 report.unchanged.append(f"lesson {slug}")
                 lessons[slug] = lesson
                 continue
             lesson.save()
-            report.changed.append(f"lesson {slug}")
+            (report.restored if restoring else report.changed).append(f"lesson {slug}")
             if not text_changed:
                 lessons[slug] = lesson
                 continue
@@ -145,7 +174,7 @@ def _load_lessons(
             source=LessonRevision.Source.CONTENT_FILE,
         )
         lessons[slug] = lesson
-    return lessons, [lesson for slug, lesson in existing.items() if slug not in specs]
+    return lessons
 
 
 def _carry_progress(*, source: Lesson, lesson: Lesson, report: LoadReport) -> None:
@@ -266,15 +295,9 @@ def content_load(*, directory: str | Path) -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
         _load_course(tree=tree, report=report)
-        parts, old_parts = _load_parts(tree=tree, report=report)
-        lessons, old_lessons = _load_lessons(tree=tree, parts=parts, report=report)
+        parts = _load_parts(tree=tree, report=report)
+        lessons = _load_lessons(tree=tree, parts=parts, report=report)
         _load_exercises(tree=tree, lessons=lessons, report=report)
-        for lesson in old_lessons:
-            lesson.delete()
-            report.removed.append(f"lesson {lesson.slug}")
-        for part in old_parts:
-            part.delete()
-            report.removed.append(f"part {part.key}")
     return report
 
 
@@ -291,7 +314,7 @@ class ExportReport:
 def _content_tree_from_database() -> ContentTree:
     """The course as the database holds it, in the form `read_content` gives."""
     course = Course.objects.get()
-    parts = [(part.key, part.title) for part in Part.objects.order_by("order")]
+    parts = [(part.key, part.title) for part in Part.objects.current().order_by("order")]
     lessons = [
         LessonSpec(
             path="",

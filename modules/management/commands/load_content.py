@@ -23,6 +23,7 @@ class Command(BaseCommand):
             ("Created", report.created),
             ("Changed", report.changed),
             ("Removed", report.removed),
+            ("Restored", report.restored),
             ("Progress carried over", report.carried),
         ]:
             for item in items:
