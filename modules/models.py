@@ -5,11 +5,18 @@ Exercises and questions live here, beside the lessons, because they are content
 loaded from `content/`; the `reflections` app stores the answers to them.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from .rendering import reading_minutes, render_markdown, split_at_first_section
+
+
+def text_sha256(*, title: str, body_markdown: str) -> str:
+    """A fingerprint of a lesson's title and text, to tell whether either changed."""
+    return hashlib.sha256(f"{title}\0{body_markdown}".encode()).hexdigest()
 
 
 class Course(models.Model):
@@ -95,6 +102,9 @@ class Lesson(models.Model):
         editable=False,
         help_text="When the lesson left content/; it comes back if its file does.",
     )
+    # What the lesson's file held (title and text) when it was last loaded, so the loader
+    # can tell an edit made in the browser since then from a change to the file.
+    loaded_text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = LessonQuerySet.as_manager()
 
@@ -115,6 +125,10 @@ class Lesson(models.Model):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+    @property
+    def text_sha256(self):
+        return text_sha256(title=self.title, body_markdown=self.body_markdown)
 
     @property
     def body_sections(self):

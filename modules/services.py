@@ -9,6 +9,7 @@ from django.db.models import Model, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from audit.services import audit_record
 
 from .content import (
     ContentError,
@@ -22,7 +23,16 @@ from .content import (
     longest,
     read_content,
 )
-from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
+from .models import (
+    Course,
+    Exercise,
+    Lesson,
+    LessonProgress,
+    LessonRevision,
+    Part,
+    Question,
+    text_sha256,
+)
 from .rendering import reading_minutes, render_markdown
 
 # Rows whose unique order changes are parked here first, so two lessons can swap places.
@@ -44,6 +54,53 @@ class LoadReport:
     @property
     def has_changes(self) -> bool:
         return bool(self.created or self.changed or self.removed or self.restored or self.carried)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A lesson edited in the browser since it was last loaded, whose file differs."""
+
+    slug: str
+    title: str
+    file_changed: bool  # the file changed since the last load too
+
+    def __str__(self) -> str:
+        where = (
+            "edited in the browser and in its file"
+            if self.file_changed
+            else "edited in the browser; its file still has the text last loaded"
+        )
+        return f"{self.slug} ({self.title}): {where}"
+
+
+class ContentConflictError(Exception):
+    """Loading would overwrite edits made in the browser: nothing was changed."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__("\n".join(str(c) for c in conflicts))
+
+
+def _conflicts(tree: ContentTree) -> list[Conflict]:
+    """Lessons whose text in the database is not what their file held when last loaded
+    (an edit in the browser) and differs from the file now. When the file has caught up
+    with the edit (exported, say) there is nothing to lose."""
+    lessons = Lesson.objects.in_bulk([spec.slug for spec in tree.lessons], field_name="slug")
+    conflicts = []
+    for spec in tree.lessons:
+        lesson = lessons.get(spec.slug)
+        if lesson is None or lesson.text_sha256 == lesson.loaded_text_sha256:
+            continue
+        in_file = text_sha256(title=spec.title, body_markdown=spec.body_markdown)
+        if in_file != lesson.text_sha256:
+            conflicts.append(
+                Conflict(
+                    slug=lesson.slug,
+                    title=lesson.title,
+                    file_changed=in_file != lesson.loaded_text_sha256,
+                )
+            )
+    return conflicts
 
 
 def _archive(row: Part | Lesson, *, label: str, report: LoadReport) -> None:
@@ -147,9 +204,10 @@ def _load_lessons(
             "minutes": reading_minutes(body_html),
             "archived_at": None,
         }
+        loaded = text_sha256(title=spec.title, body_markdown=spec.body_markdown)
         lesson = existing.get(slug)
         if lesson is None:
-            lesson = Lesson.objects.create(slug=slug, **values)
+            lesson = Lesson.objects.create(slug=slug, loaded_text_sha256=loaded, **values)
             report.created.append(f"lesson {slug}")
             if spec.carries_progress_from in existing:
                 _carry_progress(
@@ -158,6 +216,11 @@ def _load_lessons(
         else:
             text_changed = (lesson.title, lesson.body_markdown) != (spec.title, spec.body_markdown)
             restoring = lesson.is_archived
+            if lesson.loaded_text_sha256 != loaded:
+                # Bookkeeping, not a change to report: the file has caught up with an edit
+                # made in the browser (exported, say), or was loaded with --overwrite.
+                lesson.loaded_text_sha256 = loaded
+                Lesson.objects.filter(pk=lesson.pk).update(loaded_text_sha256=loaded)
             if not _sync(lesson, values):
                 report.unchanged.append(f"lesson {slug}")
                 lessons[slug] = lesson
@@ -285,20 +348,43 @@ def _load_exercises(*, tree: ContentTree, lessons: dict[str, Lesson], report: Lo
         _load_questions(exercise=exercise, specs=spec.questions, report=report)
 
 
-def content_load(*, directory: str | Path) -> LoadReport:
+def content_load(*, directory: str | Path, overwrite: bool = False) -> LoadReport:
     """Make the database match `directory`, all or nothing.
 
-    Raises ContentError (and changes nothing) when any file is wrong. Running it
-    twice in a row changes nothing the second time.
+    Raises ContentError (and changes nothing) when any file is wrong, and
+    ContentConflictError (changing nothing) when it would replace a lesson's text edited
+    in the browser since the last load, unless `overwrite`: the file wins, and the edit
+    stays in the lesson's revisions. Running it twice in a row changes nothing the
+    second time.
     """
     tree = read_content(directory)
     report = LoadReport()
     with transaction.atomic():
+        conflicts = _conflicts(tree)
+        if conflicts and not overwrite:
+            raise ContentConflictError(conflicts)
         _load_course(tree=tree, report=report)
         parts = _load_parts(tree=tree, report=report)
         lessons = _load_lessons(tree=tree, parts=parts, report=report)
         _load_exercises(tree=tree, lessons=lessons, report=report)
     return report
+
+
+@transaction.atomic
+def lesson_text_edit(*, lesson: Lesson, title: str, body_markdown: str, author: User) -> Lesson:
+    """A trainer's edit to a lesson's title and text, kept as a revision from the editor.
+    The next `content_load` will not overwrite it silently."""
+    lesson.title, lesson.body_markdown = title, body_markdown
+    lesson.save()
+    LessonRevision.objects.create(
+        lesson=lesson,
+        title=title,
+        body_markdown=body_markdown,
+        source=LessonRevision.Source.EDITOR,
+        author=author,
+    )
+    audit_record(action="lesson.text_edited", actor=author, target=lesson)
+    return lesson
 
 
 # --- Export ---------------------------------------------------------------------------
