@@ -389,3 +389,24 @@ def test_overwrite_loads_over_an_edit_in_the_browser(content_tree):
 
     assert "Changed: lesson first-lesson" in out.getvalue()
     assert "Added in the browser" not in Lesson.objects.get(slug="first-lesson").body_markdown
+
+
+def test_a_lesson_the_sanitiser_would_truncate_is_refused_naming_the_markup(content_tree):
+    _load(content_tree.root)
+    content_tree.replace(
+        LESSON_1,
+        "The first lesson's text.",
+        "The first lesson's text.\n\n<math><mtext><table><mglyph><style><img src=x>\n\n"
+        "The rest of the lesson.",
+    )
+    before = database_snapshot()
+
+    with pytest.raises(CommandError) as raised:
+        _load(content_tree.root)
+
+    message = str(raised.value)
+    assert "content/lessons/01-first-lesson.md: body: the text from “The” on would be lost" in (
+        message
+    )
+    assert "<math>, <mtext>, <mglyph>, <style>" in message
+    assert database_snapshot() == before
