@@ -2,10 +2,12 @@
 email says, and what is recorded."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Team
@@ -166,3 +168,35 @@ def test_the_email_links_to_the_course_and_says_nothing_of_progress(
     assert not re.search(r"\d", text.replace(settings.SITE_URL, ""))
     for word in ("Lesson", "lesson", "inactive", "started", "progress", "complete", team.name):
         assert word not in text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs real row locking (run with PostgreSQL)"
+)
+def test_two_managers_at_the_same_moment_send_one_reminder(
+    manager, second_manager, team, member_factory
+):
+    members = [member_factory() for _ in range(4)]
+    results = []
+    start = threading.Barrier(2)
+
+    def one_send(sender):
+        try:
+            start.wait()
+            # Each asks for the four in a different order: the locks are taken by id.
+            ordered = members if sender == manager else members[::-1]
+            results.append(send(sender, team, *ordered))
+        finally:
+            connection.close()
+
+    sends = [threading.Thread(target=one_send, args=(who,)) for who in (manager, second_manager)]
+    for thread in sends:
+        thread.start()
+    for thread in sends:
+        thread.join()
+
+    assert sorted(len(result.sent) for result in results) == [0, 4]
+    assert sorted(len(result.not_due) for result in results) == [0, 4]
+    assert Nudge.objects.count() == 4
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
