@@ -27,6 +27,10 @@ class MembersFilterForm(forms.Form):
         }
 
 
+# Ids are 64-bit: a larger number is no one's (and the database would refuse it).
+LARGEST_ID = 2**63
+
+
 class MemberIdsField(forms.Field):
     """The ids of the people ticked (the form posts one `member` value for each)."""
 
@@ -41,9 +45,12 @@ class MemberIdsField(forms.Field):
         if not value:
             return []
         try:
-            return sorted({int(item) for item in value})
+            ids = sorted({int(item) for item in value})
         except (TypeError, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            ids = [0]
+        if not all(0 < pk < LARGEST_ID for pk in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
 
     def validate(self, value):
         super().validate(value)

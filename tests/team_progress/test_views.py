@@ -298,3 +298,24 @@ def test_member_page_has_no_reminder_for_someone_active(manager_client, team, be
     body = manager_client.get(reverse("team_progress:member", args=[team.pk, busy.pk])).content
     assert b"Last reminded: never." in body
     assert b"Send a reminder to" not in body
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", str(2**63), "1.5"])
+def test_sending_with_an_unreadable_id_says_so(manager_client, team, behind_and_busy, value):
+    response = manager_client.post(nudge_url(team), {"member": [value]}, follow=True)
+    assert response.status_code == 200
+    assert "Tick the people to remind in the table, then send." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="team_progress.nudged").exists()
+
+
+def test_sending_to_more_than_a_page_of_people_at_once_is_refused(manager_client, team):
+    response = manager_client.post(nudge_url(team), {"member": list(range(1, 52))}, follow=True)
+    assert "Send reminders to at most 50 people at once." in response.content.decode()
+
+
+@pytest.mark.parametrize("back", ["https://elsewhere.example/", "//elsewhere.example", "member"])
+def test_sending_returns_only_to_the_managers_pages(manager_client, team, behind_and_busy, back):
+    idle, waiting, _busy = behind_and_busy
+    response = manager_client.post(nudge_url(team), {"member": [idle.pk, waiting.pk], "back": back})
+    assert response.status_code == 302
+    assert response.url == team_url(team)
