@@ -80,6 +80,9 @@ NOT_ERASED = {
     # people's names and addresses, not the administrator's own data, so not exported.
     # Removed with the administrator's account (CASCADE), on import, or within a day.
     "organisations.StaffImport": "other people's details; removed with the account by CASCADE",
+    # When a team manager reminded a member of the course: each is exported as its audit
+    # event; the rows go with the member's account (CASCADE), the sender becomes empty.
+    "team_progress.Nudge": "exported as audit events; removed with the member by CASCADE",
 }
 # Stores that hold a person's data without a foreign key: Django's sessions (ended with
 # the person's UserSession rows on deletion; any other stops working once the account

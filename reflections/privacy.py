@@ -99,6 +99,14 @@ MODEL_FACTS = {
         kept="Deleted when imported; otherwise removed after a day",
         export_erasure="Not exported (other people's details); removed with the uploader's account",
     ),
+    "team_progress.Nudge": Facts(
+        what="Reminders of the course a team manager sent: to whom, by whom, in which "
+        "team and when (never progress or answers)",
+        seen_by="The managers of the person's team (the date of the last one)",
+        kept="While the person's account exists",
+        export_erasure="Exported as audit events; removed with the person's account (the "
+        "sender is set to null when theirs is deleted)",
+    ),
     "account.EmailConfirmation": Facts(
         what="Stored email verification links (normally none: links are signed)",
         seen_by="Nobody",

@@ -10,16 +10,19 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Team, User
 from modules.models import Exercise, Lesson, LessonProgress
 from reflections.models import ExerciseResponse
 from reflections.progress import CompletionStatus, course_completion_for, course_totals
+
+from .models import Nudge
 
 MEMBERS_PER_PAGE = 50
 
@@ -68,6 +71,42 @@ def inactive_cutoff() -> datetime:
 
 def _inactive() -> Q:
     return Q(completion_status=CompletionStatus.IN_PROGRESS, last_activity__lte=inactive_cutoff())
+
+
+def _may_nudge() -> Q:
+    """Who may be sent a reminder: not started, or inactive, and not reminded within
+    NUDGE_INTERVAL_DAYS by anyone (on people annotated by `_with_nudges`)."""
+    behind = Q(completion_status=CompletionStatus.NOT_STARTED) | _inactive()
+    return behind & Q(nudged_recently=False)
+
+
+def _with_nudges(members: QuerySet) -> QuerySet:
+    """`members` (with their course figures) with `last_nudged_at`, `nudged_recently`
+    and `may_nudge`: subqueries, so no query per person."""
+    nudges = Nudge.objects.filter(member=OuterRef("pk"))
+    return members.annotate(
+        last_nudged_at=Subquery(nudges.order_by("-sent_at").values("sent_at")[:1]),
+        nudged_recently=Exists(nudges.recent()),
+    ).annotate(may_nudge=_may_nudge())
+
+
+class NudgeFigures(Protocol):
+    """A person as `_with_nudges` annotates them."""
+
+    may_nudge: bool
+    nudged_recently: bool
+    last_nudged_at: datetime | None
+
+
+def nudge_note(member: NudgeFigures) -> str:
+    """Why there is no reminder to send to `member` (from `team_members` or
+    `member_get`) when it is because one was sent recently; empty otherwise."""
+    if member.may_nudge or not member.nudged_recently or member.last_nudged_at is None:
+        return ""
+    days = (timezone.localdate() - timezone.localtime(member.last_nudged_at).date()).days
+    if days == 0:
+        return "Reminded today"
+    return "Reminded yesterday" if days == 1 else f"Reminded {days} days ago"
 
 
 @dataclass
@@ -133,10 +172,12 @@ def team_summaries(*, manager: User) -> list[TeamSummary]:
 def team_members(
     *, team: Team, status: str = "", query: str = "", sort: str = "name", descending: bool = False
 ) -> QuerySet[User]:
-    """`team`'s members with their course figures, filtered and sorted (one query). Call
-    only with a team from `team_get`, which checked the manager."""
+    """`team`'s members with their course figures and reminders, filtered and sorted (one
+    query). Call only with a team from `team_get`, which checked the manager."""
     lessons, exercises = course_totals()
-    members = course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
+    members = _with_nudges(
+        course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
+    )
     total = lessons + exercises or 1
     members = members.annotate(
         percent_done=(F("lessons_completed") + F("exercises_submitted")) * 100 / total
@@ -160,9 +201,17 @@ def team_members_page(*, members: QuerySet[User], page_number: int | str) -> Pag
 
 def member_get(*, manager: User, team: Team, member_id: int) -> User:
     """One member of a team `manager` manages (team from `team_get`)."""
+    return managed_members(manager=manager, team=team).get(pk=member_id)
+
+
+def managed_members(*, manager: User, team: Team) -> QuerySet:
+    """The members of `team` (from `team_get`) if `manager` manages it, with their course
+    figures and reminders (`may_nudge`); nobody otherwise."""
     lessons, exercises = course_totals()
-    members = course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
-    return members.filter(team__in=managed_teams(manager=manager)).get(pk=member_id)
+    members = _with_nudges(
+        course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
+    )
+    return members.filter(team__in=managed_teams(manager=manager))
 
 
 @dataclass

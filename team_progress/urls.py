@@ -12,4 +12,5 @@ urlpatterns = [
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("teams/<int:team_id>/progress.csv", views.team_csv, name="team_csv"),
     path("teams/<int:team_id>/members/<int:member_id>/", views.member_detail, name="member"),
+    path("teams/<int:team_id>/nudge/", views.nudge, name="nudge"),
 ]

@@ -4,20 +4,22 @@ decides who may see what; every page about a team or a person is in the audit tr
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import verified_email_required
 from audit.services import audit_record
 from reflections.progress import CompletionStatus, course_totals, percent_complete
 
-from . import selectors
+from . import selectors, services
 from .csv_export import team_csv_text
-from .forms import MembersFilterForm
+from .forms import MembersFilterForm, NudgeForm
 
 
 def manager_page(view):
@@ -64,6 +66,7 @@ def team_detail(request, team_id):
     page = selectors.team_members_page(members=members, page_number=request.GET.get("page") or 1)
     for member in page:
         member.status_label = CompletionStatus.LABELS[member.completion_status]
+        member.nudge_note = selectors.nudge_note(member)
     audit_record(action="team_progress.team_viewed", actor=request.user, target=team)
     lessons, exercises = course_totals()
     context = {
@@ -77,6 +80,9 @@ def team_detail(request, team_id):
         "exercises_total": exercises,
         "show_job_role": any(member.job_role for member in page),
         "columns": _sortable_columns(request, filters),
+        "any_to_nudge": any(member.may_nudge for member in page),
+        "inactive_days": settings.TEAM_INACTIVE_DAYS,
+        "nudge_days": settings.NUDGE_INTERVAL_DAYS,
     }
     return render(request, "team_progress/team.html", context)
 
@@ -159,5 +165,55 @@ def member_detail(request, team_id, member_id):
         ),
         "lessons_total": lessons,
         "exercises_total": exercises,
+        "nudge_note": selectors.nudge_note(member),
+        "inactive_days": settings.TEAM_INACTIVE_DAYS,
+        "nudge_days": settings.NUDGE_INTERVAL_DAYS,
     }
     return render(request, "team_progress/member.html", context)
+
+
+@login_required
+@verified_email_required
+@require_POST
+def nudge(request, team_id):
+    """Send reminders to the people ticked, then back to the page they were ticked on."""
+    team = _team_or_404(request, team_id)
+    form = NudgeForm(request.POST)
+    valid = form.is_valid()
+    back = form.back_url(
+        team_url=reverse("team_progress:team", args=[team.pk]),
+        member_url=lambda member_id: reverse("team_progress:member", args=[team.pk, member_id]),
+    )
+    if not valid:
+        messages.error(request, form.error_text())
+        return redirect(back)
+    member_ids = form.cleaned_data["member"]
+    try:
+        result = services.nudges_send(manager=request.user, team=team, member_ids=member_ids)
+    except services.NudgeRefused as refused:
+        audit_record(
+            action="team_progress.refused",
+            actor=request.user,
+            team_id=team.pk,
+            member_ids=refused.member_ids,
+        )
+        raise Http404("Not in your team.") from None
+    _nudge_messages(request, result)
+    return redirect(back)
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _nudge_messages(request, result) -> None:
+    if result.sent:
+        who = result.sent[0].full_name if len(result.sent) == 1 else _people(len(result.sent))
+        messages.success(request, f"Reminder sent to {who}.")
+    if result.not_due:
+        messages.warning(
+            request,
+            f"No reminder sent to {_people(len(result.not_due))}: someone reminded them in "
+            f"the last {settings.NUDGE_INTERVAL_DAYS} days, or they have been active in the "
+            "course since the page was shown.",
+        )

@@ -402,3 +402,6 @@ ACCOUNT_INACTIVE_FLAG_DAYS = env.int("ACCOUNT_INACTIVE_FLAG_DAYS", default=365)
 # A team member who has started the course but done nothing in it for this many days is
 # counted as inactive on their team manager's page.
 TEAM_INACTIVE_DAYS = env.int("TEAM_INACTIVE_DAYS", default=30)
+# A team member is sent at most one reminder (a nudge from a team manager) in this many
+# days, whoever sends it.
+NUDGE_INTERVAL_DAYS = env.int("NUDGE_INTERVAL_DAYS", default=7)

@@ -385,8 +385,9 @@ def test_deleting_a_team_runs_a_fixed_number_of_queries_however_many_members(
     for size in (1, 6):
         team = TeamFactory()
         team.managers.add(*UserFactory.create_batch(size, team=team))
-        # Two of these empty the team of the staff invitations naming it (organisations).
-        with django_assert_max_num_queries(24):
+        # Two of these empty the team of the staff invitations naming it (organisations),
+        # one the reminders naming it (team_progress).
+        with django_assert_max_num_queries(25):
             response = admin_client.post(
                 reverse("admin:accounts_team_delete", args=[team.pk]), {"post": "yes"}
             )
@@ -403,8 +404,9 @@ def test_deleting_people_runs_a_fixed_number_of_queries_however_many(
     for size in (1, 6):
         people = UserFactory.create_batch(size)
         # Four of these reach the staff invitations and staff lists people made or
-        # accepted (organisations).
-        with django_assert_max_num_queries(51):
+        # accepted (organisations), three the reminders sent or received (team_progress),
+        # two the notices waiting for them (accounts).
+        with django_assert_max_num_queries(54):
             response = admin_client.post(
                 reverse("admin:accounts_user_changelist"),
                 {

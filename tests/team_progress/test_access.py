@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from team_progress.models import Nudge
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory, second_factor_for
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,12 @@ def test_everyone_but_the_teams_managers_gets_not_found(
     dashboard = client.get(reverse("team_progress:dashboard"))
     assert dashboard.status_code == 200
     assert team.name not in dashboard.content.decode()
+    nudge = client.post(
+        reverse("team_progress:nudge", args=[team.pk]), {"member": [practitioner.pk]}
+    )
+    assert nudge.status_code == 404
+    assert not Nudge.objects.exists()
+    assert AuditEvent.objects.filter(actor=outsider, action="team_progress.refused").count() == 4
 
 
 def test_a_manager_cannot_see_a_person_outside_their_teams(client, manager, team, organisation):

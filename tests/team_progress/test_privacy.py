@@ -1,11 +1,17 @@
 """A manager sees progress, never what anyone wrote: text planted in a practitioner's
-answers, drafts and invitations appears in no response of any manager page or CSV."""
+answers, drafts and invitations appears in no response of any manager page or CSV, and
+in no reminder email."""
+
+from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from modules.models import Exercise
-from reflections.models import AnswerVersion, Share
+from outbox.models import EmailDelivery
+from reflections.models import AnswerVersion, ExerciseResponse, Share
 from tests.factories import second_factor_for
 from tests.reflections.conftest import write_with_a_draft
 from tests.reflections.factories import ShareFactory
@@ -53,3 +59,25 @@ def test_manager_pages_never_show_answer_text(client, manager, team, planted):
         assert planted.full_name in body or "Members" in body, url
         assert PLANTED not in body, url
         assert PLANTED.lower() not in body, url
+
+
+def test_a_reminder_email_never_carries_answer_text(client, manager, team, planted):
+    # Idle for longer than TEAM_INACTIVE_DAYS, so the manager may remind them.
+    long_ago = timezone.now() - timedelta(days=60)
+    ExerciseResponse.objects.filter(user=planted).update(
+        created_at=long_ago, last_saved_at=long_ago, submitted_at=long_ago
+    )
+    second_factor_for(manager)
+    client.force_login(manager)
+    response = client.post(
+        reverse("team_progress:nudge", args=[team.pk]), {"member": [planted.pk]}, follow=True
+    )
+    assert f"Reminder sent to {planted.full_name}." in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == [planted.email]
+    # The outbox keeps the subject; the body went with the email.
+    [delivery] = EmailDelivery.objects.filter(purpose="team_progress/nudge")
+    for text in (message.subject, message.body, delivery.subject):
+        assert text
+        assert PLANTED not in text
+        assert PLANTED.lower() not in text

@@ -1,4 +1,5 @@
-"""The managers' pages run the same number of queries for 5 members as for 500."""
+"""The managers' pages run the same number of queries for 5 members as for 500, and a
+member's page the same for a short course as for a long one."""
 
 import pytest
 from django.urls import reverse
@@ -7,13 +8,17 @@ from django.utils import timezone
 from accounts.models import User
 from modules.models import LessonProgress
 from reflections.models import ExerciseResponse
-from tests.factories import UserFactory
+from team_progress.models import Nudge
+from tests.factories import ExerciseFactory, LessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Measured: 11 (My teams), 13 (team page), 10 (CSV), whatever the team size: the session,
-# the user, the second-factor check, the audit row, the course totals and the page's reads.
+# Measured: 11 (My teams), 13 (team page), 10 (CSV), 16 (a member's page), whatever the
+# team's size or the course's length: the session, the user, the second-factor check, the
+# audit row, the course totals and the page's reads. The reminders (last sent, and whether
+# one may be sent) are subqueries of the page's one read of the members.
 MAX_QUERIES = 13
+MAX_MEMBER_PAGE_QUERIES = 16
 
 
 def fill_team(team, lessons, exercises, count):
@@ -29,6 +34,7 @@ def fill_team(team, lessons, exercises, count):
         for m in members[::2]
         for exercise in exercises
     )
+    Nudge.objects.bulk_create(Nudge(member=m, team=team, sent_at=now) for m in members[::3])
 
 
 @pytest.mark.parametrize("count", [5, 500])
@@ -52,3 +58,33 @@ def test_queries_do_not_grow_with_the_team(
             response = manager_client.get(url)
         assert response.status_code == 200, url
         assert content in response.content.decode("utf-8-sig"), url
+
+
+@pytest.mark.parametrize("length", [5, 60])
+def test_a_members_page_does_not_grow_with_the_course(
+    manager_client, team, member_factory, django_assert_max_num_queries, length
+):
+    lessons = [LessonFactory() for _ in range(length)]
+    exercises = [ExerciseFactory(lesson=lesson) for lesson in lessons]
+    member = member_factory(full_name="Jo Bloggs")
+    now = timezone.now()
+    LessonProgress.objects.bulk_create(
+        LessonProgress(user=member, lesson=lesson, last_viewed_at=now, completed_at=now)
+        for lesson in lessons
+    )
+    ExerciseResponse.objects.bulk_create(
+        ExerciseResponse(user=member, exercise=exercise, submitted_at=now)
+        for exercise in exercises[:-1]
+    )
+    Nudge.objects.bulk_create(Nudge(member=member, team=team, sent_at=now) for _ in range(3))
+    url = reverse("team_progress:member", args=[team.pk, member.pk])
+    with django_assert_max_num_queries(MAX_MEMBER_PAGE_QUERIES):
+        response = manager_client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        f"In progress: {length} of {length} lessons completed and {length - 1} of {length} "
+        "exercises submitted"
+    ) in body
+    assert body.count(f"<td>{timezone.localdate():%-d %b %Y}</td>") == 2 * length - 1
+    assert "(reminded today)" in body

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from tests.factories import LessonProgressFactory, TeamFactory
+from tests.factories import LessonProgressFactory, TeamFactory, UserFactory, second_factor_for
 from tests.reflections.factories import ExerciseResponseFactory
 
 from .conftest import complete_lessons
@@ -161,3 +162,160 @@ def test_inactive_filter_lists_those_idle_for_the_set_days(
     complete_lessons(member_factory(full_name="Jo Busy"), lessons[:1])
     response = manager_client.get(team_url(team, "?status=inactive"))
     assert [m.full_name for m in response.context["page"]] == ["Jo Idle"]
+
+
+# --- Reminders (nudges) -------------------------------------------------------------------
+
+
+def nudge_url(team):
+    return reverse("team_progress:nudge", args=[team.pk])
+
+
+@pytest.fixture
+def behind_and_busy(team, member_factory, lessons):
+    """Jo Idle (inactive), Jo Waiting (not started) and Jo Busy (active)."""
+    idle = member_factory(full_name="Jo Idle")
+    complete_lessons(idle, lessons[:1], at=timezone.now() - timedelta(days=31))
+    waiting = member_factory(full_name="Jo Waiting")
+    busy = member_factory(full_name="Jo Busy")
+    complete_lessons(busy, lessons[:1])
+    return idle, waiting, busy
+
+
+def test_team_table_has_a_labelled_checkbox_for_those_who_may_be_reminded(
+    manager_client, team, behind_and_busy
+):
+    idle, waiting, busy = behind_and_busy
+    body = manager_client.get(team_url(team)).content.decode()
+    assert f'<form method="post" action="{nudge_url(team)}">' in body
+    assert "csrfmiddlewaretoken" in body
+    for member in (idle, waiting):
+        assert f'value="{member.pk}" id="nudge-{member.pk}">' in body
+        assert (
+            f'<label class="visually-hidden" for="nudge-{member.pk}">Remind {member.full_name}<'
+            in body
+        )
+    assert f'id="nudge-{busy.pk}"' not in body
+    assert "Remind Jo Busy" not in body
+    assert '<th scope="col">Last reminded</th>' in body
+    assert ">Send reminder</button>" in body
+
+
+def test_sending_reminders_returns_to_the_table_as_it_was(manager_client, team, behind_and_busy):
+    idle, waiting, _busy = behind_and_busy
+    response = manager_client.post(
+        nudge_url(team),
+        {"member": [idle.pk, waiting.pk], "back": "status=inactive&sort=name&evil=1&page=1"},
+    )
+    assert response.status_code == 302
+    assert response.url == team_url(team, "?status=inactive&sort=name&page=1")
+    page = manager_client.get(response.url)
+    assert "Reminder sent to 2 people." in page.content.decode()
+
+
+def test_the_table_says_who_was_reminded_and_when(manager_client, team, behind_and_busy):
+    idle, waiting, _busy = behind_and_busy
+    manager_client.post(nudge_url(team), {"member": [idle.pk]})
+    body = manager_client.get(team_url(team)).content.decode()
+    assert f'id="nudge-{idle.pk}"' not in body
+    assert f'id="nudge-{waiting.pk}"' in body
+    assert "Reminded today" in body
+    assert f"<td>{timezone.localdate().strftime('%-d %b %Y')}</td>" in body
+
+
+def test_sending_with_nobody_ticked_says_so(manager_client, team, behind_and_busy):
+    response = manager_client.post(nudge_url(team), {"back": "q=jo"}, follow=True)
+    assert response.redirect_chain == [(team_url(team, "?q=jo"), 302)]
+    assert "Tick at least one person to send a reminder to." in response.content.decode()
+
+
+def test_sending_to_someone_not_due_a_reminder_says_so(manager_client, team, behind_and_busy):
+    _idle, _waiting, busy = behind_and_busy
+    response = manager_client.post(nudge_url(team), {"member": [busy.pk]}, follow=True)
+    body = response.content.decode()
+    assert "No reminder sent to 1 person" in body
+    assert "Reminder sent" not in body
+
+
+def test_sending_to_someone_outside_the_team_is_refused_and_audited(
+    manager_client, manager, team, organisation, behind_and_busy
+):
+    idle = behind_and_busy[0]
+    outsider = UserFactory(team=TeamFactory(organisation=organisation))
+    response = manager_client.post(nudge_url(team), {"member": [idle.pk, outsider.pk]})
+    assert response.status_code == 404
+    refused = AuditEvent.objects.get(actor=manager, action="team_progress.refused")
+    assert refused.detail == {"team_id": team.pk, "member_ids": [outsider.pk]}
+    assert not AuditEvent.objects.filter(action="team_progress.nudged").exists()
+
+
+def test_another_managers_team_cannot_be_sent_reminders(
+    manager_client, manager, organisation, member_factory, lessons
+):
+    other = TeamFactory(organisation=organisation)
+    member = member_factory(team=other)
+    response = manager_client.post(nudge_url(other), {"member": [member.pk]})
+    assert response.status_code == 404
+    refused = AuditEvent.objects.get(actor=manager, action="team_progress.refused")
+    assert refused.detail == {"team_id": other.pk}
+
+
+def test_sending_reminders_is_post_only_and_needs_the_csrf_token(manager, team, behind_and_busy):
+    second_factor_for(manager)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(manager)
+    assert strict.get(nudge_url(team)).status_code == 405
+    assert strict.post(nudge_url(team), {"member": [behind_and_busy[0].pk]}).status_code == 403
+    assert not AuditEvent.objects.filter(action="team_progress.nudged").exists()
+
+
+def test_sending_reminders_needs_a_second_factor(client, manager, team, behind_and_busy):
+    client.force_login(manager)
+    response = client.post(nudge_url(team), {"member": [behind_and_busy[0].pk]})
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+    assert not AuditEvent.objects.filter(action="team_progress.nudged").exists()
+
+
+def test_member_page_offers_a_reminder_and_returns_to_it(manager_client, team, behind_and_busy):
+    idle = behind_and_busy[0]
+    member_url = reverse("team_progress:member", args=[team.pk, idle.pk])
+    body = manager_client.get(member_url).content.decode()
+    assert "Last reminded: never." in body
+    assert "Send a reminder to Jo Idle</button>" in body
+    response = manager_client.post(
+        nudge_url(team), {"member": [idle.pk], "back": "member"}, follow=True
+    )
+    assert response.redirect_chain == [(member_url, 302)]
+    body = response.content.decode()
+    assert "Reminder sent to Jo Idle." in body
+    assert "(reminded today)." in body
+    assert "Send a reminder to" not in body
+
+
+def test_member_page_has_no_reminder_for_someone_active(manager_client, team, behind_and_busy):
+    busy = behind_and_busy[2]
+    body = manager_client.get(reverse("team_progress:member", args=[team.pk, busy.pk])).content
+    assert b"Last reminded: never." in body
+    assert b"Send a reminder to" not in body
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", str(2**63), "1.5"])
+def test_sending_with_an_unreadable_id_says_so(manager_client, team, behind_and_busy, value):
+    response = manager_client.post(nudge_url(team), {"member": [value]}, follow=True)
+    assert response.status_code == 200
+    assert "Tick the people to remind in the table, then send." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="team_progress.nudged").exists()
+
+
+def test_sending_to_more_than_a_page_of_people_at_once_is_refused(manager_client, team):
+    response = manager_client.post(nudge_url(team), {"member": list(range(1, 52))}, follow=True)
+    assert "Send reminders to at most 50 people at once." in response.content.decode()
+
+
+@pytest.mark.parametrize("back", ["https://elsewhere.example/", "//elsewhere.example", "member"])
+def test_sending_returns_only_to_the_managers_pages(manager_client, team, behind_and_busy, back):
+    idle, waiting, _busy = behind_and_busy
+    response = manager_client.post(nudge_url(team), {"member": [idle.pk, waiting.pk], "back": back})
+    assert response.status_code == 302
+    assert response.url == team_url(team)

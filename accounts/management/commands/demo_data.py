@@ -8,7 +8,8 @@ from accounts.models import Organisation, OrganisationDomain, Team, User
 DEMO_PASSWORD = "demo-course-2017"
 
 DEMO_PEOPLE = [
-    # email, full name, team, job role, role
+    # email, full name, team, job role, role. Nobody starts the course here, so the demo
+    # team manager (Priya Shah) can send Sam and Alex a reminder from their team's page.
     ("sam.patel@example.org", "Sam Patel", "Children in Care", "Social worker", "practitioner"),
     ("alex.jones@example.org", "Alex Jones", "Children in Care", "Social worker", "practitioner"),
     ("priya.shah@example.org", "Priya Shah", "Children in Care", "Team manager", "team_manager"),
