@@ -52,6 +52,43 @@ def test_dashboard_charts_members_per_lesson_in_order(manager_client, member_fac
     assert '<th scope="row">Lesson 1</th><td>2</td>' in response.content.decode()
 
 
+def test_a_lesson_taken_out_of_the_course_leaves_the_figures(
+    manager_client, member_factory, lessons, exercises
+):
+    """Lesson 2 is archived after people completed it: it leaves the chart, and someone
+    who completed everything else has completed the course."""
+    now = timezone.now()
+    everything = member_factory(full_name="Everything")
+    complete_lessons(everything, lessons)
+    for exercise in exercises:
+        ExerciseResponseFactory(user=everything, exercise=exercise, submitted_at=now)
+    all_but_two = member_factory(full_name="All but lesson 2")
+    complete_lessons(all_but_two, [lessons[0], lessons[2]])
+    for exercise in exercises:
+        ExerciseResponseFactory(user=all_but_two, exercise=exercise, submitted_at=now)
+    only_two = member_factory(full_name="Only lesson 2")
+    complete_lessons(only_two, lessons[1:2])
+    response = manager_client.get(reverse("team_progress:dashboard"))
+    summary = response.context["summaries"][0]
+    assert (summary.not_started, summary.in_progress, summary.completed) == (1, 2, 1)
+
+    lessons[1].archived_at = now
+    lessons[1].save()
+
+    response = manager_client.get(reverse("team_progress:dashboard"))
+    assert response.status_code == 200
+    summary = response.context["summaries"][0]
+    # The manager has not started; "Only lesson 2" began the course, so is in progress.
+    assert (summary.not_started, summary.in_progress, summary.completed) == (1, 1, 2)
+    bars = [(lesson.title, count) for lesson, count, _ in summary.chart_bars()]
+    assert bars == [("Lesson 1", 2), ("Lesson 3", 2)]
+    table = manager_client.get(team_url(summary.team, "?sort=name"))
+    assert table.status_code == 200
+    rows = {m.full_name: (m.lessons_completed, m.completion_status) for m in table.context["page"]}
+    assert rows["All but lesson 2"] == (2, "completed")
+    assert rows["Only lesson 2"] == (0, "in_progress")
+
+
 def test_dashboard_shows_only_managed_teams(manager_client, team, organisation):
     other = TeamFactory(organisation=organisation, name="Fostering")
     response = manager_client.get(reverse("team_progress:dashboard"))
