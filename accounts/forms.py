@@ -1,6 +1,8 @@
 """Account forms: allauth's, with every address in its normal form (accounts.emails),
 our wording, and the name and job role asked for at registration."""
 
+from typing import ClassVar
+
 from allauth.account import forms as allauth_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp.forms import ActivateTOTPForm
@@ -8,6 +10,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from .emails import email_domain, email_normalise
+from .form_messages import PlainErrors
 from .models import OrganisationDomain, Team, User, name_validator
 from .single_sign_on import organisation_sign_in_service, password_sign_in_refusal
 
@@ -27,7 +30,12 @@ class NormalisedEmailField(forms.EmailField):
         return email_normalise(value) if value else value
 
 
-class SignInForm(allauth_forms.LoginForm):
+class SignInForm(PlainErrors, allauth_forms.LoginForm):
+    required_messages: ClassVar = {
+        "login": "Enter your email address",
+        "password": "Enter your password",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"] = NormalisedEmailField()
@@ -48,7 +56,14 @@ class SignInForm(allauth_forms.LoginForm):
         return data
 
 
-class RegistrationForm(allauth_forms.SignupForm):
+class RegistrationForm(PlainErrors, allauth_forms.SignupForm):
+    required_messages: ClassVar = {
+        "full_name": "Enter your full name",
+        "email": "Enter your work email address",
+        "job_role": "Enter your job role",
+        "password1": "Enter a password",
+        "password2": "Enter the password again",
+    }
     full_name = forms.CharField(
         label="Full name",
         max_length=150,
@@ -108,7 +123,8 @@ class RegistrationForm(allauth_forms.SignupForm):
         return data
 
 
-class PasswordResetForm(allauth_forms.ResetPasswordForm):
+class PasswordResetForm(PlainErrors, allauth_forms.ResetPasswordForm):
+    required_messages: ClassVar = {"email": "Enter your email address"}
     email = NormalisedEmailField()
 
     def clean_email(self):
@@ -116,7 +132,8 @@ class PasswordResetForm(allauth_forms.ResetPasswordForm):
         return self.cleaned_data["email"]
 
 
-class AddEmailForm(allauth_forms.AddEmailForm):
+class AddEmailForm(PlainErrors, allauth_forms.AddEmailForm):
+    required_messages: ClassVar = {"email": "Enter the new email address"}
     email = NormalisedEmailField(label="New email address")
 
 
@@ -125,7 +142,8 @@ class TeamChoiceField(forms.ModelChoiceField):
         return team.name
 
 
-class TeamChooseForm(forms.Form):
+class TeamChooseForm(PlainErrors, forms.Form):
+    required_messages: ClassVar = {"team": "Select your team"}
     team = TeamChoiceField(
         queryset=Team.objects.none(),
         widget=forms.RadioSelect,
@@ -147,7 +165,13 @@ def _label(form, **labels):
         form.fields[name].widget.attrs.pop("placeholder", None)
 
 
-class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+class ChangePasswordForm(PlainErrors, allauth_forms.ChangePasswordForm):
+    required_messages: ClassVar = {
+        "oldpassword": "Enter your current password",
+        "password1": "Enter a new password",
+        "password2": "Enter the new password again",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _label(
@@ -159,19 +183,31 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         self.fields["oldpassword"].help_text = ""
 
 
-class SetPasswordForm(allauth_forms.SetPasswordForm):
+class SetPasswordForm(PlainErrors, allauth_forms.SetPasswordForm):
+    required_messages: ClassVar = {
+        "password1": "Enter a new password",
+        "password2": "Enter the new password again",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _label(self, password1="New password", password2="New password again")
 
 
-class NewPasswordForm(allauth_forms.ResetPasswordKeyForm):
+class NewPasswordForm(PlainErrors, allauth_forms.ResetPasswordKeyForm):
+    required_messages: ClassVar = {
+        "password1": "Enter a new password",
+        "password2": "Enter the new password again",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _label(self, password1="New password", password2="New password again")
 
 
-class ReauthenticateForm(allauth_forms.ReauthenticateForm):
+class ReauthenticateForm(PlainErrors, allauth_forms.ReauthenticateForm):
+    required_messages: ClassVar = {"password": "Enter your password"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _label(self, password="Your password")  # noqa: S106 (a label, not a password)
@@ -185,19 +221,25 @@ def _code_field(form, label):
     field.widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
 
 
-class SecondFactorCodeForm(mfa_forms.AuthenticateForm):
+class SecondFactorCodeForm(PlainErrors, mfa_forms.AuthenticateForm):
+    required_messages: ClassVar = {"code": "Enter the code from your app, or a recovery code"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _code_field(self, "Code from your app, or a recovery code")
 
 
-class SecondFactorConfirmForm(mfa_forms.ReauthenticateForm):
+class SecondFactorConfirmForm(PlainErrors, mfa_forms.ReauthenticateForm):
+    required_messages: ClassVar = {"code": "Enter the code from your app, or a recovery code"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _code_field(self, "Code from your app, or a recovery code")
 
 
-class AuthenticatorAppForm(ActivateTOTPForm):
+class AuthenticatorAppForm(PlainErrors, ActivateTOTPForm):
+    required_messages: ClassVar = {"code": "Enter the six-digit code from the app"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _code_field(self, "Six-digit code from the app")

@@ -1,8 +1,11 @@
 """Forms for the organisation administrators' pages and the invitation link."""
 
+from typing import ClassVar
+
 from django import forms
 from django.contrib.auth import password_validation
 
+from accounts.form_messages import PlainErrors
 from accounts.forms import NormalisedEmailField, TeamChoiceField
 from accounts.models import Team, User, name_validator
 
@@ -55,7 +58,13 @@ def _text_field(label, *, required=True, **kwargs):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(PlainErrors, forms.Form):
+    required_messages: ClassVar = {
+        "full_name": "Enter the person's full name",
+        "email": "Enter their work email address",
+        "role": "Select a role",
+    }
+
     full_name = _text_field("Full name", widget=forms.TextInput(attrs={"autocomplete": "off"}))
     email = NormalisedEmailField(
         label="Work email address",
@@ -84,7 +93,9 @@ class InviteForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class StaffFileForm(forms.Form):
+class StaffFileForm(PlainErrors, forms.Form):
+    required_messages: ClassVar = {"file": "Choose a CSV file of staff to upload"}
+
     file = forms.FileField(
         label="Staff list (CSV file)",
         help_text="A header row naming the columns name, email, team, job role, role; then "
@@ -105,7 +116,7 @@ class StaffFileForm(forms.Form):
         return upload
 
 
-class MemberTeamForm(forms.Form):
+class MemberTeamForm(PlainErrors, forms.Form):
     team = TeamChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="No team"
     )
@@ -115,7 +126,7 @@ class MemberTeamForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class ManagedTeamsForm(forms.Form):
+class ManagedTeamsForm(PlainErrors, forms.Form):
     teams = forms.ModelMultipleChoiceField(
         label="Teams they manage",
         queryset=Team.objects.none(),
@@ -130,17 +141,26 @@ class ManagedTeamsForm(forms.Form):
         self.fields["teams"].label_from_instance = lambda team: team.name
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(PlainErrors, forms.Form):
+    required_messages: ClassVar = {"role": "Select a role"}
+
     role = forms.ChoiceField(label="Role", choices=ORGANISATION_ROLE_CHOICES)
 
 
-class TeamNameForm(forms.Form):
+class TeamNameForm(PlainErrors, forms.Form):
+    required_messages: ClassVar = {"name": "Enter a team name"}
+
     name = _text_field("Team name", widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
-class InvitationPasswordForm(forms.Form):
+class InvitationPasswordForm(PlainErrors, forms.Form):
     """The invitee's password, twice, checked by Django's validators (including how like
     their name and address it is)."""
+
+    required_messages: ClassVar = {
+        "password1": "Enter a password",
+        "password2": "Enter the password again",
+    }
 
     password1 = forms.CharField(
         label="Password",

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.form_messages import PlainErrors
+
 from .models import ANSWER_MAX_LENGTH
 from .services.records import commitment_dates_problems
 
@@ -27,7 +29,7 @@ class TextDateField(forms.DateField):
         return super().to_python(value)
 
 
-class CommitmentDatesForm(forms.Form):
+class CommitmentDatesForm(PlainErrors, forms.Form):
     due_on = TextDateField(
         label="The date by which you will have done it",
         widget=DateInput(),
@@ -68,7 +70,7 @@ class CommitmentDatesForm(forms.Form):
         return cleaned
 
 
-class CommitmentReviewForm(forms.Form):
+class CommitmentReviewForm(PlainErrors, forms.Form):
     outcome = forms.CharField(
         label="How did it go?",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -103,7 +105,7 @@ class CommitmentReviewForm(forms.Form):
         return outcome
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(PlainErrors, forms.Form):
     password = forms.CharField(
         label="Your password",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -5,6 +5,7 @@ so an id or token that is not theirs is a 404.
 """
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.form_messages import PlainErrors
 from accounts.forms import NormalisedEmailField
 from accounts.models import User
 from accounts.ratelimits import rate_limit_consume
@@ -49,7 +51,9 @@ from .json_endpoints import answers_json
 SEARCH_LIMITED = "Too many searches in a short time. Wait a minute, then search again."
 
 
-class EmailInviteForm(forms.Form):
+class EmailInviteForm(PlainErrors, forms.Form):
+    required_messages: ClassVar = {"email": "Enter their work email address"}
+
     email = NormalisedEmailField(
         label="Their work email address",
         help_text="If they have no account yet, the invitation asks them to create one.",

@@ -112,7 +112,7 @@ def test_a_mistyped_email_is_explained_and_kept_on_screen(signed_in, exercise):
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Enter a valid email address." in page
+    assert "Enter an email address in the correct format, like name@example.org" in page
     assert 'value="not-an-address"' in page
     assert 'href="#id_email"' in page
     assert not Share.objects.exists()
