@@ -468,6 +468,36 @@
       this.versionInput.value = data.version;
       this.savedText = payload.text;
       this.setStatus(data.saved_at_label ? `Saved at ${data.saved_at_label}` : "Saved");
+      if (payload.text.trim()) {
+        this.clearMissing();
+      }
+    }
+
+    // "Answer question 1 before you submit" goes once an answer is saved: here and in
+    // the error summary at the top of the page.
+    clearMissing() {
+      const error = document.getElementById(`${this.textarea.id}-error`);
+      if (!error) {
+        return;
+      }
+      const described = (this.textarea.getAttribute("aria-describedby") || "")
+        .split(" ")
+        .filter((id) => id && id !== error.id);
+      this.textarea.setAttribute("aria-describedby", described.join(" "));
+      error.remove();
+      this.section.classList.remove("has-error");
+      if (!this.section.querySelector(".invalid-feedback")) {
+        this.textarea.classList.remove("is-invalid");
+        this.textarea.removeAttribute("aria-invalid");
+      }
+      const summary = document.getElementById("error-summary");
+      const link = summary?.querySelector(`a[href="#${this.textarea.id}"]`);
+      if (link) {
+        link.closest("li").remove();
+        if (!summary.querySelector("li")) {
+          summary.remove();
+        }
+      }
     }
 
     refused(outcome) {

@@ -45,6 +45,30 @@ def test_answer_saves_while_typing_and_is_there_after_reload(
     assert stored() == "I would talk to my manager first."
 
 
+def test_a_missing_answer_error_goes_once_that_answer_saves(course_content, practitioner, new_page):
+    page = new_page(practitioner)
+    page.goto(EXERCISE)
+    type_into(page, FIRST, "Only this one")
+    expect_saved(page)
+    page.get_by_role("button", name="Submit exercise 1").click()
+    second_error = page.locator(f"{SECOND}-error")
+    expect(second_error).to_have_text("Answer question 2 before you submit.")
+    summary = page.locator("#error-summary")
+    expect(summary.get_by_role("link", name="Answer question 2 before you submit.")).to_be_visible()
+    items_before = summary.get_by_role("listitem").count()
+
+    type_into(page, SECOND, "Now answered")
+    expect_saved(page, f"{SECOND}-status")
+
+    expect(second_error).to_have_count(0)
+    expect(page.locator(SECOND)).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator(SECOND)).not_to_have_class(re.compile(r"is-invalid"))
+    if items_before > 1:
+        expect(summary.get_by_role("listitem")).to_have_count(items_before - 1)
+    else:
+        expect(summary).to_have_count(0)
+
+
 def test_leaving_the_field_saves_at_once(course_content, practitioner, new_page):
     page = new_page(practitioner)
     page.goto(EXERCISE)
