@@ -16,7 +16,7 @@ from accounts.models import User
 from modules.formats import day_in_words
 from modules.models import Exercise, Question
 
-from ..models import Answer, AnswerVersion, ExerciseResponse, Share
+from ..models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
 from .records import CommitmentEntry, commitment_list
 from .sharing import pair_question_closed_reason, question_is_open, share_invitations_for
 
@@ -81,6 +81,43 @@ class OwnResponse(ResponseStateMixin):
 
     def answer_to(self, question: Question) -> Answer | None:
         return self.answers.get(question.pk)
+
+
+@dataclass(frozen=True)
+class SubmissionGaps:
+    """What an exercise still needs before it can be submitted: the current questions to
+    answer on one's own that have no answer, and the commitment's dates if it asks for
+    them. Empty (false) when it can be submitted."""
+
+    questions: list[Question]
+    dates_missing: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.questions) or self.dates_missing
+
+
+def submission_gaps(*, response: ExerciseResponse | None, exercise: Exercise) -> SubmissionGaps:
+    """The one rule for what submitting `exercise` needs (three queries at most), used by
+    `services.answers.response_submit` and the page that lists what is missing."""
+    required = list(
+        Question.objects.current()
+        .filter(exercise=exercise, stage=Question.Stage.INDIVIDUAL)
+        .order_by("order")
+    )
+    answered = set()
+    has_dates = False
+    if response is not None:
+        answered = {
+            answer.question_id
+            for answer in Answer.objects.filter(response=response).only("question_id", "text")
+            if answer.typed_text.strip()
+        }
+        has_dates = Commitment.objects.filter(response=response).exists()
+    asks_dates = any(question.kind == Question.Kind.COMMITMENT for question in required)
+    return SubmissionGaps(
+        questions=[question for question in required if question.pk not in answered],
+        dates_missing=asks_dates and not has_dates,
+    )
 
 
 def own_response_get(*, user: User, exercise: Exercise) -> OwnResponse:

@@ -29,11 +29,10 @@ from ..models import (
     ANSWER_MAX_LENGTH,
     Answer,
     AnswerVersion,
-    Commitment,
     ExerciseResponse,
     answer_text_encode,
 )
-from ..selectors.answers import question_closed_reason
+from ..selectors.answers import question_closed_reason, submission_gaps
 from ..selectors.sharing import pair_questions_open
 from .sharing import share_reveal_record
 
@@ -273,23 +272,9 @@ def response_submit(*, user: User, exercise: Exercise) -> ExerciseResponse:
     response, _created = ExerciseResponse.objects.select_for_update().get_or_create(
         user=user, exercise=exercise
     )
-    required = list(
-        Question.objects.current()
-        .filter(exercise=exercise, stage=Question.Stage.INDIVIDUAL)
-        .order_by("order")
-    )
-    answered = {
-        answer.question_id
-        for answer in Answer.objects.filter(response=response).only("question_id", "text")
-        if answer.typed_text.strip()
-    }
-    missing = [question for question in required if question.pk not in answered]
-    dates_missing = (
-        any(question.kind == Question.Kind.COMMITMENT for question in required)
-        and not Commitment.objects.filter(response=response).exists()
-    )
-    if missing or dates_missing:
-        raise ExerciseIncomplete(missing, dates_missing=dates_missing)
+    gaps = submission_gaps(response=response, exercise=exercise)
+    if gaps:
+        raise ExerciseIncomplete(gaps.questions, dates_missing=gaps.dates_missing)
     AnswerVersion.objects.filter(answer__response=response).newest().update(
         kind=AnswerVersion.Kind.SUBMIT
     )

@@ -32,7 +32,7 @@ from accounts.forms import SignInForm
 
 from ..models import ANSWER_MAX_LENGTH
 from ..records_forms import CommitmentReviewForm
-from ..selectors.answers import my_reflections_get, own_response_get
+from ..selectors.answers import my_reflections_get, own_response_get, submission_gaps
 from ..selectors.sharing import exercise_sharing
 from ..services.answers import answer_too_long_message
 from .exercise_page import (
@@ -41,6 +41,7 @@ from .exercise_page import (
     answering_exercise_or_404,
     carried,
     commitment_dates,
+    gaps_mark,
     save_posted_answers,
     save_posted_dates,
     saved_at_label,
@@ -69,6 +70,10 @@ def _render_page(
 
 
 # --- Pages -------------------------------------------------------------------------------
+
+
+# The exercise whose submit just failed for want of answers (see `_form_post`).
+SUBMIT_GAPS_SESSION_KEY = "reflections_submit_gaps"
 
 
 @login_required
@@ -113,7 +118,13 @@ def exercise_page(request, number):
     sharing = exercise_sharing(viewer=request.user, exercise=exercise)
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise)
-    return _render_page(request, exercise, own, sharing, fields, dates)
+    problems = []
+    if request.session.get(SUBMIT_GAPS_SESSION_KEY) == exercise.number:
+        # Just back from a submit that could not be made: say what it still needs.
+        del request.session[SUBMIT_GAPS_SESSION_KEY]
+        gaps = submission_gaps(response=own.response, exercise=exercise)
+        problems = gaps_mark(fields, dates, gaps)
+    return _render_page(request, exercise, own, sharing, fields, dates, problems=problems)
 
 
 @sensitive_post_parameters()
@@ -173,7 +184,15 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     revealed = None
     if outcome.ok and submit:
         submit_posted(request, exercise, fields, dates, outcome)
-        revealed = _revealed_by_submitting(request, exercise, sharing) if outcome.ok else None
+        if not outcome.ok:
+            # Everything is saved; what is missing is listed on the exercise page, after
+            # a redirect, so reloading that page sends nothing again.
+            request.session[SUBMIT_GAPS_SESSION_KEY] = exercise.number
+            if resumed:
+                messages.info(request, "You are signed in again.")
+            messages.info(request, "Your answers are saved. The exercise is not submitted yet.")
+            return redirect("reflections:exercise", number=exercise.number)
+        revealed = _revealed_by_submitting(request, exercise, sharing)
     if not outcome.ok:
         if resumed:
             messages.info(request, "You are signed in again.")

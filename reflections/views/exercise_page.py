@@ -20,6 +20,7 @@ from ..models import Commitment
 from ..records_forms import CommitmentDatesForm
 from ..selectors.answers import (
     OwnResponse,
+    SubmissionGaps,
     exercise_for_answering,
     question_closed_reason,
     retired_questions_get,
@@ -109,6 +110,12 @@ class AnswerField:
     @property
     def merged_text_for_html(self):
         return self.text_for_html + "\n\n" + self.conflict_text_for_html
+
+    @property
+    def conflict_keeps_saved_first(self) -> bool:
+        """An empty text is never the first choice: when this tab's is empty, keeping the
+        saved text is the main button."""
+        return not self.text.strip()
 
 
 @dataclass
@@ -418,17 +425,24 @@ def submit_posted(request, exercise, fields, dates, outcome):
     try:
         response_submit(user=request.user, exercise=exercise)
     except ExerciseIncomplete as incomplete:
-        missing = {question.pk for question in incomplete.questions}
-        problems = []
-        for answer_field in fields:
-            if answer_field.question.pk in missing:
-                answer_field.missing = True
-                answer_field.error = f"Answer question {answer_field.number} before you submit."
-                problems.append(answer_field)
-        if incomplete.dates_missing and dates is not None:
-            dates.extra_error = "Enter the dates for your commitment before you submit."
-            problems.extend(dates.problems())
-        outcome.failed(400, problems)
+        gaps = SubmissionGaps(incomplete.questions, dates_missing=incomplete.dates_missing)
+        outcome.failed(400, gaps_mark(fields, dates, gaps))
+
+
+def gaps_mark(fields, dates, gaps: SubmissionGaps) -> list:
+    """Mark each field that submitting still needs, and return them as the page's
+    problems, in page order."""
+    missing = {question.pk for question in gaps.questions}
+    problems = []
+    for answer_field in fields:
+        if answer_field.question.pk in missing:
+            answer_field.missing = True
+            answer_field.error = f"Answer question {answer_field.number} before you submit."
+            problems.append(answer_field)
+    if gaps.dates_missing and dates is not None:
+        dates.extra_error = "Enter the dates for your commitment before you submit."
+        problems.extend(dates.problems())
+    return problems
 
 
 # --- Signed out while the page was open -------------------------------------------------

@@ -549,6 +549,14 @@
       box.querySelector("[data-conflict-mine]").value = this.textarea.value;
       box.querySelector("[data-conflict-saved]").value = data.text;
       box.querySelector("[data-conflict-merged]").value = `${this.textarea.value}\n\n${data.text}`;
+      if (!this.textarea.value.trim()) {
+        // An empty text is never the first choice: keeping the saved one is.
+        const mine = box.querySelector("[data-resolve=mine]");
+        const saved = box.querySelector("[data-resolve=saved]");
+        mine.before(saved);
+        saved.classList.replace("btn-outline-primary", "btn-primary");
+        mine.classList.replace("btn-primary", "btn-outline-primary");
+      }
       this.retryButton.after(box);
       this.adoptConflict(box, data.version, data.text);
       this.setStatus(data.message || "Not saved: this answer was also changed elsewhere.", true);

@@ -261,6 +261,19 @@ def test_form_conflict_shows_both_texts(signed_in, practitioner, exercise):
     assert stored_text(practitioner, exercise, "first") == "Saved in another tab"
 
 
+def test_form_conflict_never_offers_an_empty_text_first(signed_in, practitioner, exercise):
+    save(practitioner, exercise, "first", "Saved in another tab")
+    response = signed_in.post(reverse("reflections:exercise", args=[7]), form("", "Two"))
+    html = response.content.decode()
+    assert response.status_code == 409
+    primary = 'class="btn btn-primary" name="resolve-first" value="saved"'
+    assert primary in html
+    assert html.index('value="saved" data-resolve') < html.index('value="mine" data-resolve')
+    # With text in this tab, keeping it stays the main choice.
+    typed = conflicted(signed_in, practitioner, exercise).content.decode()
+    assert 'class="btn btn-primary" name="resolve-first" value="mine"' in typed
+
+
 def test_form_conflict_saves_the_other_answers(signed_in, practitioner, exercise):
     save(practitioner, exercise, "first", "Saved in another tab")
     signed_in.post(reverse("reflections:exercise", args=[7]), form("Mine", "Second answer"))
@@ -318,16 +331,46 @@ def test_submit_saves_the_form_then_submits(signed_in, practitioner, exercise):
     assert stored_text(practitioner, exercise, "second") == "Two"
 
 
-def test_submit_with_a_missing_answer_links_to_it_and_keeps_text(signed_in, practitioner, exercise):
+def test_submit_with_a_missing_answer_saves_then_lists_it_on_the_exercise_page(
+    signed_in, practitioner, exercise
+):
     response = signed_in.post(reverse("reflections:submit", args=[7]), form("Only the first"))
-    html = response.content.decode()
-    assert response.status_code == 400
+
+    # Post/redirect/get: the browser is back on the exercise, so a reload sends nothing.
+    assert response.status_code == 302
+    assert response.url == reverse("reflections:exercise", args=[7])
+    assert stored_text(practitioner, exercise, "first") == "Only the first"
+    assert not ExerciseResponse.objects.submitted().exists()
+    page_after = signed_in.get(response.url)
+    html = page_after.content.decode()
+    assert page_after.status_code == 200
     assert (
         '<a class="alert-link" href="#answer-second">Answer question 2 before you submit.</a>'
         in html
     )
+    assert "Your answers are saved. The exercise is not submitted yet." in html
     assert "\nOnly the first</textarea>" in html
-    assert not ExerciseResponse.objects.submitted().exists()
+    assert 'aria-invalid="true"' in html
+    # Once said, not again: the next visit is the plain page.
+    again = signed_in.get(response.url).content.decode()
+    assert "Answer question 2 before you submit." not in again
+    assert "conflict-first-heading" not in again
+
+
+def test_a_failed_submit_resent_by_a_reload_shows_no_false_conflict(
+    signed_in, practitioner, exercise
+):
+    first = signed_in.post(reverse("reflections:submit", args=[7]), form("Only the first"))
+    assert first.status_code == 302
+
+    # The old behaviour left the browser on the submit address; a resend of the same
+    # form (version 0) must not become "changed in another tab" with an empty default.
+    resent = signed_in.post(reverse("reflections:submit", args=[7]), form("Only the first"))
+
+    assert resent.status_code == 302
+    html = signed_in.get(resent.url).content.decode()
+    assert "conflict-first-heading" not in html
+    assert stored_text(practitioner, exercise, "first") == "Only the first"
 
 
 def test_page_after_submit_still_lets_them_edit(signed_in, practitioner, exercise):
