@@ -198,6 +198,8 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
         messages.success(request, f"Saved at {saved_at_label(outcome.saved_at)}.")
     else:
         messages.info(request, "There were no changes to save.")
+    if outcome.course_completed:
+        return redirect("reflections:course_completed")
     return redirect("reflections:exercise", number=exercise.number)
 
 
