@@ -386,3 +386,14 @@ def test_another_persons_page_never_shows_the_code(client, practitioner):
         assert (
             "K7QF" not in client.get(reverse(f"reflections:{name}"), follow=True).content.decode()
         )
+
+
+def test_my_reflections_links_to_the_certificate_once_there_is_one(signed_in, practitioner):
+    url = reverse("reflections:mine")
+    assert reverse("reflections:certificate") not in signed_in.get(url).content.decode()
+
+    CertificateFactory(user=practitioner)
+
+    page = signed_in.get(url).content.decode()
+    assert reverse("reflections:certificate") in page
+    assert "you completed the course on 3 March 2026" in page
