@@ -227,6 +227,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when a notice waits for this person (Notice), so that a page costs a query
+    # for notices only when there is one to show.
+    has_notices = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -276,3 +279,35 @@ class User(AbstractBaseUser, PermissionsMixin):
                 self.pk is not None and type(self).objects.verified().filter(pk=self.pk).exists()
             )
         return self._has_verified_email
+
+
+class NoticeQuerySet(models.QuerySet):
+    def waiting(self):
+        """Not yet shown."""
+        return self.filter(shown_at__isnull=True)
+
+
+class Notice(models.Model):
+    """Something that happened to a person while they were away, shown once on the next
+    page they open: that a colleague accepted, declined or ended comparing answers, or
+    that their answers are open. Names and exercise numbers only, never answer text."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    text = models.CharField(max_length=300)
+    link_url = models.CharField(max_length=200, blank=True)
+    link_text = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["user"], condition=models.Q(shown_at__isnull=True), name="notice_waiting"
+            )
+        ]
+
+    def __str__(self):
+        return self.text

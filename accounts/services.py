@@ -4,11 +4,12 @@ from allauth.usersessions.internal.flows.sessions import end_other_sessions
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from audit.services import Actor, audit_record
 
 from .emails import email_domain
-from .models import Organisation, OrganisationDomain, Team, User
+from .models import Notice, Organisation, OrganisationDomain, Team, User
 
 
 @transaction.atomic
@@ -185,3 +186,25 @@ def account_deactivated(*, person: User, actor: Actor) -> int:
     audit_record(action="account.sessions_ended", actor=actor, target=person, sessions=ended)
     person_deactivated.send(sender=User, person=person, actor=actor)
     return ended
+
+
+def notice_send(*, user: User, text: str, link_url: str = "", link_text: str = "") -> Notice:
+    """Leave `user` a notice for the next page they open (in the caller's transaction)."""
+    notice = Notice.objects.create(user=user, text=text, link_url=link_url, link_text=link_text)
+    User.objects.filter(pk=user.pk).update(has_notices=True)
+    return notice
+
+
+def notices_take(*, user: User) -> list[Notice]:
+    """The notices waiting for `user`, marked shown: each is shown once. No query at all
+    when none is waiting (the flag comes with the signed-in person's row)."""
+    if not user.has_notices:
+        return []
+    with transaction.atomic():
+        notices = list(Notice.objects.waiting().filter(user=user).select_for_update())
+        Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
+            shown_at=timezone.now()
+        )
+        User.objects.filter(pk=user.pk).update(has_notices=False)
+    user.has_notices = False
+    return notices

@@ -10,7 +10,8 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(Part)
 class PartAdmin(admin.ModelAdmin):
-    list_display = ["order", "title", "key"]
+    list_display = ["order", "title", "key", "archived_at"]
+    readonly_fields = ["archived_at"]
 
 
 class RevisionInline(admin.TabularInline):
@@ -30,9 +31,10 @@ class LessonAdmin(admin.ModelAdmin):
     """Lessons are loaded from content/ by `load_content`, which keeps each version of a
     lesson's text as a revision (listed below)."""
 
-    list_display = ["order", "title", "part", "minutes", "needs_legal_review"]
+    list_display = ["order", "title", "part", "minutes", "needs_legal_review", "archived_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["part"]
-    readonly_fields = ["slug", "part", "order", "body_html", "updated_at"]
+    readonly_fields = ["slug", "part", "order", "body_html", "updated_at", "archived_at"]
     inlines = [RevisionInline]
 
     @admin.display(boolean=True, description="Legal review")

@@ -6,6 +6,7 @@ valid: see `services.content_load`.
 """
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,9 @@ EXERCISE_FIELDS = {
 }
 EXERCISE_REQUIRED = {"number", "slug", "title", "lesson", "minutes", "questions"}
 QUESTION_FIELDS = {"key", "stage", "kind", "text"}
+COURSE_FIELDS = {"title", "short_title", "summary", "audience", "source", "parts"}
+COURSE_SOURCE_FIELDS = {"citation"}
+PART_FIELDS = {"key", "title"}
 PLACEMENTS = {"start", "end"}
 PAIRINGS = {"pair", "optional", "solo"}
 STAGES = {"individual", "pair"}
@@ -244,6 +248,7 @@ def _read_parts(check: _Checker, path: Path, raw):
         if not isinstance(part, dict) or not part.get("key") or not part.get("title"):
             check.fail(path, where, "each part needs a key and a title")
             continue
+        check.unknown_fields(path, part, PART_FIELDS, where=f"{where}.")
         key = check.slug(path, part, "key", longest((Part, "key")), where=f"{where}.")
         title = check.text(path, part, "title", longest((Part, "title")), where=f"{where}.")
         if key is None or title is None:
@@ -273,8 +278,11 @@ def _read_course(check: _Checker, path: Path):
     if not isinstance(data, dict):
         check.fail(path, "file", "must be a set of 'field: value' lines")
         return None
+    # Unknown fields are refused, as in lessons: export_content could not write them back.
+    check.unknown_fields(path, data, COURSE_FIELDS)
     parts = _read_parts(check, path, data.get("parts"))
     source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    check.unknown_fields(path, source, COURSE_SOURCE_FIELDS, where="source.")
     return CourseSpec(
         title=check.text(path, data, "title", longest((Course, "title"))) or "",
         short_title=check.text(
@@ -469,3 +477,123 @@ def read_content(directory) -> ContentTree:
     if check.problems:
         raise ContentError(check.problems)
     return ContentTree(course=course, lessons=lessons, exercises=exercises)
+
+
+# --- Writing the folder back ------------------------------------------------------------
+# The exact inverse of the reading above: a tree read from files and written back with
+# these functions gives the same bytes, so `export_content` after `load_content` leaves
+# content/ as it was. content/ is kept in this canonical form.
+
+COURSE_COMMENT = "# The course as a whole: shown on the course home page."
+PARTS_COMMENT = "# The outline groups lessons into these parts, in this order."
+FOLD_WIDTH = 80  # course.yaml folds its long texts to lines this long, before indenting
+
+
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar: the form every title, summary and question uses."""
+    out = []
+    for character in value:
+        if character in '\\"':
+            out.append("\\" + character)
+        elif character == "\n":
+            out.append("\\n")
+        elif not character.isprintable():
+            code = ord(character)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(character)
+    return '"' + "".join(out) + '"'
+
+
+def _plain_or_quoted(value: str) -> str:
+    """Plain for keys and slugs YAML reads back as the same text, quoted otherwise
+    (a slug such as `yes` or `123` would come back as a boolean or a number)."""
+    plain = SLUG.match(value) and yaml.safe_load(value) == value
+    return value if plain else _quoted(value)
+
+
+def _folded(name: str, value: str) -> str:
+    """`name: >-` and the text wrapped beneath it, when that reads back as the same text;
+    otherwise the quoted form on one line."""
+    lines = textwrap.wrap(
+        value, width=FOLD_WIDTH - 2, break_long_words=False, break_on_hyphens=False
+    )
+    text = f"{name}: >-\n" + "".join(f"  {line}\n" for line in lines)
+    if lines and yaml.safe_load(text) == {name: value}:
+        return text
+    return f"{name}: {_quoted(value)}\n"
+
+
+def _document(front_matter: list[str], body: str) -> str:
+    """Front matter between two `---` lines, a blank line, then the body as it was."""
+    head = "---\n" + "".join(front_matter) + "---\n"
+    return head + "\n" + body if body else head
+
+
+def course_file_text(course: CourseSpec) -> str:
+    lines = [COURSE_COMMENT + "\n", f"title: {_quoted(course.title)}\n"]
+    if course.short_title:
+        lines.append(f"short_title: {_quoted(course.short_title)}\n")
+    lines.append(_folded("summary", course.summary))
+    lines.append(_folded("audience", course.audience))
+    if course.source_citation:
+        lines.append(
+            "source:\n" + textwrap.indent(_folded("citation", course.source_citation), "  ")
+        )
+    lines.append(PARTS_COMMENT + "\nparts:\n")
+    for key, title in course.parts:
+        lines.append(f"  - key: {_plain_or_quoted(key)}\n    title: {_quoted(title)}\n")
+    return "".join(lines)
+
+
+def lesson_file_name(lesson: LessonSpec) -> str:
+    return f"{lesson.order:02d}-{lesson.slug}.md"
+
+
+def lesson_file_text(lesson: LessonSpec) -> str:
+    lines = [
+        f"title: {_quoted(lesson.title)}\n",
+        f"slug: {_plain_or_quoted(lesson.slug)}\n",
+        f"part: {_plain_or_quoted(lesson.part)}\n",
+        f"order: {lesson.order}\n",
+    ]
+    if lesson.carries_progress_from:
+        lines.append(f"carries_progress_from: {_plain_or_quoted(lesson.carries_progress_from)}\n")
+    lines.append(f"summary: {_quoted(lesson.summary)}\n")
+    if lesson.legal_review:
+        lines.append(f"legal_review: {_quoted(lesson.legal_review)}\n")
+    return _document(lines, lesson.body_markdown)
+
+
+def exercise_file_name(exercise: ExerciseSpec) -> str:
+    return f"{exercise.number}-{exercise.slug}.md"
+
+
+def exercise_file_text(exercise: ExerciseSpec) -> str:
+    lines = [
+        f"number: {exercise.number}\n",
+        f"slug: {_plain_or_quoted(exercise.slug)}\n",
+        f"title: {_quoted(exercise.title)}\n",
+        f"lesson: {_plain_or_quoted(exercise.lesson)}\n",
+        f"placement: {exercise.placement}\n",
+        f"pairing: {exercise.pairing}\n",
+        f"minutes: {exercise.minutes}\n",
+        "questions:\n",
+    ]
+    for question in sorted(exercise.questions, key=lambda q: q.order):
+        lines.append(f"  - key: {_plain_or_quoted(question.key)}\n")
+        lines.append(f"    stage: {question.stage}\n")
+        if question.kind != "text":
+            lines.append(f"    kind: {question.kind}\n")
+        lines.append(f"    text: {_quoted(question.text_markdown)}\n")
+    return _document(lines, exercise.intro_markdown)
+
+
+def content_files(tree: ContentTree) -> dict[str, str]:
+    """Every file of the tree, by its path inside the content folder, with its text."""
+    files = {"course.yaml": course_file_text(tree.course)}
+    for lesson in tree.lessons:
+        files[f"lessons/{lesson_file_name(lesson)}"] = lesson_file_text(lesson)
+    for exercise in tree.exercises:
+        files[f"exercises/{exercise_file_name(exercise)}"] = exercise_file_text(exercise)
+    return files

@@ -5,11 +5,18 @@ Exercises and questions live here, beside the lessons, because they are content
 loaded from `content/`; the `reflections` app stores the answers to them.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from .rendering import reading_minutes, render_markdown, split_at_first_section
+
+
+def text_sha256(*, title: str, body_markdown: str) -> str:
+    """A fingerprint of a lesson's title and text, to tell whether either changed."""
+    return hashlib.sha256(f"{title}\0{body_markdown}".encode()).hexdigest()
 
 
 class Course(models.Model):
@@ -25,10 +32,24 @@ class Course(models.Model):
         return self.title
 
 
+class PartQuerySet(models.QuerySet):
+    def current(self):
+        """Parts in course.yaml; an archived one is kept for its archived lessons."""
+        return self.filter(archived_at__isnull=True)
+
+
 class Part(models.Model):
     key = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     order = models.PositiveIntegerField(unique=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the part left course.yaml; it comes back if the file lists it again.",
+    )
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         ordering = ["order"]
@@ -36,10 +57,20 @@ class Part(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
 
 class LessonQuerySet(models.QuerySet):
+    def current(self):
+        """Lessons in content/: an archived lesson keeps its progress and history but is
+        out of the course (not read, not counted towards completing it)."""
+        return self.filter(archived_at__isnull=True)
+
     def in_order(self):
-        return self.select_related("part").order_by("order")
+        """The course's current lessons in reading order."""
+        return self.current().select_related("part").order_by("order")
 
 
 class Lesson(models.Model):
@@ -59,7 +90,21 @@ class Lesson(models.Model):
         blank=True,
         help_text="For trainers: law or guidance here may have changed since June 2017.",
     )
+    carries_progress_from = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="The slug of the lesson this one was split from, as its file says.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the lesson left content/; it comes back if its file does.",
+    )
+    # What the lesson's file held (title and text) when it was last loaded, so the loader
+    # can tell an edit made in the browser since then from a change to the file.
+    loaded_text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = LessonQuerySet.as_manager()
 
@@ -76,6 +121,14 @@ class Lesson(models.Model):
 
     def get_absolute_url(self):
         return reverse("modules:lesson", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def text_sha256(self):
+        return text_sha256(title=self.title, body_markdown=self.body_markdown)
 
     @property
     def body_sections(self):
@@ -193,6 +246,11 @@ class LessonProgressQuerySet(models.QuerySet):
 
     def completed(self):
         return self.filter(completed_at__isnull=False)
+
+    def on_current_lessons(self):
+        """Progress in lessons still in the course: archived lessons' rows are kept, but
+        no longer count towards completing it."""
+        return self.filter(lesson__archived_at__isnull=True)
 
 
 class LessonProgress(models.Model):

@@ -145,9 +145,106 @@ def _converter() -> markdown.Markdown:
     )
 
 
+# Elements the sanitiser drops with everything in them: their content is never shown
+# (scripts, styles, templates) or is in a namespace the allow-list leaves out (SVG,
+# MathML). That is no loss provided the element is closed: an unclosed one that swallows
+# the rest of the text is exactly what `_refuse_lost_words` is there to catch.
+CONTENT_NEVER_SHOWN = {"script", "style", "template", "svg", "math"}
+
+
+class _TextWithContext(HTMLParser):
+    """The runs of text in some HTML, each with the tags outside the allow-list open (or
+    last seen) where it stands, to name the markup that loses it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.runs: list[tuple[str, tuple[str, ...]]] = []
+        self.open_disallowed: list[str] = []
+        self.last_disallowed = ""
+        self.hidden: list[str] | None = None  # text inside a never-shown element, so far
+        self.hidden_tag = ""
+        self.hidden_depth = 0  # how many `hidden_tag` elements are open (they can nest)
+
+    def _add(self, text):
+        context = tuple(self.open_disallowed)
+        if not context and self.last_disallowed:
+            context = (self.last_disallowed,)
+        if text.strip():
+            self.runs.append((text, context))
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self.open_disallowed.append(tag)
+            self.last_disallowed = tag
+        if tag in CONTENT_NEVER_SHOWN and self.hidden is None:
+            self.hidden, self.hidden_tag, self.hidden_depth = [], tag, 0
+        if tag == self.hidden_tag:
+            self.hidden_depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.open_disallowed:
+            at = len(self.open_disallowed) - 1 - self.open_disallowed[::-1].index(tag)
+            del self.open_disallowed[at:]
+        if tag == self.hidden_tag:
+            self.hidden_depth -= 1
+            if not self.hidden_depth:  # closed: its content is rightly dropped
+                self.hidden, self.hidden_tag = None, ""
+
+    def handle_data(self, data):
+        if self.hidden is not None:
+            self.hidden.append(data)
+        else:
+            self._add(data)
+
+    def close(self):
+        super().close()
+        if self.hidden is not None:  # never closed: what it swallowed is the lesson's text
+            # (Python 3.11's parser leaves an unclosed <style>'s content in rawdata.)
+            swallowed = "".join(self.hidden) + self.rawdata
+            self._add(re.sub(r"<[^>]*>", " ", swallowed))
+            self.hidden = None
+
+
+def _text_runs(html_text: str) -> list[tuple[str, tuple[str, ...]]]:
+    parser = _TextWithContext()
+    # As an HTML5 parser (the sanitiser's) does, so `<scr\0ipt>` is read as a tag.
+    parser.feed(html_text.replace("\x00", "\ufffd"))
+    parser.close()
+    return parser.runs
+
+
+def _without_spaces(text: str) -> str:
+    return "".join(text.split())
+
+
+def _refuse_lost_words(dirty: str, clean: str) -> None:
+    """Raise MarkdownContentError when sanitising lost text a reader would have seen.
+
+    Removing a tag keeps its text, so every run of text in the rendered HTML should still
+    be there, in order, once it is sanitised (spacing aside). Some markup (a <style>
+    inside MathML, say) makes the sanitiser drop everything after it: refuse it, naming
+    that markup, rather than publish half a lesson.
+    """
+    kept = _without_spaces("".join(text for text, _context in _text_runs(clean)))
+    position = 0
+    for text, context in _text_runs(dirty):
+        found = kept.find(_without_spaces(text), position)
+        if found == -1:
+            markup = ", ".join(f"<{tag}>" for tag in context) or "the markup here"
+            raise MarkdownContentError(
+                f"the text from “{text.split()[0]}” on would be lost when the page is made "
+                f"safe, because of {markup}: remove or rewrite that markup"
+            )
+        position = found + len(_without_spaces(text))
+
+
 def render_markdown(text: str) -> str:
-    """Course Markdown to sanitised HTML, ready to store."""
-    return sanitise_html(_converter().convert(text))
+    """Course Markdown to sanitised HTML, ready to store. Refused (MarkdownContentError)
+    if sanitising would lose any of its words."""
+    dirty = _converter().convert(text)
+    clean = sanitise_html(dirty)
+    _refuse_lost_words(dirty, clean)
+    return clean
 
 
 def render_plain_text(text: str) -> str:

@@ -128,7 +128,8 @@ def course_outline(*, user: User | AnonymousUser) -> Outline:
     )
     progress: dict[int, LessonProgress] = {}
     if user.is_authenticated:
-        progress = {p.lesson_id: p for p in LessonProgress.objects.for_user(user)}
+        mine = LessonProgress.objects.for_user(user).on_current_lessons()
+        progress = {p.lesson_id: p for p in mine}
     entries: list[OutlineEntry] = []
     parts: list[OutlinePart] = []
     for lesson in lessons:
@@ -153,12 +154,14 @@ def course_outline(*, user: User | AnonymousUser) -> Outline:
 
 
 def lesson_get_for_reading(*, slug: str) -> Lesson:
-    """The lesson with its exercises and their current questions (three queries)."""
+    """The lesson with its exercises and their current questions (three queries).
+    An archived lesson is out of the course: Lesson.DoesNotExist."""
     exercises = Exercise.objects.prefetch_related(
         Prefetch("questions", queryset=Question.objects.current().order_by("order"))
     )
     return (
-        Lesson.objects.select_related("part")
+        Lesson.objects.current()
+        .select_related("part")
         .prefetch_related(Prefetch("exercises", queryset=exercises))
         .get(slug=slug)
     )

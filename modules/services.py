@@ -5,17 +5,41 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import Model, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from audit.services import audit_record
 
-from .content import ContentError, ContentTree, Problem, QuestionSpec, longest, read_content
-from .models import Course, Exercise, Lesson, LessonProgress, LessonRevision, Part, Question
+from .content import (
+    ContentError,
+    ContentTree,
+    CourseSpec,
+    ExerciseSpec,
+    LessonSpec,
+    Problem,
+    QuestionSpec,
+    content_files,
+    longest,
+    read_content,
+)
+from .models import (
+    Course,
+    Exercise,
+    Lesson,
+    LessonProgress,
+    LessonRevision,
+    Part,
+    Question,
+    text_sha256,
+)
 from .rendering import reading_minutes, render_markdown
 
 # Rows whose unique order changes are parked here first, so two lessons can swap places.
 _PARKING_OFFSET = 1_000_000
+# An archived lesson or part keeps an order here (plus its id): out of the way of the
+# course's orders (at most 9999) and of the parked ones, and unique.
+_ARCHIVED_OFFSET = 2_000_000
 
 
 @dataclass
@@ -24,11 +48,73 @@ class LoadReport:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.created or self.changed or self.removed or self.carried)
+        return bool(self.created or self.changed or self.removed or self.restored or self.carried)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A lesson edited in the browser since it was last loaded, whose file differs."""
+
+    slug: str
+    title: str
+    file_changed: bool  # the file changed since the last load too
+
+    def __str__(self) -> str:
+        where = (
+            "edited in the browser and in its file"
+            if self.file_changed
+            else "edited in the browser; its file still has the text last loaded"
+        )
+        return f"{self.slug} ({self.title}): {where}"
+
+
+class ContentConflictError(Exception):
+    """Loading would overwrite edits made in the browser: nothing was changed."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__("\n".join(str(c) for c in conflicts))
+
+
+def _conflicts(tree: ContentTree) -> list[Conflict]:
+    """Lessons whose text in the database is not what their file held when last loaded
+    (an edit in the browser) and differs from the file now. When the file has caught up
+    with the edit (exported, say) there is nothing to lose."""
+    lessons = Lesson.objects.in_bulk([spec.slug for spec in tree.lessons], field_name="slug")
+    conflicts = []
+    for spec in tree.lessons:
+        lesson = lessons.get(spec.slug)
+        if lesson is None or lesson.text_sha256 == lesson.loaded_text_sha256:
+            continue
+        in_file = text_sha256(title=spec.title, body_markdown=spec.body_markdown)
+        if in_file != lesson.text_sha256:
+            conflicts.append(
+                Conflict(
+                    slug=lesson.slug,
+                    title=lesson.title,
+                    file_changed=in_file != lesson.loaded_text_sha256,
+                )
+            )
+    return conflicts
+
+
+def _archive(row: Part | Lesson, *, label: str, report: LoadReport) -> None:
+    """Take a part or lesson out of the course without deleting it: progress, revisions
+    and answers stay, and it comes back if content/ has it again."""
+    row.order, row.archived_at = _ARCHIVED_OFFSET + row.pk, timezone.now()
+    type(row).objects.filter(pk=row.pk).update(order=row.order, archived_at=row.archived_at)
+    report.removed.append(f"{label} (archived)")
+
+
+def _park(row: Part | Lesson) -> None:
+    """Move a current row's order out of the way, so another row can take it."""
+    row.order = _PARKING_OFFSET + row.order
+    type(row).objects.filter(pk=row.pk).update(order=row.order)
 
 
 def _sync(instance: Model, values: dict[str, Any]) -> bool:
@@ -58,40 +144,49 @@ def _load_course(*, tree: ContentTree, report: LoadReport) -> None:
         report.unchanged.append("course")
 
 
-def _load_parts(*, tree: ContentTree, report: LoadReport) -> tuple[dict[str, Part], list[Part]]:
+def _load_parts(*, tree: ContentTree, report: LoadReport) -> dict[str, Part]:
     existing = {part.key: part for part in Part.objects.all()}
     wanted = {key: (order, title) for order, (key, title) in enumerate(tree.course.parts, start=1)}
     for part in existing.values():
-        # Parts leaving the course are parked too, so a new part can take their order.
-        if part.key not in wanted or part.order != wanted[part.key][0]:
-            Part.objects.filter(pk=part.pk).update(order=_PARKING_OFFSET + part.order)
-            part.order = _PARKING_OFFSET + part.order
+        if part.is_archived:
+            continue  # its order is already out of the way
+        if part.key not in wanted:
+            # Only archived lessons can be in it: every lesson in content/ names a part
+            # in course.yaml. Archived too, never deleted.
+            _archive(part, label=f"part {part.key}", report=report)
+        elif part.order != wanted[part.key][0]:
+            _park(part)
     parts: dict[str, Part] = {}
     for key, (order, title) in wanted.items():
         current = existing.get(key)
         if current is None:
             parts[key] = Part.objects.create(key=key, order=order, title=title)
             report.created.append(f"part {key}")
-        elif _sync(current, {"order": order, "title": title}):
+            continue
+        restoring = current.is_archived
+        if _sync(current, {"order": order, "title": title, "archived_at": None}):
             current.save()
-            parts[key] = current
-            report.changed.append(f"part {key}")
+            (report.restored if restoring else report.changed).append(f"part {key}")
         else:
-            parts[key] = current
             report.unchanged.append(f"part {key}")
-    return parts, [part for key, part in existing.items() if key not in wanted]
+        parts[key] = current
+    return parts
 
 
 def _load_lessons(
     *, tree: ContentTree, parts: dict[str, Part], report: LoadReport
-) -> tuple[dict[str, Lesson], list[Lesson]]:
+) -> dict[str, Lesson]:
     existing = {lesson.slug: lesson for lesson in Lesson.objects.all()}
     specs = {spec.slug: spec for spec in tree.lessons}
     for lesson in existing.values():
         spec = specs.get(lesson.slug)
-        if spec is None or spec.order != lesson.order:
-            Lesson.objects.filter(pk=lesson.pk).update(order=_PARKING_OFFSET + lesson.order)
-            lesson.order = _PARKING_OFFSET + lesson.order
+        if lesson.is_archived:
+            continue  # its order is already out of the way
+        if spec is None:
+            # Archived, never deleted: progress and revisions are stored against it.
+            _archive(lesson, label=f"lesson {lesson.slug}", report=report)
+        elif spec.order != lesson.order:
+            _park(lesson)
     lessons: dict[str, Lesson] = {}
     for slug, spec in specs.items():
         body_html = render_markdown(spec.body_markdown)
@@ -101,15 +196,18 @@ def _load_lessons(
             "order": spec.order,
             "summary": spec.summary,
             "legal_review": spec.legal_review,
+            "carries_progress_from": spec.carries_progress_from,
             "body_markdown": spec.body_markdown,
             # Compared too, so that a change to the renderer refreshes the stored HTML,
             # and a change to how reading time is worked out refreshes the minutes.
             "body_html": body_html,
             "minutes": reading_minutes(body_html),
+            "archived_at": None,
         }
+        loaded = text_sha256(title=spec.title, body_markdown=spec.body_markdown)
         lesson = existing.get(slug)
         if lesson is None:
-            lesson = Lesson.objects.create(slug=slug, **values)
+            lesson = Lesson.objects.create(slug=slug, loaded_text_sha256=loaded, **values)
             report.created.append(f"lesson {slug}")
             if spec.carries_progress_from in existing:
                 _carry_progress(
@@ -117,12 +215,18 @@ def _load_lessons(
                 )
         else:
             text_changed = (lesson.title, lesson.body_markdown) != (spec.title, spec.body_markdown)
+            restoring = lesson.is_archived
+            if lesson.loaded_text_sha256 != loaded:
+                # Bookkeeping, not a change to report: the file has caught up with an edit
+                # made in the browser (exported, say), or was loaded with --overwrite.
+                lesson.loaded_text_sha256 = loaded
+                Lesson.objects.filter(pk=lesson.pk).update(loaded_text_sha256=loaded)
             if not _sync(lesson, values):
                 report.unchanged.append(f"lesson {slug}")
                 lessons[slug] = lesson
                 continue
             lesson.save()
-            report.changed.append(f"lesson {slug}")
+            (report.restored if restoring else report.changed).append(f"lesson {slug}")
             if not text_changed:
                 lessons[slug] = lesson
                 continue
@@ -133,7 +237,7 @@ def _load_lessons(
             source=LessonRevision.Source.CONTENT_FILE,
         )
         lessons[slug] = lesson
-    return lessons, [lesson for slug, lesson in existing.items() if slug not in specs]
+    return lessons
 
 
 def _carry_progress(*, source: Lesson, lesson: Lesson, report: LoadReport) -> None:
@@ -244,25 +348,139 @@ def _load_exercises(*, tree: ContentTree, lessons: dict[str, Lesson], report: Lo
         _load_questions(exercise=exercise, specs=spec.questions, report=report)
 
 
-def content_load(*, directory: str | Path) -> LoadReport:
+def content_load(*, directory: str | Path, overwrite: bool = False) -> LoadReport:
     """Make the database match `directory`, all or nothing.
 
-    Raises ContentError (and changes nothing) when any file is wrong. Running it
-    twice in a row changes nothing the second time.
+    Raises ContentError (and changes nothing) when any file is wrong, and
+    ContentConflictError (changing nothing) when it would replace a lesson's text edited
+    in the browser since the last load, unless `overwrite`: the file wins, and the edit
+    stays in the lesson's revisions. Running it twice in a row changes nothing the
+    second time.
     """
     tree = read_content(directory)
     report = LoadReport()
     with transaction.atomic():
+        conflicts = _conflicts(tree)
+        if conflicts and not overwrite:
+            raise ContentConflictError(conflicts)
         _load_course(tree=tree, report=report)
-        parts, old_parts = _load_parts(tree=tree, report=report)
-        lessons, old_lessons = _load_lessons(tree=tree, parts=parts, report=report)
+        parts = _load_parts(tree=tree, report=report)
+        lessons = _load_lessons(tree=tree, parts=parts, report=report)
         _load_exercises(tree=tree, lessons=lessons, report=report)
-        for lesson in old_lessons:
-            lesson.delete()
-            report.removed.append(f"lesson {lesson.slug}")
-        for part in old_parts:
-            part.delete()
-            report.removed.append(f"part {part.key}")
+    return report
+
+
+@transaction.atomic
+def lesson_text_edit(*, lesson: Lesson, title: str, body_markdown: str, author: User) -> Lesson:
+    """A trainer's edit to a lesson's title and text, kept as a revision from the editor.
+    The next `content_load` will not overwrite it silently."""
+    lesson.title, lesson.body_markdown = title, body_markdown
+    lesson.save()
+    LessonRevision.objects.create(
+        lesson=lesson,
+        title=title,
+        body_markdown=body_markdown,
+        source=LessonRevision.Source.EDITOR,
+        author=author,
+    )
+    audit_record(action="lesson.text_edited", actor=author, target=lesson)
+    return lesson
+
+
+# --- Export ---------------------------------------------------------------------------
+
+
+@dataclass
+class ExportReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def _content_tree_from_database() -> ContentTree:
+    """The course as the database holds it, in the form `read_content` gives."""
+    course = Course.objects.get()
+    parts = [(part.key, part.title) for part in Part.objects.current().order_by("order")]
+    lessons = [
+        LessonSpec(
+            path="",
+            slug=lesson.slug,
+            title=lesson.title,
+            part=lesson.part.key,
+            order=lesson.order,
+            summary=lesson.summary,
+            legal_review=lesson.legal_review,
+            body_markdown=lesson.body_markdown,
+            carries_progress_from=lesson.carries_progress_from,
+        )
+        for lesson in Lesson.objects.in_order()
+    ]
+    current_questions = Prefetch("questions", queryset=Question.objects.current().order_by("order"))
+    exercises = [
+        ExerciseSpec(
+            path="",
+            number=exercise.number,
+            slug=exercise.slug,
+            title=exercise.title,
+            lesson=exercise.lesson.slug,
+            placement=exercise.placement,
+            pairing=exercise.pairing,
+            minutes=exercise.minutes,
+            intro_markdown=exercise.intro_markdown,
+            questions=[
+                QuestionSpec(
+                    key=question.key,
+                    order=question.order,
+                    stage=question.stage,
+                    kind=question.kind,
+                    text_markdown=question.text_markdown,
+                )
+                for question in exercise.questions.all()
+            ],
+        )
+        for exercise in Exercise.objects.select_related("lesson").prefetch_related(
+            current_questions
+        )
+    ]
+    return ContentTree(
+        course=CourseSpec(
+            title=course.title,
+            short_title=course.short_title,
+            summary=course.summary,
+            audience=course.audience,
+            source_citation=course.source_citation,
+            parts=parts,
+        ),
+        lessons=lessons,
+        exercises=exercises,
+    )
+
+
+def content_export(*, directory: str | Path) -> ExportReport:
+    """Write the course to `directory` in the form `content_load` reads.
+
+    Only files whose text differs are written, and lesson or exercise files the course
+    no longer has (a lesson renumbered or archived) are removed, so that loading the
+    folder back changes nothing. Raises Course.DoesNotExist when nothing was loaded.
+    """
+    root = Path(directory)
+    with transaction.atomic():  # one consistent reading of the course
+        files = content_files(_content_tree_from_database())
+    report = ExportReport()
+    for name, text in files.items():
+        path = root / name
+        if path.is_file() and path.read_bytes() == text.encode("utf-8"):
+            report.unchanged.append(name)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        report.written.append(name)
+    for folder in ("lessons", "exercises"):
+        for path in sorted((root / folder).glob("*.md")):
+            name = f"{folder}/{path.name}"
+            if name not in files and path.is_file():
+                path.unlink()
+                report.removed.append(name)
     return report
 
 

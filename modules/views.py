@@ -47,7 +47,7 @@ def lesson_detail(request, slug):
 @login_required
 @require_POST
 def lesson_complete(request, slug):
-    lesson = get_object_or_404(Lesson, slug=slug)
+    lesson = get_object_or_404(Lesson.objects.current(), slug=slug)
     if request.POST.get("completed") == "no":
         progress_mark_incomplete(user=request.user, lesson=lesson)
         messages.info(request, f"“{lesson.title}” is marked as not complete.")

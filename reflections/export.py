@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Notice, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from modules.models import LessonProgress
@@ -63,6 +63,7 @@ USER_DATA = (
     # typed them). Invitations never accepted are linked to nobody: they are removed
     # by the daily retention run (reflections.retention).
     Holding(StaffInvitation, ("accepted_by",)),
+    Holding(Notice, ("user",)),
     Holding(EmailConfirmation, ("email_address__user",)),
     Holding(EmailAddress, ("user",)),
     Holding(Authenticator, ("user",)),
@@ -275,6 +276,17 @@ def _sign_in(user):
     }
 
 
+def _notices(user):
+    return [
+        {
+            "text": notice.text,
+            "created_at": _iso(notice.created_at),
+            "shown_at": _iso(notice.shown_at),
+        }
+        for notice in Notice.objects.filter(user=user)
+    ]
+
+
 def _audit_events(user):
     events = AuditEvent.objects.filter(
         Q(actor=user) | Q(target_type=User._meta.label_lower, target_id=str(user.pk))
@@ -305,6 +317,7 @@ def user_data_export(*, user) -> dict:
         "certificate": _certificate(user),
         "shares": _shares(user),
         "organisation_invitations": _invitations(user),
+        "notices": _notices(user),
         "audit_events": _audit_events(user),
     }
 

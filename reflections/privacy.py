@@ -93,6 +93,14 @@ MODEL_FACTS = {
         export_erasure="The one a person accepted is exported and erased with their "
         "account; one never accepted is linked to nobody and removed as above",
     ),
+    "accounts.Notice": Facts(
+        what="Notices of what a colleague did while the person was away (accepted, "
+        "declined or ended comparing answers; their answers opened): names and the "
+        "exercise number, never answer text",
+        seen_by="The person, once, on the next page they open",
+        kept="While the account exists",
+        export_erasure="Exported; erased with the account",
+    ),
     "organisations.StaffImport": Facts(
         what="A list of staff uploaded for import (names, email addresses, teams, roles), "
         "kept between its preview and the import",
@@ -208,7 +216,9 @@ OTHER_STORES = {
         "`django_tasks_database_dbtaskresult`), the mail server of `EMAIL_URL`, and the "
         "recipient's mailbox",
         what="Verification and password links, invitations (the sender's name and the "
-        "exercise), review reminders and account notices; never answer text. The outbox "
+        "exercise), review reminders, news of comparing answers (a colleague accepted, "
+        "declined or ended; answers opened) and account notices; never answer text. The "
+        "outbox "
         "keeps each email's address, subject and whether it was delivered; the task that "
         "sends it names only the email's id",
         seen_by="The recipient; the sender of an invitation sees whether its email could "

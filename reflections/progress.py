@@ -49,7 +49,7 @@ class CompletionStatus:
 
 def course_totals() -> tuple[int, int]:
     """(lessons, exercises) in the course: what a practitioner must complete."""
-    return Lesson.objects.count(), Exercise.objects.count()
+    return Lesson.objects.current().count(), Exercise.objects.count()
 
 
 def _per_user(queryset: QuerySet, aggregate, output_field):
@@ -73,7 +73,7 @@ def course_completion_for(
     `lessons` and `exercises` are the course's totals (`course_totals()`), passed in so a
     page reads them once (or as subqueries: `course_completed_at`)."""
     progress = LessonProgress.objects.all()
-    completed = progress.filter(completed_at__isnull=False)
+    completed = progress.completed().on_current_lessons()
     responses = ExerciseResponse.objects.all()
     submitted = responses.filter(submitted_at__isnull=False)
     number, moment = IntegerField(), DateTimeField()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import User
 from modules.models import Exercise, Question
@@ -400,16 +400,20 @@ def shareable_exercise_get(*, number: int) -> Exercise:
 def colleague_search(
     *, viewer: User, query: str, limit: int = COLLEAGUE_SEARCH_LIMIT
 ) -> QuerySet[User]:
-    """Active people in the viewer's organisation whose name contains `query`."""
+    """Active people in the viewer's organisation whose name contains `query`: those in
+    the viewer's own team first (the exercises ask for someone from the same team), then
+    the rest, each group by name."""
     query = query.strip()
     if not query:
         return User.objects.none()
+    own_team = viewer.team_id or 0  # no team: nobody is listed first
+    other_team = Case(When(team_id=own_team, then=Value(0)), default=Value(1))
     return (
         User.objects.colleagues_of(viewer)
         .filter(full_name__icontains=query)
         .select_related("team")
         .only("id", "full_name", "team__name")
-        .order_by("full_name", "pk")[:limit]
+        .order_by(other_team, "full_name", "pk")[:limit]
     )
 
 

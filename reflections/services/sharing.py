@@ -11,14 +11,19 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.emails import email_normalise
+from accounts.mail import site_link
 from accounts.models import User
+from accounts.services import notice_send
 from audit.services import audit_record
+from modules.formats import day_in_words
 from modules.models import Exercise
 
+from ..emails import email_queue
 from ..models import Share
 from ..selectors.sharing import (
     invitation_can_respond,
@@ -201,6 +206,29 @@ def share_invite(*, owner: User, exercise: Exercise, email: str) -> Share:
     return share
 
 
+def _tell(person: User | None, *, event: str, share: Share, actor: User, text: str) -> None:
+    """Tell `person` (the other one in `share`) by email and by a notice on the next page
+    they open what `actor` did: names and the exercise, never answer text."""
+    if person is None or not person.is_active:
+        return
+    exercise = share.exercise
+    if event == "revealed":
+        path, link_text = reverse("reflections:share_detail", args=[share.pk]), "Compare answers"
+    else:
+        path = reverse("reflections:exercise", args=[exercise.number])
+        link_text = f"Go to exercise {exercise.number}"
+    context = {
+        "person": person,
+        "actor": actor,
+        "exercise": exercise,
+        "text": text,
+        "link": site_link(path),
+        "link_text": link_text,
+    }
+    email_queue(name=f"share_{event}", context=context, to=person.email)
+    notice_send(user=person, text=text, link_url=path, link_text=link_text)
+
+
 def _locked_share(share: Share, *people: User) -> Share:
     _lock_people(share.owner, *people)
     return Share.objects.select_for_update().select_related("owner", "exercise").get(pk=share.pk)
@@ -232,7 +260,15 @@ def share_accept(*, share: Share, user: User) -> Share:
     except IntegrityError:
         raise SharingError("You are already sharing this exercise with this person.") from None
     audit_record(action="share.accepted", actor=user, target=share)
-    _record_if_revealed(share, actor=user, exercise_number=share.exercise.number)
+    number = share.exercise.number
+    _tell(
+        share.owner,
+        event="accepted",
+        share=share,
+        actor=user,
+        text=f"{user.full_name} accepted your invitation to compare answers on exercise {number}.",
+    )
+    _record_if_revealed(share, actor=user, exercise_number=number)
     return share
 
 
@@ -246,6 +282,16 @@ def share_decline(*, share: Share, user: User) -> Share:
     share.responded_at = timezone.now()
     share.save(update_fields=["colleague", "status", "responded_at"])
     audit_record(action="share.declined", actor=user, target=share)
+    _tell(
+        share.owner,
+        event="declined",
+        share=share,
+        actor=user,
+        text=(
+            f"{user.full_name} declined your invitation to compare answers on exercise "
+            f"{share.exercise.number}. You can invite someone else."
+        ),
+    )
     return share
 
 
@@ -263,18 +309,44 @@ def share_end(*, share: Share, user: User) -> Share:
     share.ended_by = user
     share.save(update_fields=["status", "ended_at", "ended_by"])
     audit_record(action="share.ended", actor=user, target=share)
+    other = share.partner_of(user)
+    number = share.exercise.number
+    if share.responded_at is None:
+        text = (
+            f"{user.full_name} withdrew their invitation to compare answers on exercise {number}."
+        )
+    else:
+        text = (
+            f"{user.full_name} ended comparing answers on exercise {number} on "
+            f"{day_in_words(share.ended_at)}. Your own answers stay yours."
+        )
+    _tell(other, event="ended", share=share, actor=user, text=text)
     return share
 
 
 # --- The audit trail of reading -----------------------------------------------------------
 
 
-def _record_if_revealed(share: Share, *, actor: User, exercise_number: int) -> None:
-    if partner_answers_visible(viewer=actor, share=share):
-        audit_record(action="share.revealed", actor=actor, target=share, exercise=exercise_number)
+def _record_if_revealed(share: Share, *, actor: User, exercise_number: int) -> bool:
+    """Audit the moment `actor` made the pair's answers readable, and tell the other
+    person. Whether it did."""
+    if not partner_answers_visible(viewer=actor, share=share):
+        return False
+    audit_record(action="share.revealed", actor=actor, target=share, exercise=exercise_number)
+    _tell(
+        share.partner_of(actor),
+        event="revealed",
+        share=share,
+        actor=actor,
+        text=(
+            f"{actor.full_name}'s answers to exercise {exercise_number} are now open: you "
+            "have both submitted, and the questions for the pair are open."
+        ),
+    )
+    return True
 
 
-def share_reveal_record(*, user: User, exercise: Exercise) -> None:
+def share_reveal_record(*, user: User, exercise: Exercise) -> list[Share]:
     """Call when `user` first submits `exercise`, inside that write's transaction: audit
     the share whose answers this reveals, if any (ids only).
 
@@ -284,8 +356,11 @@ def share_reveal_record(*, user: User, exercise: Exercise) -> None:
     and records the moment, once.
     """
     shares = Share.objects.live().involving(user).filter(exercise=exercise)
-    for share in shares.select_for_update().order_by("pk"):
-        _record_if_revealed(share, actor=user, exercise_number=exercise.number)
+    return [
+        share
+        for share in shares.select_for_update().select_related("owner", "colleague").order_by("pk")
+        if _record_if_revealed(share, actor=user, exercise_number=exercise.number)
+    ]
 
 
 def share_comparison_viewed(*, share: Share, viewer: User) -> None:

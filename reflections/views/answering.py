@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, ResolverMatch, path, resolve, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -169,8 +170,10 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     outcome = Outcome()
     save_posted_answers(request, exercise, fields, outcome, own=own)
     save_posted_dates(request, exercise, dates, outcome)
+    revealed = None
     if outcome.ok and submit:
         submit_posted(request, exercise, fields, dates, outcome)
+        revealed = _revealed_by_submitting(request, exercise, sharing) if outcome.ok else None
     if not outcome.ok:
         if resumed:
             messages.info(request, "You are signed in again.")
@@ -194,6 +197,16 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
             request,
             f"You have submitted exercise {exercise.number}. You can still change your answers.",
         )
+    if revealed is not None:
+        messages.success(
+            request,
+            format_html(
+                '{}\'s answers are now open. <a class="alert-link" href="{}">Compare your '
+                "answers side by side</a>.",
+                revealed.partner.full_name,
+                reverse("reflections:share_detail", args=[revealed.share.pk]),
+            ),
+        )
     elif outcome.changed:
         messages.success(request, f"Saved at {saved_at_label(outcome.saved_at)}.")
     else:
@@ -201,6 +214,15 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     if outcome.course_completed:
         return redirect("reflections:course_completed")
     return redirect("reflections:exercise", number=exercise.number)
+
+
+def _revealed_by_submitting(request, exercise, before):
+    """The sharing of `exercise` when this submission opened the pair's answers (the
+    partner had already submitted), else None."""
+    if before.share is None or before.revealed:
+        return None
+    after = exercise_sharing(viewer=request.user, exercise=exercise)
+    return after if after.revealed and after.partner is not None else None
 
 
 @login_required

@@ -404,7 +404,7 @@ def test_deleting_people_runs_a_fixed_number_of_queries_however_many(
         people = UserFactory.create_batch(size)
         # Four of these reach the staff invitations and staff lists people made or
         # accepted (organisations).
-        with django_assert_max_num_queries(49):
+        with django_assert_max_num_queries(51):
             response = admin_client.post(
                 reverse("admin:accounts_user_changelist"),
                 {

@@ -100,6 +100,9 @@ def test_full_pair_journey(
     panel = share_panel(alex)
     expect(panel).to_contain_text("Sam thinks 3")
     expect(panel).to_contain_text("Sam on comparing")
+    # A one-line answer shown to read is one line high, not a text box's height.
+    one_line = panel.locator(".answer-read").filter(has_text="Sam on comparing")
+    assert one_line.bounding_box()["height"] < 48
     answer(alex, 4, "Alex on comparing")
     answer(alex, 5, "Alex will ask")
     alex.get_by_role("button", name="Save", exact=True).click()

@@ -123,6 +123,8 @@ def database_snapshot():
     """Every row of every content table, as plain values, to compare before and after."""
     models = [Course, Part, Lesson, LessonRevision, Exercise, Question]
     return {
-        model.__name__: sorted(tuple(sorted(row.items())) for row in model.objects.values())
+        model.__name__: [
+            tuple(sorted(row.items())) for row in model.objects.order_by("pk").values()
+        ]
         for model in models
     }

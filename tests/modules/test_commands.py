@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from modules.models import Course, Exercise, Lesson, Part, Question
+from modules.services import lesson_text_edit
+from tests.factories import UserFactory
 
 from .conftest import database_snapshot
 from .content_cases import EXERCISE_1, LESSON_1, LESSON_2
@@ -323,3 +325,88 @@ def test_a_folder_named_like_a_lesson_stops_the_command_without_a_traceback(cont
     assert finished.returncode == 1
     assert "content/lessons/03-a-folder.md: file: is a folder, not a file" in finished.stderr
     assert "Traceback" not in finished.stderr
+
+
+def test_export_content_writes_the_course_to_the_directory_given(content_tree, tmp_path):
+    _load(content_tree.root)
+    out = StringIO()
+
+    call_command("export_content", "--directory", str(tmp_path / "out"), stdout=out)
+
+    assert "Written: lessons/01-first-lesson.md" in out.getvalue()
+    assert "4 written, 0 removed, 0 unchanged." in out.getvalue()
+    assert "Created" not in _load(tmp_path / "out")
+
+
+def test_export_content_without_a_course_says_so():
+    with pytest.raises(CommandError, match="no course in the database"):
+        call_command("export_content", "--directory", "/nonexistent", stdout=StringIO())
+
+
+def _edit_in_browser(slug):
+    lesson = Lesson.objects.get(slug=slug)
+    lesson_text_edit(
+        lesson=lesson,
+        title=lesson.title,
+        body_markdown=lesson.body_markdown + "\nAdded in the browser.\n",
+        author=UserFactory(),
+    )
+
+
+def test_a_lesson_edited_in_the_browser_stops_the_load_naming_it(content_tree):
+    _load(content_tree.root)
+    _edit_in_browser("second-lesson")
+    content_tree.replace("course.yaml", "A small course", "A renamed course")
+
+    with pytest.raises(CommandError) as raised:
+        _load(content_tree.root)
+
+    message = str(raised.value)
+    assert "Nothing was loaded" in message
+    assert "second-lesson (Second lesson): edited in the browser" in message
+    assert "first-lesson" not in message
+    assert Course.objects.get().title == "A small course"
+
+
+def test_a_conflict_makes_the_command_exit_non_zero(content_tree):
+    """run_from_argv exits with a CommandError's returncode (a subprocess would not see
+    the test database)."""
+    _load(content_tree.root)
+    _edit_in_browser("first-lesson")
+
+    with pytest.raises(CommandError) as raised:
+        _load(content_tree.root)
+
+    assert raised.value.returncode == 1
+
+
+def test_overwrite_loads_over_an_edit_in_the_browser(content_tree):
+    _load(content_tree.root)
+    _edit_in_browser("first-lesson")
+    out = StringIO()
+
+    call_command("load_content", str(content_tree.root), "--overwrite", stdout=out)
+
+    assert "Changed: lesson first-lesson" in out.getvalue()
+    assert "Added in the browser" not in Lesson.objects.get(slug="first-lesson").body_markdown
+
+
+def test_a_lesson_the_sanitiser_would_truncate_is_refused_naming_the_markup(content_tree):
+    _load(content_tree.root)
+    content_tree.replace(
+        LESSON_1,
+        "The first lesson's text.",
+        "The first lesson's text.\n\n<math><mtext><table><mglyph><style><img src=x>\n\n"
+        "The rest of the lesson.",
+    )
+    before = database_snapshot()
+
+    with pytest.raises(CommandError) as raised:
+        _load(content_tree.root)
+
+    message = str(raised.value)
+    assert "content/lessons/01-first-lesson.md: body: the text from “The” on would be lost" in (
+        message
+    )
+    assert "<math>, <mtext>, <mglyph>, <style>" in message
+    assert database_snapshot() == before

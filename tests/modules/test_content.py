@@ -1,8 +1,20 @@
 """Reading and checking content/ without the database."""
 
-import pytest
+from pathlib import Path
 
-from modules.content import ContentError, Problem, read_content, split_front_matter
+import pytest
+from django.conf import settings
+
+from modules.content import (
+    ContentError,
+    Problem,
+    content_files,
+    course_file_text,
+    lesson_file_name,
+    lesson_file_text,
+    read_content,
+    split_front_matter,
+)
 
 from .content_cases import BROKEN_CASES, CASE_IDS, EXERCISE_1, LESSON_1, LESSON_2
 
@@ -189,3 +201,64 @@ class TestSplitFrontMatter:
     def test_text_without_a_closing_line_is_refused(self):
         with pytest.raises(ValueError, match="no closing '---' line"):
             split_front_matter("---\ntitle: A\nBody")
+
+
+class TestWritingBack:
+    """content_files: the inverse of read_content."""
+
+    def test_the_real_content_is_written_back_byte_for_byte(self):
+        root = Path(settings.CONTENT_DIR)
+
+        files = content_files(read_content(root))
+
+        on_disk = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} - {"README.md"}
+        assert set(files) == on_disk
+        for name, text in files.items():
+            assert text.encode("utf-8") == (root / name).read_bytes(), name
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            'She said "no"',
+            "a back\\slash",
+            "two\nlines",
+            "tab\there",
+            "  leading and trailing  ",
+            "“curly” quotes and é",
+            "# not a comment",
+            "yes",
+            "\u2028line separator\x85",
+        ],
+    )
+    def test_a_text_yaml_must_quote_reads_back_the_same(self, content_tree, value):
+        (lesson,) = read_content(content_tree.root).lessons[:1]
+        lesson.title = value
+        lesson.summary = value
+        content_tree.write(f"lessons/{lesson_file_name(lesson)}", lesson_file_text(lesson))
+
+        (read,) = read_content(content_tree.root).lessons[:1]
+        assert (read.title, read.summary) == (value.strip(), value.strip())
+
+    def test_a_long_course_text_that_cannot_be_folded_is_quoted(self, content_tree):
+        tree = read_content(content_tree.root)
+        tree.course.summary = "two  spaces stay two " * 10
+        tree.course.summary = tree.course.summary.strip()
+        content_tree.write("course.yaml", course_file_text(tree.course))
+
+        assert read_content(content_tree.root).course.summary == tree.course.summary
+
+
+def test_an_unknown_course_field_is_refused(content_tree):
+    content_tree.replace("course.yaml", "parts:", 'author: "Someone"\nparts:')
+
+    assert Problem("content/course.yaml", "author", "is not a field this file can have") in (
+        _problems(content_tree)
+    )
+
+
+def test_an_unknown_source_field_is_refused(content_tree):
+    content_tree.replace("course.yaml", "  citation:", "  year: 2017\n  citation:")
+
+    assert Problem("content/course.yaml", "source.year", "is not a field this file can have") in (
+        _problems(content_tree)
+    )

@@ -91,6 +91,53 @@ def test_the_words_around_removed_markup_are_kept():
     assert rendered == "<p>Before   after.</p>"
 
 
+@pytest.mark.parametrize("markdown_text", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
+def test_hostile_markup_between_two_paragraphs_keeps_both(markdown_text):
+    rendered = render_markdown(f"Opening words.\n\n{markdown_text}\n\nClosing words.")
+
+    assert _dangers(rendered) == []
+    assert "Opening words." in rendered
+    assert "Closing words." in rendered
+
+
+# nh3 drops everything after this: the <style> inside MathML swallows the lesson.
+TRUNCATING = (
+    "Before.\n\n<math><mtext><table><mglyph><style><img src=x onerror=pwned()>\n\n"
+    "After the markup, the rest of the lesson.\n\nAnd more."
+)
+
+
+def test_markup_that_would_swallow_the_rest_of_the_lesson_is_refused_naming_it():
+    with pytest.raises(MarkdownContentError) as raised:
+        render_markdown(TRUNCATING)
+
+    message = str(raised.value)
+    assert "the text from “After” on would be lost" in message
+    assert "<math>, <mtext>, <mglyph>, <style>" in message
+
+
+@pytest.mark.parametrize(
+    "markdown_text",
+    [
+        "Before <style>p { color: red }</style> after.",
+        "Before <kbd>Ctrl</kbd> and <u>under</u> after.",
+        "Before <noscript>quiet</noscript> after.",
+        "Before <svg><circle r='1'/></svg> after.",
+        "Before &lt;not a tag&gt; &amp; after.",
+        "Before <!-- a comment --> after.",
+    ],
+)
+def test_markup_removed_without_losing_words_is_not_refused(markdown_text):
+    assert "after." in render_markdown(markdown_text)
+
+
+def test_the_words_of_an_unclosed_never_shown_element_count():
+    """An unclosed <script> swallows what follows in the browser and in the sanitiser:
+    the words after it would be lost, so it is refused."""
+    with pytest.raises(MarkdownContentError, match="because of <script>"):
+        render_markdown("Before.\n\n<script>\n\nThe rest of the lesson.")
+
+
 # What a lesson can hold: PostgreSQL cannot store a NUL, and the loader refuses one.
 STORABLE_HOSTILE_MARKDOWN = {k: v for k, v in HOSTILE_MARKDOWN.items() if "\x00" not in v}
 

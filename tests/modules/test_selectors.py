@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from modules.models import Lesson
 from modules.selectors import LessonState, course_get, course_outline, lesson_get_for_reading
 from tests.factories import (
     ExerciseFactory,
@@ -276,3 +277,44 @@ def test_reading_an_unknown_lesson_raises_does_not_exist():
 
 def test_course_get_returns_the_course(course_content):
     assert course_get().title.startswith("Child Sexual Exploitation")
+
+
+# --- Archived lessons -------------------------------------------------------------------
+
+
+def _archive(lesson):
+    Lesson.objects.filter(pk=lesson.pk).update(archived_at=NOW, order=2_000_000 + lesson.pk)
+
+
+def test_an_archived_lesson_is_not_in_the_outline(practitioner, lessons):
+    _archive(lessons[1])
+
+    outline = course_outline(user=practitioner)
+
+    assert [entry.lesson for entry in outline.entries] == [lessons[0], lessons[2], lessons[3]]
+    assert [entry.number for entry in outline.entries] == [1, 2, 3]
+
+
+def test_a_completed_archived_lesson_does_not_count_towards_the_percentage(practitioner, lessons):
+    _progress(practitioner, lessons[0], hours_ago=2, completed=True)
+    _progress(practitioner, lessons[1], hours_ago=1, completed=True)
+    _archive(lessons[1])
+
+    outline = course_outline(user=practitioner)
+
+    assert (outline.completed_count, outline.total) == (1, 3)
+
+
+def test_someone_last_in_an_archived_lesson_resumes_in_the_course(practitioner, lessons):
+    _progress(practitioner, lessons[0], hours_ago=2, completed=True)
+    _progress(practitioner, lessons[1], hours_ago=1)
+    _archive(lessons[1])
+
+    assert _resume(practitioner) == lessons[2]
+
+
+def test_an_archived_lesson_cannot_be_read(lessons):
+    _archive(lessons[0])
+
+    with pytest.raises(Lesson.DoesNotExist):
+        lesson_get_for_reading(slug=lessons[0].slug)

@@ -23,6 +23,7 @@ from modules.models import (
 )
 from modules.rendering import WORDS_PER_MINUTE, word_count
 from modules.services import (
+    content_export,
     content_load,
     progress_mark_complete,
     progress_mark_incomplete,
@@ -31,6 +32,7 @@ from modules.services import (
 from reflections.models import Answer, ExerciseResponse
 from tests.factories import UserFactory
 
+from .conftest import SECOND_LESSON as LESSON_2_TEXT
 from .conftest import database_snapshot
 from .content_cases import BROKEN_CASES, CASE_IDS, EXERCISE_1, LESSON_1, LESSON_2
 
@@ -360,13 +362,78 @@ def test_progress_is_carried_once_only_when_the_split_lesson_first_loads(
     ).exists()
 
 
-def test_a_lesson_taken_out_of_content_is_removed(loaded):
+def test_a_lesson_taken_out_of_content_is_archived_not_deleted(loaded):
     loaded.remove(LESSON_2)
 
     report = content_load(directory=loaded.root)
 
-    assert report.removed == ["lesson second-lesson"]
-    assert list(Lesson.objects.values_list("slug", flat=True)) == ["first-lesson"]
+    assert report.removed == ["lesson second-lesson (archived)"]
+    assert list(Lesson.objects.current().values_list("slug", flat=True)) == ["first-lesson"]
+    assert Lesson.objects.get(slug="second-lesson").is_archived
+
+
+def test_an_archived_lessons_progress_and_revisions_survive(loaded, practitioner):
+    second = Lesson.objects.get(slug="second-lesson")
+    progress_mark_complete(user=practitioner, lesson=second)
+    revisions = list(second.revisions.values_list("pk", flat=True))
+    loaded.remove(LESSON_2)
+
+    content_load(directory=loaded.root)
+
+    assert LessonProgress.objects.get(user=practitioner, lesson=second).is_completed
+    assert list(second.revisions.values_list("pk", flat=True)) == revisions
+
+
+def test_loading_again_leaves_an_archived_lesson_alone(loaded):
+    loaded.remove(LESSON_2)
+    content_load(directory=loaded.root)
+    before = database_snapshot()
+
+    report = content_load(directory=loaded.root)
+
+    assert not report.has_changes
+    assert database_snapshot() == before
+
+
+def test_a_lesson_back_in_content_is_restored_with_its_progress(loaded, practitioner):
+    second = Lesson.objects.get(slug="second-lesson")
+    progress_mark_complete(user=practitioner, lesson=second)
+    text = loaded.read(LESSON_2)
+    loaded.remove(LESSON_2)
+    content_load(directory=loaded.root)
+    loaded.write(LESSON_2, text)
+
+    report = content_load(directory=loaded.root)
+
+    assert report.restored == ["lesson second-lesson"]
+    second.refresh_from_db()
+    assert not second.is_archived
+    assert second.order == 2
+    assert LessonProgress.objects.get(user=practitioner, lesson=second).is_completed
+
+
+def test_two_archived_lessons_can_have_had_the_same_order(loaded):
+    loaded.remove(LESSON_2)
+    content_load(directory=loaded.root)
+    loaded.write("lessons/02-another.md", LESSON_2_TEXT.replace("second-lesson", "another"))
+    content_load(directory=loaded.root)
+    loaded.remove("lessons/02-another.md")
+
+    content_load(directory=loaded.root)
+
+    archived = Lesson.objects.filter(archived_at__isnull=False)
+    assert sorted(archived.values_list("slug", flat=True)) == ["another", "second-lesson"]
+
+
+def test_a_lesson_whose_exercise_still_names_it_cannot_leave_content(loaded):
+    """Answers are stored against the exercise: it must move to another lesson first,
+    so an exercise never sits in an archived lesson."""
+    loaded.remove(LESSON_1)
+
+    with pytest.raises(ContentError, match="no lesson has the slug 'first-lesson'"):
+        content_load(directory=loaded.root)
+
+    assert not Lesson.objects.get(slug="first-lesson").is_archived
 
 
 def test_a_lesson_can_take_the_order_of_a_lesson_taken_out(loaded):
@@ -376,7 +443,7 @@ def test_a_lesson_can_take_the_order_of_a_lesson_taken_out(loaded):
 
     content_load(directory=loaded.root)
 
-    assert list(Lesson.objects.values_list("slug", "order")) == [("second-lesson", 1)]
+    assert list(Lesson.objects.current().values_list("slug", "order")) == [("second-lesson", 1)]
     assert Exercise.objects.get().lesson.slug == "second-lesson"
 
 
@@ -386,9 +453,31 @@ def test_a_part_can_take_the_place_of_a_part_taken_out(loaded):
 
     report = content_load(directory=loaded.root)
 
-    assert list(Part.objects.values_list("key", "order")) == [("introduction", 1), ("part-one", 2)]
+    current = Part.objects.current()
+    assert list(current.values_list("key", "order")) == [("introduction", 1), ("part-one", 2)]
     assert Lesson.objects.get(slug="second-lesson").part.key == "part-one"
-    assert "part part-1" in report.removed
+    assert "part part-1 (archived)" in report.removed
+
+
+def test_a_part_left_with_only_archived_lessons_is_archived_not_deleted(loaded):
+    loaded.remove(LESSON_2)
+    loaded.replace("course.yaml", '  - key: part-1\n    title: "Part 1: The middle"\n', "")
+
+    content_load(directory=loaded.root)
+
+    assert Part.objects.get(key="part-1").is_archived
+    assert Lesson.objects.get(slug="second-lesson").part.key == "part-1"
+
+
+def test_an_archived_part_is_not_exported(loaded, tmp_path):
+    loaded.remove(LESSON_2)
+    loaded.replace("course.yaml", '  - key: part-1\n    title: "Part 1: The middle"\n', "")
+    content_load(directory=loaded.root)
+
+    content_export(directory=tmp_path)
+
+    assert "part-1" not in (tmp_path / "course.yaml").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "lessons").iterdir()) == ["01-first-lesson.md"]
 
 
 def test_two_parts_can_swap_places(loaded):

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from modules.models import Lesson, LessonProgress
 from modules.services import content_load, progress_mark_complete, progress_record_view
@@ -105,6 +106,31 @@ def test_a_lesson_needs_signing_in(client, lessons):
 
 def test_an_unknown_lesson_is_not_found(signed_in, lessons):
     assert signed_in.get("/lessons/no-such-lesson/").status_code == 404
+
+
+def _archive(lesson):
+    Lesson.objects.filter(pk=lesson.pk).update(archived_at=timezone.now(), order=2_000_000)
+
+
+def test_an_archived_lesson_is_not_found_and_keeps_its_progress(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[1])
+    _archive(lessons[1])
+
+    assert signed_in.get(lessons[1].get_absolute_url()).status_code == 404
+    assert signed_in.post(_complete_url(lessons[1])).status_code == 404
+    assert _state(practitioner, lessons[1]) == "completed"
+
+
+def test_an_archived_lesson_leaves_the_home_page_and_the_neighbours(signed_in, lessons):
+    _archive(lessons[1])
+
+    home = signed_in.get(reverse("modules:home")).content.decode()
+    page = signed_in.get(lessons[0].get_absolute_url()).content.decode()
+
+    assert "Opening" in home
+    assert "Middle" not in home
+    assert lessons[1].get_absolute_url() not in page
+    assert f'rel="next" href="{lessons[2].get_absolute_url()}"' in page
 
 
 def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons):

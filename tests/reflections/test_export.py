@@ -185,9 +185,9 @@ def test_export_says_how_the_person_signs_in_without_any_secret(data):
 
 def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queries):
     # The account, progress, answers, commitments, the certificate, shares, organisation
-    # invitations, audit events and four about signing in (addresses, second factor, sessions,
-    # single sign-on).
-    with django_assert_max_num_queries(14):
+    # invitations, notices, audit events and four about signing in (addresses, second
+    # factor, sessions, single sign-on).
+    with django_assert_max_num_queries(15):
         exported = user_data_export(user=data)
     assert len(exported["shares"]) == 1
     answer_everything(UserFactory(), "MORE")
@@ -195,9 +195,9 @@ def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queri
         accepted_share(data, UserFactory(), number=number)
 
     # The account, progress, answers, commitments, the certificate, shares, organisation
-    # invitations, audit events and four about signing in (addresses, second factor, sessions,
-    # single sign-on).
-    with django_assert_max_num_queries(14):
+    # invitations, notices, audit events and four about signing in (addresses, second
+    # factor, sessions, single sign-on).
+    with django_assert_max_num_queries(15):
         exported = user_data_export(user=data)
     assert len(exported["shares"]) == 3
     answers = [a for r in exported["exercise_responses"] for a in r["answers"]]

@@ -72,3 +72,47 @@ def test_an_unfinished_lesson_keeps_the_course_unfinished(course):
     for exercise in exercises:
         ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
     assert figures(user).completion_status == CompletionStatus.IN_PROGRESS
+
+
+def test_an_archived_lesson_is_not_in_the_course_totals(course):
+    lessons, _exercises = course
+    lessons[1].archived_at = timezone.now()
+    lessons[1].save()
+
+    assert course_totals() == (1, 2)
+
+
+def test_a_completed_lesson_later_archived_leaves_everything_else_complete(course):
+    """Someone who completed every lesson and exercise still has, once one of the
+    lessons is archived; the archived lesson's completion no longer counts."""
+    lessons, exercises = course
+    extra = LessonFactory()
+    user, now = UserFactory(), timezone.now()
+    for lesson in [*lessons, extra]:
+        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
+    for exercise in exercises:
+        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
+    extra.archived_at = now
+    extra.save()
+
+    person = figures(user)
+
+    assert person.completion_status == CompletionStatus.COMPLETED
+    assert person.lessons_completed == 2
+
+
+def test_an_archived_lesson_completed_does_not_stand_in_for_a_current_one(course):
+    lessons, exercises = course
+    extra = LessonFactory()
+    user, now = UserFactory(), timezone.now()
+    for lesson in [lessons[0], extra]:
+        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
+    for exercise in exercises:
+        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
+    extra.archived_at = now
+    extra.save()
+
+    person = figures(user)
+
+    assert person.completion_status == CompletionStatus.IN_PROGRESS
+    assert person.lessons_completed == 1

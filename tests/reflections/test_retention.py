@@ -389,7 +389,7 @@ def test_each_unverified_registration_costs_a_fixed_number_of_queries(
         registration(days=8)
 
     # Finding and locking them, then the erasure of each through the register.
-    with django_assert_max_num_queries(3 + 41 * count):
+    with django_assert_max_num_queries(3 + 43 * count):
         assert retention.unverified_accounts_purge(now=NOW) == count
 
 

@@ -12,7 +12,7 @@ from reflections.selectors.sharing import (
     share_get_for_participant,
     share_invitations_for,
 )
-from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
+from tests.factories import ExerciseFactory, QuestionFactory, TeamFactory, UserFactory
 from tests.reflections.conftest import write
 from tests.reflections.factories import ShareFactory
 
@@ -179,6 +179,24 @@ def test_colleague_search_finds_active_people_in_the_organisation_by_name(
     assert list(found) == [colleague]
     assert list(colleague_search(viewer=practitioner, query="Sam")) == []
     assert list(colleague_search(viewer=practitioner, query="  ")) == []
+
+
+def test_colleague_search_lists_the_viewers_own_team_first(practitioner, team):
+    elsewhere = TeamFactory(organisation=team.organisation, name="Another team")
+    anna = UserFactory(team=elsewhere, full_name="Anna Able")
+    bea = UserFactory(team=team, full_name="Bea Able")
+    cat = UserFactory(team=elsewhere, full_name="Cat Able")
+    dee = UserFactory(team=team, full_name="Dee Able")
+
+    assert list(colleague_search(viewer=practitioner, query="able")) == [bea, dee, anna, cat]
+
+
+def test_colleague_search_by_someone_without_a_team_is_by_name(practitioner, team):
+    loner = UserFactory(team=None, organisation=team.organisation)
+    bea = UserFactory(team=team, full_name="Bea Able")
+    anna = UserFactory(team=TeamFactory(organisation=team.organisation), full_name="Anna Able")
+
+    assert list(colleague_search(viewer=loner, query="able")) == [anna, bea]
 
 
 def test_colleague_search_returns_at_most_ten(practitioner, team):
