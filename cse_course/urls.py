@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("reflections/", include("reflections.urls")),
+    # The public page that checks a certificate's code (no sign-in: see its module).
+    path("verify/", include("reflections.verify_urls")),
     # Organisation administrators' pages; the namespace needs a second factor
     # (accounts.middleware.PRIVILEGED_NAMESPACES).
     path("organisation/", include("organisations.urls")),

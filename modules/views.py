@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from .models import Lesson
 from .selectors import course_outline, lesson_get_for_reading
 from .services import progress_mark_complete, progress_mark_incomplete, progress_record_view
+from .signals import lesson_completed
 
 
 def home(request):
@@ -53,4 +54,7 @@ def lesson_complete(request, slug):
         return redirect(lesson)
     progress_mark_complete(user=request.user, lesson=lesson)
     messages.success(request, f"“{lesson.title}” is marked as complete.")
+    for _receiver, next_url in lesson_completed.send(Lesson, user=request.user, lesson=lesson):
+        if next_url:
+            return redirect(next_url)
     return redirect(lesson)

@@ -21,7 +21,15 @@ from audit.services import audit_record
 from modules.models import LessonProgress
 from organisations.models import StaffInvitation
 
-from .models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share, answer_text_decode
+from .models import (
+    Answer,
+    AnswerVersion,
+    Certificate,
+    Commitment,
+    ExerciseResponse,
+    Share,
+    answer_text_decode,
+)
 
 FORMAT_VERSION = 1
 
@@ -46,6 +54,9 @@ USER_DATA = (
     Holding(Answer, ("response__user",)),
     Holding(Commitment, ("response__user",)),
     Holding(ExerciseResponse, ("user",)),
+    # The certificate of completion. Who revoked one (`revoked_by`, an administrator) is
+    # not its holder: that link becomes empty when the administrator's account goes.
+    Holding(Certificate, ("user",)),
     Holding(LessonProgress, ("user",)),
     Holding(Share, ("owner", "colleague")),
     # The invitation the person accepted (their name and address as the administrator
@@ -175,6 +186,20 @@ def _commitments(user):
     ]
 
 
+def _certificate(user):
+    certificate = Certificate.objects.filter(user=user).first()
+    if certificate is None:
+        return None
+    return {
+        "code": certificate.code_grouped,
+        "completed_on": certificate.completed_on.isoformat(),
+        "cpd_minutes": certificate.cpd_minutes,
+        "issued_at": _iso(certificate.issued_at),
+        "revoked_at": _iso(certificate.revoked_at),
+        "revoke_reason": certificate.revoke_reason,
+    }
+
+
 def _shares(user):
     """The shares this person is part of: the partner's name, never the partner's answers."""
     shares = (
@@ -292,6 +317,7 @@ def user_data_export(*, user) -> dict:
         "lesson_progress": _lesson_progress(user),
         "exercise_responses": _responses(user),
         "commitments": _commitments(user),
+        "certificate": _certificate(user),
         "shares": _shares(user),
         "organisation_invitations": _invitations(user),
         "notices": _notices(user),
@@ -309,7 +335,8 @@ def user_data_export_record(*, user, actor=None, via="download") -> dict:
 
 @transaction.atomic
 def account_delete(*, user, via: str | None = None) -> None:
-    """Erase `user`'s answers, history, commitments, progress and shares, then the account.
+    """Erase `user`'s answers, history, commitments, certificate, progress and shares, then
+    the account.
 
     Live shares end first, so from this moment a partner gets nothing (404). The audit
     event keeps the account's id and counts only (and `via`, when something other than

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 ANSWER_MAX_LENGTH = 20_000
@@ -375,3 +376,96 @@ class Share(models.Model):
     @property
     def expires_at(self):
         return self.created_at + timedelta(days=settings.SHARE_INVITATION_DAYS)
+
+
+# --- Certificates ---------------------------------------------------------------------
+
+# Crockford's base32: digits and capitals without I, L, O and U, so a code read aloud or
+# typed from paper is not mistaken. 16 symbols of 32 are 80 random bits: far too many
+# to guess, even without the verify page's rate limit.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+CODE_GROUP = 4
+# What people type for the letters the alphabet leaves out.
+_CODE_READINGS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces, hyphens and dashes
+
+
+def certificate_code_new() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def certificate_code_normalise(text: str) -> str:
+    """A typed code in its stored form: capitals, without spaces or hyphens, with O read
+    as zero and I or L as one. Anything else is returned as it is (and found nowhere)."""
+    return _CODE_SEPARATORS.sub("", text or "").upper().translate(_CODE_READINGS)
+
+
+def certificate_code_grouped(code: str) -> str:
+    """`K7QF9M2XPD4R8T3H` as `K7QF-9M2X-PD4R-8T3H`, for reading aloud."""
+    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """The certificate of a practitioner who completed the course: issued once, by
+    `services.certificates.certificate_issue`, which checks completion itself.
+
+    `completed_on` is the day the last lesson or exercise was done; `cpd_minutes` the CPD
+    time as the CPD record worked it out then, so later changes to the course do not
+    change a certificate already issued. Anyone holding the code can confirm the name,
+    the course and the date on the public verify page, and nothing else.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate"
+    )
+    code = models.CharField(
+        max_length=CODE_LENGTH,
+        unique=True,
+        default=certificate_code_new,
+        editable=False,
+        help_text="Stored without hyphens; shown in groups of four.",
+    )
+    issued_at = models.DateTimeField(default=timezone.now, editable=False)
+    completed_on = models.DateField(editable=False)
+    cpd_minutes = models.PositiveIntegerField(
+        editable=False, help_text="The CPD time (lessons read and exercises done) at issue."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    revoke_reason = models.CharField(max_length=200, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"Certificate {self.code_grouped}"
+
+    def get_absolute_url(self):
+        return reverse("reflections:certificate")
+
+    @property
+    def code_grouped(self) -> str:
+        return certificate_code_grouped(self.code)
+
+    @property
+    def is_revoked(self) -> bool:
+        """Revoked by an administrator (the rule of `valid()`, reversed)."""
+        return self.revoked_at is not None
+
+    def get_verify_url(self):
+        return reverse("verify:code", kwargs={"code": self.code})

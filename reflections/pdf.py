@@ -1,4 +1,5 @@
-"""The CPD record as a PDF, drawn from the same `CpdRecord` as the printable page.
+"""The CPD record and the certificate as PDFs, each drawn from what its printable page
+shows (`CpdRecord`; the `Certificate` and the course).
 
 Text is set in Noto Sans, which comes from PyPI (the `fontpkg-noto-sans` package), so
 no system fonts are needed. Its file is a variable font: headings use its real bold
@@ -22,7 +23,7 @@ from fontTools.varLib import instancer
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from modules.formats import day_in_words
+from modules.formats import day_in_words, minutes_in_words
 
 try:
     import fontpkg_noto_sans
@@ -164,6 +165,16 @@ class RecordPDF(FPDF):
         self.set_text_color(0, 0, 0)
         self.ln(1.5)
 
+    def centred(self, text, size=11, bold=False, muted=False):
+        self.set_font(self.family, BOLD if bold else "", size=size)
+        if muted:
+            self.set_text_color(70, 70, 70)
+        self.multi_cell(
+            0, size * 0.55, self.clean(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self.set_text_color(0, 0, 0)
+        self.ln(size * 0.35)
+
     def field(self, label, value):
         self.para(label, size=9.5, muted=True)
         self.para(value or "Not answered.")
@@ -269,3 +280,30 @@ def _peer(pdf, record):
         pdf.para(f"Discussed with: {names}.")
         for answer in entry.pair:
             pdf.field(answer.question.text_markdown, answer.text)
+
+
+def certificate_pdf(*, certificate, course_title, source_citation, verify_url) -> bytes:
+    """The PDF of `certificate` (a `reflections.models.Certificate`): what its printable
+    page shows, with the address where anyone can check its code."""
+    name = certificate.user.full_name
+    pdf = RecordPDF(footer_text=f"Certificate {certificate.code_grouped}")
+    pdf.set_title(f"Certificate of completion: {course_title}")
+    pdf.set_author(pdf.clean(name))
+    pdf.add_page()
+    pdf.ln(20)
+    pdf.centred("Certificate of completion", size=26, bold=True)
+    pdf.ln(6)
+    pdf.centred("This is to certify that", size=12, muted=True)
+    pdf.centred(name, size=22, bold=True)
+    pdf.centred("has completed the course", size=12, muted=True)
+    pdf.centred(course_title, size=16, bold=True)
+    if source_citation:
+        pdf.centred(f"Adapted from: {source_citation}", size=9.5, muted=True)
+    pdf.ln(6)
+    pdf.centred(f"Completed on {day_in_words(certificate.completed_on)}", size=12)
+    pdf.centred(f"CPD time: about {minutes_in_words(certificate.cpd_minutes)}", size=12)
+    pdf.ln(14)
+    pdf.centred("Verification code", size=10, muted=True)
+    pdf.centred(certificate.code_grouped, size=18, bold=True)
+    pdf.centred(f"Check this certificate at {verify_url}", size=10, muted=True)
+    return bytes(pdf.output())

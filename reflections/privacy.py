@@ -57,6 +57,15 @@ MODEL_FACTS = {
         kept=ACCOUNT_LIFETIME,
         export_erasure=EXPORTED_ERASED,
     ),
+    "reflections.Certificate": Facts(
+        what="The certificate of completion: its verification code, the day the course "
+        "was completed, the CPD time, when it was issued and whether (and by whom) it "
+        "was revoked",
+        seen_by="The person; anyone holding its code, on the public verify page (the "
+        "name, the course and the date only; whether it was revoked); administrators",
+        kept=ACCOUNT_LIFETIME,
+        export_erasure="Exported; erased with the account (its code is then not found)",
+    ),
     "modules.LessonProgress": Facts(
         what="Lessons opened, last viewed and completed, with dates",
         seen_by="The person; their team's managers (started and completed); administrators",

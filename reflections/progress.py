@@ -7,6 +7,7 @@ them); `CompletionStatus` names the three states. Team managers' pages and the C
 record read completion through here, nowhere else.
 """
 
+from datetime import datetime
 from typing import ClassVar
 
 from django.db.models import (
@@ -14,6 +15,8 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -26,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from accounts.models import User
 from modules.models import Exercise, Lesson, LessonProgress
 
 from .models import ExerciseResponse
@@ -59,13 +63,15 @@ def _either(first, second):
     return Greatest(Coalesce(first, second), Coalesce(second, first))
 
 
-def course_completion_for(users: QuerySet, *, lessons: int, exercises: int) -> QuerySet:
+def course_completion_for(
+    users: QuerySet, *, lessons: int | Subquery, exercises: int | Subquery
+) -> QuerySet:
     """`users` with `lessons_completed`, `exercises_submitted`, `started_at` (first lesson
     opened or exercise begun), `last_activity`, `completed_at` (the moment the last lesson
     or exercise was done, once all are) and `completion_status`.
 
     `lessons` and `exercises` are the course's totals (`course_totals()`), passed in so a
-    page reads them once."""
+    page reads them once (or as subqueries: `course_completed_at`)."""
     progress = LessonProgress.objects.all()
     completed = progress.completed().on_current_lessons()
     responses = ExerciseResponse.objects.all()
@@ -117,3 +123,29 @@ def percent_complete(*, lessons_completed: int, exercises_submitted: int, totals
     out in the database."""
     done, total = lessons_completed + exercises_submitted, sum(totals)
     return 100 * done // total if total else 0
+
+
+def _count_of(model) -> Subquery:
+    """How many rows `model` has, as a subquery (COUNT without GROUP BY: one row)."""
+    rows = model.objects.order_by().annotate(rows=Func(F("pk"), function="COUNT"))
+    return Subquery(rows.values("rows")[:1], output_field=IntegerField())
+
+
+def course_completed_at(user: User) -> datetime | None:
+    """When `user` completed the course (the moment the last lesson or exercise was done),
+    or None while anything is left: `course_completion_for` for one person, with the
+    course's totals counted in the same query (one query in all).
+
+    An empty course is completed by nobody: with nothing done, there is no moment."""
+    row = (
+        course_completion_for(
+            User.objects.filter(pk=user.pk),
+            lessons=_count_of(Lesson),
+            exercises=_count_of(Exercise),
+        )
+        .values("completion_status", "completed_at")
+        .first()
+    )
+    if row is None or row["completion_status"] != CompletionStatus.COMPLETED:
+        return None
+    return row["completed_at"]

@@ -122,3 +122,15 @@ class AccountDeleteForm(PlainErrors, forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password. Nothing has been deleted.")
         return password
+
+
+class CertificateVerifyForm(forms.Form):
+    """The code on a certificate, as someone types it (hyphens, spaces and lower case
+    are all fine: see `reflections.models.certificate_code_normalise`)."""
+
+    code = forms.CharField(
+        label="Verification code",
+        max_length=40,
+        help_text="The code printed on the certificate, for example K7QF-9M2X-PD4R-8T3H.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

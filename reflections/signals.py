@@ -1,5 +1,7 @@
 """On sign-in, tell a practitioner what is waiting for them in My reflections; when a
-person is deactivated (a leaver), end their shares."""
+person is deactivated (a leaver), end their shares; when a lesson marked complete was
+the last thing left of the course, issue the certificate and show the course-completed
+page next."""
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
@@ -10,9 +12,11 @@ from django.utils.html import format_html
 
 from accounts.signals import person_deactivated
 from audit.services import audit_record_many
+from modules.signals import lesson_completed
 
 from .models import Commitment, Share
 from .selectors.sharing import share_invitations_for
+from .services.certificates import course_completion_record
 
 
 @receiver(user_logged_in, dispatch_uid="reflections_waiting_on_sign_in")
@@ -60,3 +64,12 @@ def end_leavers_shares(sender, person, actor=None, **kwargs):
         actor=actor,
         targets=[(share, {"via": "person deactivated", "person": person.pk}) for share in shares],
     )
+
+
+@receiver(lesson_completed, dispatch_uid="reflections_certificate_on_completion")
+def certificate_on_completion(sender, user, **kwargs):
+    """The course-completed page's address when this lesson completed the course (the
+    certificate is issued now, once); otherwise None, and the lesson is shown again."""
+    if course_completion_record(user=user):
+        return reverse("reflections:course_completed")
+    return None

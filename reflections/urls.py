@@ -3,7 +3,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import verified_email_required
 
-from .views import answering, autosave, history, records, sharing
+from .views import answering, autosave, certificates, history, records, sharing
 
 app_name = "reflections"
 
@@ -35,4 +35,5 @@ urlpatterns = _private(
     + autosave.urlpatterns
     + sharing.urlpatterns
     + records.urlpatterns
+    + certificates.urlpatterns
 )

@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "modules.context_processors.course",
+                # Read by the course home (modules), which cannot import reflections.
+                "reflections.context_processors.course_certificate",
                 "accounts.context_processors.account",
             ],
         },
@@ -204,6 +206,9 @@ ACCOUNT_RATE_LIMITS = {
     "account_exists_mail": "1/10m/key",
     # Setting a password from an organisation's invitation link (organisations).
     "staff_invitation_accept": "5/m/ip,30/h/ip",
+    # Checking a certificate's code on the public verify page (reflections): enough for
+    # an employer checking a pile of certificates, far too few to guess codes.
+    "certificate_verify": "20/m/ip,100/h/ip",
 }
 
 # The client address, for rate limits and the session list. Behind reverse proxies,

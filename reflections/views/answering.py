@@ -216,6 +216,10 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
             request,
             f"You have submitted exercise {exercise.number}. You can still change your answers.",
         )
+    elif outcome.changed:
+        messages.success(request, f"Saved at {saved_at_label(outcome.saved_at)}.")
+    else:
+        messages.info(request, "There were no changes to save.")
     if revealed is not None:
         messages.success(
             request,
@@ -226,10 +230,8 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
                 reverse("reflections:share_detail", args=[revealed.share.pk]),
             ),
         )
-    elif outcome.changed:
-        messages.success(request, f"Saved at {saved_at_label(outcome.saved_at)}.")
-    else:
-        messages.info(request, "There were no changes to save.")
+    if outcome.course_completed:
+        return redirect("reflections:course_completed")
     return redirect("reflections:exercise", number=exercise.number)
 
 

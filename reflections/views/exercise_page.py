@@ -37,6 +37,7 @@ from ..services.answers import (
     as_shown_in_html,
     response_submit,
 )
+from ..services.certificates import course_completion_record
 from ..services.records import commitment_save
 
 
@@ -220,6 +221,7 @@ class Outcome:
     saved_at: datetime | None = None
     changed: bool = False
     refused: list[RefusedAnswer] = field(default_factory=list)
+    course_completed: bool = False  # this submission completed the course
 
     def failed(self, status, problems=()):
         self.status = max(self.status, status)
@@ -421,12 +423,16 @@ def save_posted_dates(request, exercise, dates, outcome):
 
 
 def submit_posted(request, exercise, fields, dates, outcome):
-    """Submit the exercise; what is still missing is marked on the page's fields."""
+    """Submit the exercise; what is still missing is marked on the page's fields. When
+    this submission completed the course, the outcome says so (the certificate is issued
+    now) and the course-completed page is shown next."""
     try:
         response_submit(user=request.user, exercise=exercise)
     except ExerciseIncomplete as incomplete:
         gaps = SubmissionGaps(incomplete.questions, dates_missing=incomplete.dates_missing)
         outcome.failed(400, gaps_mark(fields, dates, gaps))
+        return
+    outcome.course_completed = course_completion_record(user=request.user)
 
 
 def gaps_mark(fields, dates, gaps: SubmissionGaps) -> list:

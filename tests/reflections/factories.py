@@ -4,7 +4,14 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from reflections.models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
+from reflections.models import (
+    Answer,
+    AnswerVersion,
+    Certificate,
+    Commitment,
+    ExerciseResponse,
+    Share,
+)
 from tests.factories import ExerciseFactory, QuestionFactory, UserFactory
 
 
@@ -77,3 +84,14 @@ class CommitmentFactory(DjangoModelFactory):
     response = factory.SubFactory(ExerciseResponseFactory)
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
     review_on = factory.LazyAttribute(lambda row: row.due_on + datetime.timedelta(days=7))
+
+
+class CertificateFactory(DjangoModelFactory):
+    """A certificate as if issued (tests of the issuing itself use the service)."""
+
+    class Meta:
+        model = Certificate
+
+    user = factory.SubFactory(UserFactory)
+    completed_on = datetime.date(2026, 3, 3)
+    cpd_minutes = 185

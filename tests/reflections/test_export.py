@@ -12,9 +12,17 @@ from audit.models import AuditEvent
 from modules.models import LessonProgress
 from organisations.models import StaffInvitation
 from reflections.export import NOT_ERASED, USER_DATA, account_delete, user_data_export
-from reflections.models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
+from reflections.models import (
+    Answer,
+    AnswerVersion,
+    Certificate,
+    Commitment,
+    ExerciseResponse,
+    Share,
+)
+from reflections.services.certificates import certificate_revoke
 from tests.factories import UserFactory, second_factor_for
-from tests.reflections.factories import CommitmentFactory
+from tests.reflections.factories import CertificateFactory, CommitmentFactory
 
 from .records_data import accepted_share, answer_everything, commitment, complete_lessons
 
@@ -64,7 +72,15 @@ def test_every_model_holding_a_persons_data_is_exported_and_erased_or_explained(
 def test_the_walk_finds_the_models_known_to_hold_answers():
     found = models_holding_user_data()
 
-    assert {Answer, AnswerVersion, Commitment, ExerciseResponse, Share, LessonProgress} <= found
+    assert {
+        Answer,
+        AnswerVersion,
+        Certificate,
+        Commitment,
+        ExerciseResponse,
+        Share,
+        LessonProgress,
+    } <= found
 
 
 @pytest.fixture
@@ -79,6 +95,7 @@ def data(course_content, practitioner, colleague):
         review_on="2030-02-01",
     )
     complete_lessons(practitioner, 3)
+    CertificateFactory(user=practitioner, code="K7QF9M2XPD4R8T3H")
     return practitioner
 
 
@@ -102,6 +119,35 @@ def test_export_holds_account_progress_commitments_and_shares(data):
     assert len(exported["lesson_progress"]) == 3
     assert exported["commitments"][0]["review_on"] == "2030-02-01"
     assert exported["shares"][0]["partner"] == "Alex Jones"
+
+
+def test_export_holds_the_certificate(data, administrator):
+    certificate_revoke(certificate=data.certificate, actor=administrator, reason="Issued in error")
+
+    exported = user_data_export(user=data)["certificate"]
+
+    assert exported["code"] == "K7QF-9M2X-PD4R-8T3H"
+    assert exported["completed_on"] == "2026-03-03"
+    assert exported["cpd_minutes"] == 185
+    assert exported["revoked_at"] is not None
+    assert exported["revoke_reason"] == "Issued in error"
+    assert "ada@example.org" not in json.dumps(exported)  # who revoked it is not theirs
+
+
+def test_no_certificate_is_exported_as_none(practitioner):
+    assert user_data_export(user=practitioner)["certificate"] is None
+
+
+def test_a_certificate_goes_with_its_holder_not_with_who_revoked_it(data, administrator):
+    certificate_revoke(certificate=data.certificate, actor=administrator)
+
+    account_delete(user=administrator)
+
+    certificate = Certificate.objects.get(user=data)
+    assert certificate.is_revoked
+    assert certificate.revoked_by is None
+    account_delete(user=data)
+    assert not Certificate.objects.exists()
 
 
 def test_export_never_holds_the_colleagues_answers(data):
@@ -138,20 +184,20 @@ def test_export_says_how_the_person_signs_in_without_any_secret(data):
 
 
 def test_export_runs_a_fixed_number_of_queries(data, django_assert_max_num_queries):
-    # The account, progress, answers, commitments, shares, organisation invitations,
-    # audit events and four about signing in (addresses, second factor, sessions,
-    # single sign-on).
-    with django_assert_max_num_queries(14):
+    # The account, progress, answers, commitments, the certificate, shares, organisation
+    # invitations, notices, audit events and four about signing in (addresses, second
+    # factor, sessions, single sign-on).
+    with django_assert_max_num_queries(15):
         exported = user_data_export(user=data)
     assert len(exported["shares"]) == 1
     answer_everything(UserFactory(), "MORE")
     for number in (2, 3):
         accepted_share(data, UserFactory(), number=number)
 
-    # The account, progress, answers, commitments, shares, organisation invitations,
-    # audit events and four about signing in (addresses, second factor, sessions,
-    # single sign-on).
-    with django_assert_max_num_queries(14):
+    # The account, progress, answers, commitments, the certificate, shares, organisation
+    # invitations, notices, audit events and four about signing in (addresses, second
+    # factor, sessions, single sign-on).
+    with django_assert_max_num_queries(15):
         exported = user_data_export(user=data)
     assert len(exported["shares"]) == 3
     answers = [a for r in exported["exercise_responses"] for a in r["answers"]]

@@ -169,3 +169,4 @@ def test_submitting_with_nobody_to_compare_with_says_nothing_of_answers(
     page = response.content.decode()
     assert "You have submitted exercise 7." in page
     assert "now open" not in page
+    assert page.count("alert alert-success") == 1

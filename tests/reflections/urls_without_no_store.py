@@ -5,7 +5,7 @@ walk against this to prove it would catch a page sent without the header."""
 from django.urls import include, path
 
 from cse_course.urls import urlpatterns as project_patterns
-from reflections.views import answering, autosave, history, records, sharing
+from reflections.views import answering, autosave, certificates, history, records, sharing
 
 unwrapped = (
     answering.urlpatterns
@@ -13,6 +13,7 @@ unwrapped = (
     + autosave.urlpatterns
     + sharing.urlpatterns
     + records.urlpatterns
+    + certificates.urlpatterns
 )
 
 urlpatterns = [
