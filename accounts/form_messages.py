@@ -30,9 +30,13 @@ def required_message(field: forms.Field, name: str) -> str:
 
 
 def plain_messages_apply(form: forms.BaseForm, messages: dict[str, str]) -> None:
+    django_default = forms.Field.default_error_messages["required"]
     for name, field in form.fields.items():
-        if field.required:
-            field.error_messages["required"] = messages.get(name) or required_message(field, name)
+        if name in messages:
+            field.error_messages["required"] = messages[name]
+        elif field.required and field.error_messages.get("required") == django_default:
+            # A message the field was given itself stays.
+            field.error_messages["required"] = required_message(field, name)
         if isinstance(field, forms.EmailField):
             field.error_messages["invalid"] = EMAIL_FORMAT
             # The field's own list: Django's validator instance is shared, so replace it.

@@ -1,6 +1,7 @@
 """Forms for the commitment's dates, its review, and deleting an account."""
 
 from datetime import date
+from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -124,9 +125,11 @@ class AccountDeleteForm(PlainErrors, forms.Form):
         return password
 
 
-class CertificateVerifyForm(forms.Form):
+class CertificateVerifyForm(PlainErrors, forms.Form):
     """The code on a certificate, as someone types it (hyphens, spaces and lower case
     are all fine: see `reflections.models.certificate_code_normalise`)."""
+
+    required_messages: ClassVar = {"code": "Enter the verification code on the certificate"}
 
     code = forms.CharField(
         label="Verification code",

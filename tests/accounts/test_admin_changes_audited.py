@@ -405,8 +405,9 @@ def test_deleting_people_runs_a_fixed_number_of_queries_however_many(
         people = UserFactory.create_batch(size)
         # Four of these reach the staff invitations and staff lists people made or
         # accepted (organisations), three the reminders sent or received (team_progress),
-        # two the notices waiting for them (accounts).
-        with django_assert_max_num_queries(54):
+        # two the notices waiting for them (accounts), three their certificate and the
+        # certificates they revoked (reflections).
+        with django_assert_max_num_queries(57):
             response = admin_client.post(
                 reverse("admin:accounts_user_changelist"),
                 {

@@ -179,8 +179,8 @@ def test_changing_dates_already_saved(signed_in, practitioner):
 def test_submit_needs_the_dates_and_says_where(signed_in, practitioner):
     response = signed_in.post(SUBMIT, full_form("", ""))
 
-    page = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 302
+    page = signed_in.get(response.url).content.decode()
     assert 'href="#id_commitment-due_on"' in page
     assert "Enter the dates for your commitment before you submit." in page
     assert "\nMY-COMMITMENT</textarea>" in page
