@@ -127,3 +127,27 @@ def test_a_refused_text_stays_on_screen_with_the_reason(
         re.compile("After, the rest.")
     )
     assert_accessible(page)
+
+
+def test_a_second_trainer_sees_both_texts_and_loses_neither(
+    editor, lesson, new_page, assert_accessible, team
+):
+    other = UserFactory(team=team, full_name="Robin Shaw", role="trainer")
+    second_factor_for(other)
+    mine, theirs = new_page(editor), new_page(other)
+    for page in (mine, theirs):
+        page.goto("/course-editing/lessons/the-law/edit/")
+    theirs.get_by_label("What changed").fill("Robin's fix")
+    theirs.get_by_role("button", name="Save draft").click()
+    expect(theirs.get_by_role("heading", name="Draft of “The law”")).to_be_visible()
+
+    mine.get_by_label("Lesson text (Markdown)").fill("Morgan's text.")
+    mine.get_by_label("What changed").fill("Morgan's fix")
+    mine.get_by_role("button", name="Save draft").click()
+
+    expect(mine.get_by_role("heading", name=re.compile("Another trainer changed"))).to_be_visible()
+    expect(mine.get_by_label("The stored text")).to_have_value(re.compile(re.escape(OLD)))
+    expect(mine.get_by_label("Lesson text (Markdown)")).to_have_value("Morgan's text.")
+    assert_accessible(mine)
+    mine.get_by_role("button", name="Save draft").click()  # keep mine, knowingly
+    expect(mine.locator("article").get_by_text("Morgan's text.")).to_be_visible()
