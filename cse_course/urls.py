@@ -21,6 +21,8 @@ urlpatterns = [
     # (accounts.middleware.PRIVILEGED_NAMESPACES).
     path("organisation/", include("organisations.urls")),
     path("team-progress/", include("team_progress.urls")),
+    # Trainers' pages, with django-markdownx's preview and (refusing) upload addresses.
+    path("course-editing/", include("course_editing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -105,6 +105,19 @@ class Lesson(models.Model):
     # What the lesson's file held (title and text) when it was last loaded, so the loader
     # can tell an edit made in the browser since then from a change to the file.
     loaded_text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # Counts every change made in the editor (draft saved or discarded, published,
+    # reverted): a trainer's form carries the number it was opened at, so a save based
+    # on an older one is caught (course_editing.services) instead of overwriting.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+    # The last legal review, copied here for the trainers' list; who reviewed, and every
+    # earlier review, are in course_editing.LegalReview (a person is not linked from the
+    # lesson itself, so the course content holds no personal data).
+    legally_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a trainer last checked the law and guidance here."
+    )
+    legal_review_note_by_reviewer = models.TextField(
+        blank=True, help_text="What the last reviewer found or changed."
+    )
 
     objects = LessonQuerySet.as_manager()
 
@@ -146,8 +159,14 @@ class LessonRevision(models.Model):
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="revisions")
     title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
     body_markdown = models.TextField()
     source = models.CharField(max_length=10, choices=Source.choices)
+    note = models.CharField(max_length=300, blank=True, help_text="What changed, in a line.")
+    # Set when the trainer asked people who had completed the lesson to read it again.
+    reread_summary = models.CharField(
+        max_length=200, blank=True, help_text="For learners: what changed, in a line."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, OuterRef, Prefetch, Subquery
+from django.db.models import F, Model, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -227,12 +227,15 @@ def _load_lessons(
                 continue
             lesson.save()
             (report.restored if restoring else report.changed).append(f"lesson {slug}")
-            if not text_changed:
+            if text_changed:  # a trainer's editor opened before this load is out of date
+                Lesson.objects.filter(pk=lesson.pk).update(edit_version=F("edit_version") + 1)
+            else:
                 lessons[slug] = lesson
                 continue
         LessonRevision.objects.create(
             lesson=lesson,
             title=lesson.title,
+            summary=lesson.summary,
             body_markdown=lesson.body_markdown,
             source=LessonRevision.Source.CONTENT_FILE,
         )
@@ -385,6 +388,16 @@ def lesson_text_edit(*, lesson: Lesson, title: str, body_markdown: str, author: 
     )
     audit_record(action="lesson.text_edited", actor=author, target=lesson)
     return lesson
+
+
+@transaction.atomic
+def lesson_archive(*, lesson: Lesson, actor: User) -> None:
+    """A trainer takes a lesson out of the course, as the loader does when its file goes:
+    never deleted (progress, revisions and answers stay). Exporting then removes its file."""
+    if lesson.is_archived:
+        return
+    _archive(lesson, label=f"lesson {lesson.slug}", report=LoadReport())
+    audit_record(action="lesson.archived", actor=actor, target=lesson)
 
 
 # --- Export ---------------------------------------------------------------------------

@@ -84,6 +84,10 @@ NOT_ERASED = {
     # Lesson text edited by a trainer is course content, not personal data; the author
     # link becomes empty (SET_NULL) so the lesson's history survives.
     "modules.LessonRevision": "course content; author is set to null on deletion",
+    # A trainer's unpublished draft, and who checked a lesson's law when: course
+    # content too, kept when the trainer's account goes (the link becomes empty).
+    "course_editing.LessonDraft": "course content; author is set to null on deletion",
+    "course_editing.LegalReview": "course content; reviewer is set to null on deletion",
     # Which people manage a team is organisation structure; the link row is removed
     # with the account.
     "accounts.Team": "team membership of managers; link rows removed with the account",

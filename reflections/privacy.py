@@ -182,8 +182,20 @@ MODEL_FACTS = {
     ),
     "modules.LessonRevision": Facts(
         what="Earlier versions of lesson text, with the trainer who wrote them",
-        seen_by="Administrators (the lesson's history in the admin)",
+        seen_by="Trainers and administrators (the lesson's history in Course editing)",
         kept="As long as the course (it is course content)",
+        export_erasure="Not exported; the author is emptied when their account is erased",
+    ),
+    "course_editing.LegalReview": Facts(
+        what="When a lesson's law and guidance were checked, by which trainer, with a note",
+        seen_by="Trainers and administrators (Course editing)",
+        kept="As long as the course (it is course content)",
+        export_erasure="Not exported; the reviewer is emptied when their account is erased",
+    ),
+    "course_editing.LessonDraft": Facts(
+        what="A lesson's unpublished next version, with the trainer who saved it",
+        seen_by="Trainers and administrators (Course editing)",
+        kept="Until it is published or discarded",
         export_erasure="Not exported; the author is emptied when their account is erased",
     ),
     "accounts.Team": Facts(

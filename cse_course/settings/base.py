@@ -50,7 +50,7 @@ THIRD_PARTY_APPS = [
     "django_tasks_db",
 ]
 # Dependencies run one way: team_progress (the team managers' pages) -> reflections ->
-# modules -> accounts -> audit, and
+# modules -> accounts -> audit, course_editing (the trainers' pages) -> modules, and
 # organisations (the organisation administrators' pages) -> accounts -> audit. Every
 # app that sends email queues it in outbox, which depends on none of them.
 LOCAL_APPS = [
@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "modules",
     "reflections",
     "team_progress",
+    "course_editing",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -101,6 +102,7 @@ TEMPLATES = [
                 # Read by the course home (modules), which cannot import reflections.
                 "reflections.context_processors.course_certificate",
                 "accounts.context_processors.account",
+                "course_editing.context_processors.editing",
             ],
         },
     },
@@ -375,6 +377,12 @@ LOGGING = {
 
 # The trainers' Markdown editor previews through the same sanitising renderer as the course.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "modules.rendering.render_markdown"
+# The editor's preview is mounted only inside the trainers' area (course_editing.urls),
+# behind the same check as its pages; nothing is uploaded (the upload address refuses).
+MARKDOWNX_URLS_PATH = "/course-editing/markdownx/markdownify/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/course-editing/markdownx/upload/"
+# A lesson whose law was last checked longer ago than this is flagged to trainers.
+LEGAL_REVIEW_MONTHS = env.int("LEGAL_REVIEW_MONTHS", default=12)
 
 # --- Audit trail -------------------------------------------------------------------------
 # Audit events are kept for six years, the usual limitation period for claims in England

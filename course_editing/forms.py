@@ -1,0 +1,84 @@
+from django import forms
+from markdownx.widgets import MarkdownxWidget
+
+from modules.models import Lesson, LessonRevision
+from modules.rendering import MarkdownContentError, render_markdown
+
+from .models import LessonDraft
+
+
+class LessonEditorWidget(MarkdownxWidget):
+    """django-markdownx's editor, its preview styled as a lesson."""
+
+    template_name = "course_editing/markdownx_widget.html"
+
+
+class LessonDraftForm(forms.Form):
+    title = forms.CharField(max_length=Lesson._meta.get_field("title").max_length)
+    summary = forms.CharField(
+        max_length=Lesson._meta.get_field("summary").max_length,
+        required=False,
+        help_text="One or two sentences, shown in the course outline.",
+    )
+    body_markdown = forms.CharField(
+        label="Lesson text (Markdown)",
+        strip=False,
+        widget=LessonEditorWidget(attrs={"rows": 24, "class": "form-control font-monospace"}),
+        help_text="The preview beside the text shows it as practitioners will see it.",
+    )
+    note = forms.CharField(
+        label="What changed",
+        max_length=LessonDraft._meta.get_field("note").max_length,
+        help_text="A short note for the lesson's history, such as “Updated the 2023 figures”.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_body_markdown(self):
+        text = self.cleaned_data["body_markdown"]
+        try:
+            render_markdown(text)
+        except MarkdownContentError as error:
+            raise forms.ValidationError(
+                "This text cannot be saved: %(reason)s.", params={"reason": error}
+            ) from None
+        return text
+
+
+class VersionForm(forms.Form):
+    """The lesson's edit version the page was opened at (see course_editing.services)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class PublishForm(VersionForm):
+    learners_reread = forms.BooleanField(
+        label="Learners should re-read this",
+        required=False,
+        help_text="People who have completed the lesson see a notice until they read it again.",
+    )
+    reread_summary = forms.CharField(
+        label="What changed, for learners (one line)",
+        max_length=LessonRevision._meta.get_field("reread_summary").max_length,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("learners_reread") and not cleaned.get("reread_summary", "").strip():
+            self.add_error("reread_summary", "Say in a line what changed, for learners.")
+        return cleaned
+
+    @property
+    def reread_summary_or_empty(self) -> str:
+        if not self.cleaned_data.get("learners_reread"):
+            return ""
+        return self.cleaned_data["reread_summary"].strip()
+
+
+class LegalReviewForm(forms.Form):
+    note = forms.CharField(
+        label="What you checked or changed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )

@@ -1,0 +1,182 @@
+"""Writes for the trainers' pages: drafts, publishing, reverting, legal review.
+
+Every write locks the lesson row (select_for_update) and compares the `version` the
+trainer's page was opened at with `Lesson.edit_version`: when another trainer has saved,
+published or discarded in between, it raises `EditConflictError` and changes nothing,
+so no one's text is overwritten without their seeing it.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import audit_record
+from modules.models import Lesson, LessonRevision
+from modules.rendering import render_markdown
+from modules.services import lesson_archive
+
+from .models import LegalReview, LessonDraft
+
+
+class EditConflictError(Exception):
+    """The lesson changed in the editor since the trainer's page was opened."""
+
+    def __init__(self, *, lesson: Lesson, draft: LessonDraft | None):
+        self.lesson = lesson
+        self.draft = draft  # what is stored now (None: no draft, the published text)
+        super().__init__(f"{lesson.slug} changed since version {lesson.edit_version}")
+
+
+class NoDraftError(Exception):
+    """There is no draft to publish or discard."""
+
+
+def _locked(lesson: Lesson, *, version: int) -> Lesson:
+    locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if locked.edit_version != version:
+        raise EditConflictError(
+            lesson=locked, draft=LessonDraft.objects.filter(lesson=locked).first()
+        )
+    return locked
+
+
+def _bump(lesson: Lesson) -> None:
+    Lesson.objects.filter(pk=lesson.pk).update(edit_version=F("edit_version") + 1)
+    lesson.refresh_from_db(fields=["edit_version"])
+
+
+def _latest_revision(lesson: Lesson) -> LessonRevision | None:
+    return lesson.revisions.order_by("created_at", "id").last()
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    lesson: Lesson,
+    author: User,
+    version: int,
+    title: str,
+    summary: str,
+    body_markdown: str,
+    note: str,
+) -> LessonDraft:
+    """Keep a trainer's change as the lesson's draft; practitioners still read the
+    published text. Refused (MarkdownContentError) if sanitising would lose words."""
+    render_markdown(body_markdown)
+    locked = _locked(lesson, version=version)
+    draft, _created = LessonDraft.objects.update_or_create(
+        lesson=locked,
+        defaults={
+            "title": title,
+            "summary": summary,
+            "body_markdown": body_markdown,
+            "note": note,
+            "author": author,
+        },
+        create_defaults={
+            "title": title,
+            "summary": summary,
+            "body_markdown": body_markdown,
+            "note": note,
+            "author": author,
+            "based_on": _latest_revision(locked),
+        },
+    )
+    _bump(lesson)
+    audit_record(action="lesson.draft_saved", actor=author, target=locked)
+    return draft
+
+
+@transaction.atomic
+def draft_discard(*, lesson: Lesson, actor: User, version: int) -> None:
+    locked = _locked(lesson, version=version)
+    deleted, _ = LessonDraft.objects.filter(lesson=locked).delete()
+    if not deleted:
+        raise NoDraftError(lesson.slug)
+    _bump(lesson)
+    audit_record(action="lesson.draft_discarded", actor=actor, target=locked)
+
+
+@transaction.atomic
+def draft_publish(
+    *, lesson: Lesson, actor: User, version: int, reread_summary: str = ""
+) -> LessonRevision:
+    """The draft becomes the lesson practitioners read (its HTML rendered again on
+    save) and a new version in its history, with who published it and the draft's note.
+    A `reread_summary` asks people who had completed the lesson to read it again."""
+    locked = _locked(lesson, version=version)
+    draft = LessonDraft.objects.filter(lesson=locked).first()
+    if draft is None:
+        raise NoDraftError(lesson.slug)
+    locked.title, locked.summary = draft.title, draft.summary
+    locked.body_markdown = draft.body_markdown
+    locked.save()
+    revision = LessonRevision.objects.create(
+        lesson=locked,
+        title=draft.title,
+        summary=draft.summary,
+        body_markdown=draft.body_markdown,
+        source=LessonRevision.Source.EDITOR,
+        author=actor,
+        note=draft.note,
+        reread_summary=reread_summary,
+    )
+    draft.delete()
+    _bump(lesson)
+    audit_record(
+        action="lesson.published",
+        actor=actor,
+        target=locked,
+        revision_id=revision.pk,
+        reread=bool(reread_summary),
+    )
+    return revision
+
+
+@transaction.atomic
+def revision_revert(
+    *, lesson: Lesson, revision: LessonRevision, actor: User, version: int
+) -> LessonDraft:
+    """An earlier version becomes the lesson's draft, to read and publish (or not)."""
+    locked = _locked(lesson, version=version)
+    number = locked.revisions.filter(created_at__lte=revision.created_at).count()
+    when = timezone.localtime(revision.created_at).strftime("%d %B %Y %H:%M")
+    values = {
+        "title": revision.title,
+        "summary": revision.summary or locked.summary,
+        "body_markdown": revision.body_markdown,
+        "note": f"Back to version {number} ({when})",
+        "author": actor,
+    }
+    draft, _created = LessonDraft.objects.update_or_create(
+        lesson=locked,
+        defaults=values,
+        create_defaults={**values, "based_on": _latest_revision(locked)},
+    )
+    _bump(lesson)
+    audit_record(action="lesson.reverted", actor=actor, target=locked, revision_id=revision.pk)
+    return draft
+
+
+@transaction.atomic
+def legal_review_mark(*, lesson: Lesson, reviewer: User, note: str) -> LegalReview:
+    """A trainer has checked the law and guidance in the lesson: who, when and what
+    they found, in its legal-review history and the audit trail."""
+    review = LegalReview.objects.create(
+        lesson=lesson, reviewer=reviewer, reviewed_at=timezone.now(), note=note
+    )
+    Lesson.objects.filter(pk=lesson.pk).update(
+        legally_reviewed_at=review.reviewed_at, legal_review_note_by_reviewer=note
+    )
+    lesson.legally_reviewed_at, lesson.legal_review_note_by_reviewer = review.reviewed_at, note
+    audit_record(action="lesson.legally_reviewed", actor=reviewer, target=lesson)
+    return review
+
+
+@transaction.atomic
+def lesson_archive_from_editor(*, lesson: Lesson, actor: User, version: int) -> None:
+    """Out of the course, never deleted; a pending draft stays with it."""
+    locked = _locked(lesson, version=version)
+    lesson_archive(lesson=locked, actor=actor)
+    _bump(lesson)

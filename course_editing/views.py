@@ -1,0 +1,304 @@
+"""The trainers' pages. Who may use them is decided once, in
+`selectors.may_edit_course`, and asked by `trainer_page` on every view here: anyone
+else signed in gets 404, and a signed-out visitor the sign-in page."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import verified_email_required
+from modules.models import Lesson, LessonRevision
+from modules.rendering import MarkdownContentError, render_markdown, split_at_first_section
+
+from . import selectors, services
+from .diff import text_diff
+from .forms import LegalReviewForm, LessonDraftForm, PublishForm, VersionForm
+
+CONFLICT_MESSAGE = (
+    "Another trainer changed this lesson after you opened the page, so nothing was "
+    "changed. Look at it again before you try once more."
+)
+
+
+def trainer_page(view):
+    """Signed in, a trainer or administrator (else 404), verified; never cached."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not selectors.may_edit_course(request.user):
+            raise Http404("Not found.")
+        return verified_email_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _lesson_or_404(slug) -> Lesson:
+    try:
+        return selectors.lesson_for_editing(slug=slug)
+    except Lesson.DoesNotExist:
+        raise Http404("No such lesson.") from None
+
+
+def _revision_or_404(lesson, revision_id) -> LessonRevision:
+    try:
+        return selectors.revision_get(lesson=lesson, revision_id=int(revision_id))
+    except (TypeError, ValueError, LessonRevision.DoesNotExist):
+        raise Http404("No such version.") from None
+
+
+@trainer_page
+@require_GET
+def home(request):
+    return render(request, "course_editing/home.html", {"overview": selectors.editing_overview()})
+
+
+def _edit_page(request, lesson, form, *, status=200, conflict=None):
+    context = {
+        "lesson": lesson,
+        "draft": selectors.draft_for(lesson),
+        "form": form,
+        "conflict": conflict,
+    }
+    return render(request, "course_editing/edit.html", context, status=status)
+
+
+def _conflict_context(error: services.EditConflictError, mine: str) -> dict:
+    """What the other trainer left, beside this trainer's text, for choosing or merging."""
+    stored = error.draft
+    saved = stored.body_markdown if stored else error.lesson.body_markdown
+    return {
+        "draft": stored,
+        "saved_text": saved,
+        "diff": text_diff(saved, mine),
+        "version": error.lesson.edit_version,
+    }
+
+
+@trainer_page
+@require_http_methods(["GET", "POST"])
+def lesson_edit(request, slug):
+    lesson = _lesson_or_404(slug)
+    if request.method == "GET":
+        draft = selectors.draft_for(lesson)
+        source = draft or lesson
+        initial = {
+            "title": source.title,
+            "summary": source.summary,
+            "body_markdown": source.body_markdown,
+            "note": draft.note if draft else "",
+            "version": lesson.edit_version,
+        }
+        return _edit_page(request, lesson, LessonDraftForm(initial=initial))
+    form = LessonDraftForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, lesson, form, status=400)
+    try:
+        services.draft_save(lesson=lesson, author=request.user, **form.cleaned_data)
+    except services.EditConflictError as error:
+        conflict = _conflict_context(error, form.cleaned_data["body_markdown"])
+        # The form keeps this trainer's text; saving it again (as it is, or merged) is
+        # now based on what is stored, so it goes through only when they choose to.
+        data = request.POST.copy()
+        data["version"] = str(conflict["version"])
+        return _edit_page(request, lesson, LessonDraftForm(data), status=409, conflict=conflict)
+    messages.success(request, "Draft saved. Practitioners still see the published lesson.")
+    return redirect("course_editing:draft", slug=lesson.slug)
+
+
+def _practitioner_view_context(lesson, title, body_html):
+    exercises = list(lesson.exercises.prefetch_related("questions"))
+    body_opening, body_rest = split_at_first_section(body_html)
+    return {
+        "title": title,
+        "body_html": body_html,
+        "exercises_at_start": [e for e in exercises if e.placement == e.Placement.START],
+        "exercises_at_end": [e for e in exercises if e.placement == e.Placement.END],
+        "body_opening": body_opening,
+        "body_rest": body_rest,
+    }
+
+
+@trainer_page
+@require_GET
+def draft_view(request, slug):
+    lesson = _lesson_or_404(slug)
+    draft = selectors.draft_for(lesson)
+    if draft is None:
+        messages.info(request, "This lesson has no draft: what practitioners read is below.")
+        return redirect("course_editing:edit", slug=lesson.slug)
+    context = {
+        "lesson": lesson,
+        "draft": draft,
+        "page": _practitioner_view_context(
+            lesson, draft.title, render_markdown(draft.body_markdown)
+        ),
+        "changes": text_diff(lesson.body_markdown, draft.body_markdown),
+        "publish_form": PublishForm(initial={"version": lesson.edit_version}),
+        "version": lesson.edit_version,
+    }
+    return render(request, "course_editing/draft.html", context)
+
+
+def _version(request) -> int:
+    """The edit version the page was opened at; -1 (never current) when missing."""
+    form = VersionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else -1
+
+
+@trainer_page
+@require_POST
+def draft_publish(request, slug):
+    lesson = _lesson_or_404(slug)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("course_editing:draft", slug=lesson.slug)
+    try:
+        services.draft_publish(
+            lesson=lesson,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            reread_summary=form.reread_summary_or_empty,
+        )
+    except services.EditConflictError:
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("course_editing:draft", slug=lesson.slug)
+    except services.NoDraftError:
+        messages.error(request, "There is no draft to publish.")
+        return redirect("course_editing:edit", slug=lesson.slug)
+    messages.success(request, f"Published: practitioners now read the new “{lesson.title}”.")
+    return redirect("course_editing:history", slug=lesson.slug)
+
+
+@trainer_page
+@require_POST
+def draft_discard(request, slug):
+    lesson = _lesson_or_404(slug)
+    try:
+        services.draft_discard(lesson=lesson, actor=request.user, version=_version(request))
+    except services.EditConflictError:
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("course_editing:draft", slug=lesson.slug)
+    except services.NoDraftError:
+        pass  # already gone: the outcome asked for
+    messages.success(request, "Draft discarded. The published lesson is unchanged.")
+    return redirect("course_editing:home")
+
+
+@trainer_page
+@require_GET
+def history(request, slug):
+    lesson = _lesson_or_404(slug)
+    revisions = selectors.numbered_history(lesson=lesson)
+    context = {
+        "lesson": lesson,
+        "revisions": list(reversed(revisions)),
+        "draft": selectors.draft_for(lesson),
+        "version": lesson.edit_version,
+        "legal_status": selectors.ReviewStatus.LABELS[selectors.legal_review_status(lesson)],
+        "legal_reviews": selectors.legal_review_history(lesson=lesson),
+        "legal_form": LegalReviewForm(),
+    }
+    return render(request, "course_editing/history.html", context)
+
+
+@trainer_page
+@require_GET
+def revision_diff(request, slug):
+    lesson = _lesson_or_404(slug)
+    revisions = selectors.numbered_history(lesson=lesson)
+    by_id = {str(revision.pk): revision for revision in revisions}
+    if not revisions:
+        raise Http404("No versions yet.")
+    older = by_id.get(request.GET.get("from", ""), revisions[max(len(revisions) - 2, 0)])
+    newer = by_id.get(request.GET.get("to", ""), revisions[-1])
+    context = {
+        "lesson": lesson,
+        "revisions": revisions,
+        "older": older,
+        "newer": newer,
+        "older_label": f"Version {older.number}",  # type: ignore[attr-defined]
+        "newer_label": f"Version {newer.number}",  # type: ignore[attr-defined]
+        "title_changed": older.title != newer.title,
+        "rows": text_diff(older.body_markdown, newer.body_markdown),
+        "version": lesson.edit_version,
+    }
+    return render(request, "course_editing/diff.html", context)
+
+
+@trainer_page
+@require_POST
+def revision_revert(request, slug, revision_id):
+    lesson = _lesson_or_404(slug)
+    revision = _revision_or_404(lesson, revision_id)
+    try:
+        services.revision_revert(
+            lesson=lesson, revision=revision, actor=request.user, version=_version(request)
+        )
+    except services.EditConflictError:
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("course_editing:history", slug=lesson.slug)
+    messages.success(request, "That version is now the draft: read it, then publish it or not.")
+    return redirect("course_editing:draft", slug=lesson.slug)
+
+
+@trainer_page
+@require_POST
+def legal_review(request, slug):
+    lesson = _lesson_or_404(slug)
+    form = LegalReviewForm(request.POST)
+    if form.is_valid():
+        services.legal_review_mark(lesson=lesson, reviewer=request.user, **form.cleaned_data)
+        messages.success(request, f"“{lesson.title}” is marked as legally reviewed today.")
+    else:
+        messages.error(request, "The note is too long: keep it under 2,000 characters.")
+    return redirect("course_editing:history", slug=lesson.slug)
+
+
+@trainer_page
+@require_POST
+def lesson_archive(request, slug):
+    lesson = _lesson_or_404(slug)
+    try:
+        services.lesson_archive_from_editor(
+            lesson=lesson, actor=request.user, version=_version(request)
+        )
+    except services.EditConflictError:
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("course_editing:history", slug=lesson.slug)
+    messages.success(
+        request,
+        f"“{lesson.title}” is archived: out of the course, with its progress and history kept.",
+    )
+    return redirect("course_editing:home")
+
+
+@trainer_page
+@require_POST
+def markdownify(request):
+    """The editor's live preview (django-markdownx posts the text here): the same
+    renderer and sanitiser as the published page, and the same refusal."""
+    try:
+        return HttpResponse(render_markdown(request.POST.get("content", "")))
+    except MarkdownContentError as error:
+        return HttpResponse(
+            format_html(
+                '<p class="alert alert-danger" role="alert">This text cannot be saved: {}.</p>',
+                error,
+            )
+        )
+
+
+@trainer_page
+def upload(request):
+    """Images are not uploaded (see the README): the address django-markdownx's editor
+    posts dropped or pasted files to refuses everything."""
+    raise Http404("Images are not uploaded.")

@@ -1,0 +1,235 @@
+"""The trainers' pages: the edit form and its refusals, the two-trainer conflict, the
+draft as practitioners will see it, publishing, history and the diff."""
+
+import pytest
+from django.urls import reverse
+
+from course_editing import services
+from course_editing.models import LessonDraft
+from modules.models import LessonRevision
+from tests.modules.test_rendering import HOSTILE_MARKDOWN, TRUNCATING, _dangers
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(lesson, **changes):
+    data = {
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "body_markdown": lesson.body_markdown,
+        "note": "Fixed a sentence",
+        "version": lesson.edit_version,
+    }
+    return {**data, **changes}
+
+
+def _edit(client, lesson, **changes):
+    return client.post(reverse("course_editing:edit", args=[lesson.slug]), _form(lesson, **changes))
+
+
+def test_the_home_lists_lessons_with_state_and_flags(editor_client, lesson):
+    page = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert "The law" in page
+    assert "Published" in page
+    assert "Never reviewed" in page
+    assert "<strong>1</strong> lesson needs a legal review" in page
+
+
+def test_the_edit_page_has_the_markdown_editor_and_lesson_styles(editor_client, lesson):
+    page = editor_client.get(reverse("course_editing:edit", args=[lesson.slug])).content.decode()
+    assert 'class="markdownx-preview lesson lesson-body"' in page
+    assert 'data-markdownx-urls-path="/course-editing/markdownx/markdownify/"' in page
+    assert "css/course.css" in page
+    assert "The 2017 guidance applies." in page
+
+
+def test_saving_makes_a_draft_and_practitioners_see_the_published_text(
+    editor_client, client, lesson, practitioner
+):
+    body = "## The Act\n\nThe 2023 guidance applies."
+    response = _edit(editor_client, lesson, body_markdown=body)
+
+    assert response.status_code == 302
+    assert response.url == reverse("course_editing:draft", args=[lesson.slug])
+    assert LessonDraft.objects.get().body_markdown == body
+    draft_page = editor_client.get(response.url).content.decode()
+    assert "The 2023 guidance applies." in draft_page
+    assert 'class="lesson-body"' in draft_page
+
+    editor_client.force_login(practitioner)
+    lesson_page = editor_client.get(lesson.get_absolute_url()).content.decode()
+    assert "The 2017 guidance applies." in lesson_page
+    assert "2023" not in lesson_page
+
+
+def test_markup_that_would_truncate_is_a_form_error_naming_it_and_keeps_the_text(
+    editor_client, lesson
+):
+    response = _edit(editor_client, lesson, body_markdown=TRUNCATING)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This text cannot be saved" in page
+    assert "&lt;math&gt;, &lt;mtext&gt;, &lt;mglyph&gt;, &lt;style&gt;" in page
+    assert "After the markup, the rest of the lesson." in page  # still in the editor
+    assert not LessonDraft.objects.exists()
+
+
+def test_the_preview_refuses_the_same_markup_naming_it(editor_client):
+    response = editor_client.post(
+        reverse("course_editing:markdownx_markdownify"), {"content": TRUNCATING}
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert "&lt;math&gt;" in response.content.decode()
+
+
+@pytest.mark.parametrize("markdown_text", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
+def test_hostile_markup_is_removed_in_the_preview(editor_client, markdown_text):
+    response = editor_client.post(
+        reverse("course_editing:markdownx_markdownify"), {"content": markdown_text}
+    )
+    assert response.status_code == 200
+    assert _dangers(response.content.decode()) == []
+
+
+@pytest.mark.parametrize("markdown_text", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
+def test_hostile_markup_is_removed_in_the_published_page(
+    editor_client, lesson, practitioner, markdown_text
+):
+    body = f"Opening words.\n\n{markdown_text}\n\nClosing words."
+    services.draft_save(
+        lesson=lesson,
+        author=practitioner,
+        version=lesson.edit_version,
+        title=lesson.title,
+        summary="",
+        body_markdown=body,
+        note="Pasted",
+    )
+    draft_page = editor_client.get(reverse("course_editing:draft", args=[lesson.slug]))
+    article = draft_page.content.decode().split('<article class="lesson draft-as-practitioner"')[1]
+    assert _dangers(article.split("</article>")[0]) == []
+    services.draft_publish(lesson=lesson, actor=practitioner, version=lesson.edit_version)
+
+    editor_client.force_login(practitioner)
+    page = editor_client.get(lesson.get_absolute_url()).content.decode()
+    body_html = page.split('<div class="lesson-body">')[1].split("</div>")[0]
+    assert "Closing words." in body_html
+    assert _dangers(body_html) == []
+
+
+def test_a_second_trainer_saving_an_older_version_sees_both_texts(
+    client, editor, other_editor, lesson
+):
+    opened_at = lesson.edit_version
+    services.draft_save(
+        lesson=lesson,
+        author=other_editor,
+        version=opened_at,
+        title="The law",
+        summary="",
+        body_markdown="Robin's version of the text.",
+        note="Robin's change",
+    )
+    client.force_login(editor)
+
+    response = _edit(client, lesson, body_markdown="Morgan's version.", version=opened_at)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Another trainer changed this lesson" in page
+    assert "Robin Shaw" in page
+    assert "Robin&#x27;s version of the text." in page  # the stored text
+    assert "Morgan&#x27;s version." in page  # still in the editor
+    assert f'name="version" value="{opened_at + 1}"' in page  # saving again is a choice
+    assert LessonDraft.objects.get().body_markdown == "Robin's version of the text."
+
+    again = _edit(client, lesson, body_markdown="Merged text.", version=opened_at + 1)
+    assert again.status_code == 302
+    assert LessonDraft.objects.get().body_markdown == "Merged text."
+
+
+def test_publish_discard_history_diff_and_revert(editor_client, lesson, editor):
+    original = LessonRevision.objects.create(
+        lesson=lesson, title=lesson.title, body_markdown=lesson.body_markdown, source="file"
+    )
+    _edit(editor_client, lesson, body_markdown="## The Act\n\nThe 2023 guidance applies.")
+    lesson.refresh_from_db()
+    published = editor_client.post(
+        reverse("course_editing:publish", args=[lesson.slug]),
+        {"version": lesson.edit_version, "learners_reread": "on", "reread_summary": "New law."},
+    )
+    assert published.url == reverse("course_editing:history", args=[lesson.slug])
+    history = editor_client.get(published.url).content.decode()
+    assert "Morgan Lee" in history
+    assert "Fixed a sentence" in history
+    assert "Learners asked to re-read: New law." in history
+
+    diff = editor_client.get(reverse("course_editing:diff", args=[lesson.slug])).content.decode()
+    assert "The <del>2017</del> guidance applies." in diff
+    assert "The <ins>2023</ins> guidance applies." in diff
+
+    lesson.refresh_from_db()
+    reverted = editor_client.post(
+        reverse("course_editing:revert", args=[lesson.slug, original.pk]),
+        {"version": lesson.edit_version},
+    )
+    assert reverted.url == reverse("course_editing:draft", args=[lesson.slug])
+    assert LessonDraft.objects.get().body_markdown == original.body_markdown
+
+    lesson.refresh_from_db()
+    editor_client.post(
+        reverse("course_editing:discard", args=[lesson.slug]), {"version": lesson.edit_version}
+    )
+    assert not LessonDraft.objects.exists()
+
+
+def test_publishing_with_a_reread_needs_a_summary(editor_client, lesson):
+    _edit(editor_client, lesson, body_markdown="New text.")
+    lesson.refresh_from_db()
+    response = editor_client.post(
+        reverse("course_editing:publish", args=[lesson.slug]),
+        {"version": lesson.edit_version, "learners_reread": "on"},
+        follow=True,
+    )
+    assert "Say in a line what changed" in response.content.decode()
+    assert LessonDraft.objects.exists()
+
+
+def test_a_stale_publish_is_refused_with_a_message(editor_client, lesson, other_editor):
+    _edit(editor_client, lesson, body_markdown="New text.")
+    lesson.refresh_from_db()
+    stale = lesson.edit_version
+    services.draft_save(
+        lesson=lesson,
+        author=other_editor,
+        version=stale,
+        title="T",
+        summary="",
+        body_markdown="Other.",
+        note="n",
+    )
+    response = editor_client.post(
+        reverse("course_editing:publish", args=[lesson.slug]), {"version": stale}, follow=True
+    )
+    assert "Another trainer changed this lesson" in response.content.decode()
+    assert LessonDraft.objects.get().body_markdown == "Other."
+
+
+def test_marking_reviewed_and_archiving(editor_client, lesson):
+    editor_client.post(
+        reverse("course_editing:legal_review", args=[lesson.slug]), {"note": "Checked."}
+    )
+    history = editor_client.get(reverse("course_editing:history", args=[lesson.slug]))
+    assert "Reviewed" in history.content.decode()
+    assert "Checked." in history.content.decode()
+
+    lesson.refresh_from_db()
+    editor_client.post(
+        reverse("course_editing:archive", args=[lesson.slug]), {"version": lesson.edit_version}
+    )
+    lesson.refresh_from_db()
+    assert lesson.is_archived
+    home = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert "Archived lessons" in home
