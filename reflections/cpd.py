@@ -59,6 +59,8 @@ class CpdRecord:
     first_activity: datetime | None
     last_activity: datetime | None
     minutes: int
+    # When the course was completed (reflections.progress, the one definition), or None.
+    course_completed_at: datetime | None = None
     activity_type: str = ACTIVITY_TYPE
 
     @property
@@ -90,7 +92,18 @@ class CpdRecord:
         )
 
     @classmethod
-    def build(cls, *, user, course, exercises, progress, responses, commitments, peer_shares):
+    def build(
+        cls,
+        *,
+        user,
+        course,
+        exercises,
+        progress,
+        responses,
+        commitments,
+        peer_shares,
+        course_completed_at=None,
+    ):
         responses_by_exercise = {response.exercise_id: response for response in responses}
         partners_by_exercise = {}
         for share in peer_shares:
@@ -122,6 +135,7 @@ class CpdRecord:
             first_activity=min(moments) if moments else None,
             last_activity=max(moments) if moments else None,
             minutes=minutes,
+            course_completed_at=course_completed_at,
         )
 
 

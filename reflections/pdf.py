@@ -231,6 +231,9 @@ def _activity(pdf, record):
         pdf.para(f"•  {lesson.title} ({lesson.minutes} minutes)", size=10)
     pdf.heading("Dates")
     pdf.para(
+        "Course completed: "
+        + (_date(record.course_completed_at) if record.course_completed_at else "not yet")
+        + ". "
         f"First activity: {_date(record.first_activity)}. "
         f"Last activity: {_date(record.last_activity)}."
     )

@@ -11,6 +11,7 @@ from modules.models import Course, Exercise, LessonProgress, Question
 
 from ..cpd import CpdRecord
 from ..models import Answer, Commitment, ExerciseResponse, Share, answer_text_decode
+from ..progress import course_completed_at
 
 
 @dataclass
@@ -57,7 +58,7 @@ def commitment_get(*, user: User, exercise_number: int) -> Commitment | None:
 
 
 def cpd_record(*, user: User) -> CpdRecord:
-    """Everything `user`'s CPD record shows, in a fixed number of queries (eight).
+    """Everything `user`'s CPD record shows, in a fixed number of queries (nine).
 
     Only `user`'s own answers are read. Of a colleague, only the name, from shares
     that were accepted (the discussion happened even if the share has ended since).
@@ -85,4 +86,5 @@ def cpd_record(*, user: User) -> CpdRecord:
         responses=list(responses),
         commitments=list(Commitment.objects.filter(response__user=user)),
         peer_shares=list(peer_shares),
+        course_completed_at=course_completed_at(user),
     )

@@ -7,9 +7,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
-from modules.models import Lesson
+from modules.models import Lesson, LessonProgress
 from reflections.cpd import CpdRecord
-from reflections.models import Answer, Share, answer_text_encode
+from reflections.models import Answer, ExerciseResponse, Share, answer_text_encode
 from reflections.pdf import cpd_record_pdf
 from reflections.selectors.records import cpd_record
 from tests.factories import UserFactory
@@ -88,14 +88,14 @@ def test_record_holds_the_commitment_and_its_review(owner):
 
 
 def test_record_runs_a_fixed_number_of_queries(owner, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         record = cpd_record(user=owner)
     assert [e.partners for e in record.exercises[:3]] == [["Alex Jones"], [], []]
     for number in (2, 3):
         accepted_share(owner, UserFactory(full_name=f"Partner {number}"), number=number)
     answer_everything(UserFactory(), "MORE", versions=3)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         record = cpd_record(user=owner)
     assert [e.partners for e in record.exercises[:3]] == [
         ["Alex Jones"],
@@ -258,3 +258,24 @@ def test_page_and_download_run_a_fixed_number_of_queries(
         response = client.get(reverse(f"reflections:{name}"))
     assert "Jo Second" in shown(response)
     assert "MORE" not in shown(response)
+
+
+def test_the_record_says_when_the_course_was_completed_by_the_one_definition(owner, signed_in):
+    # Every exercise answered but not submitted, two lessons complete: not yet completed.
+    assert cpd_record(user=owner).course_completed_at is None
+    page = signed_in.get(reverse("reflections:cpd_record")).content.decode()
+    assert '<dt class="col-sm-4">Course completed</dt><dd class="col-sm-8">Not yet</dd>' in page
+
+    done = timezone.now().replace(year=2026, month=3, day=4, hour=12)
+    ExerciseResponse.objects.filter(user=owner).update(submitted_at=done)
+    LessonProgress.objects.filter(user=owner).delete()
+    for lesson in Lesson.objects.all():
+        LessonProgress.objects.create(
+            user=owner, lesson=lesson, last_viewed_at=done, completed_at=done
+        )
+
+    record = cpd_record(user=owner)
+    assert record.course_completed_at == done
+    page = signed_in.get(reverse("reflections:cpd_record")).content.decode()
+    assert 'Course completed</dt><dd class="col-sm-8">4 March 2026</dd>' in page
+    assert "Course completed: 4 March 2026." in pdf_text(cpd_record_pdf(record))
