@@ -50,6 +50,10 @@ def _latest_revision(lesson: Lesson) -> LessonRevision | None:
     return lesson.revisions.order_by("created_at", "id").last()
 
 
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
+
+
 @transaction.atomic
 def draft_save(
     *,
@@ -62,7 +66,11 @@ def draft_save(
     note: str,
 ) -> LessonDraft:
     """Keep a trainer's change as the lesson's draft; practitioners still read the
-    published text. Refused (MarkdownContentError) if sanitising would lose words."""
+    published text. Refused (MarkdownContentError) if sanitising would lose words.
+
+    A NUL character becomes U+FFFD, as CommonMark reads it (a database column cannot
+    hold one, and it means nothing in a lesson)."""
+    title, summary, body_markdown = (_without_nul(text) for text in (title, summary, body_markdown))
     render_markdown(body_markdown)
     locked = _locked(lesson, version=version)
     draft, _created = LessonDraft.objects.update_or_create(

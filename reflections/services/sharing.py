@@ -358,7 +358,9 @@ def share_reveal_record(*, user: User, exercise: Exercise) -> list[Share]:
     shares = Share.objects.live().involving(user).filter(exercise=exercise)
     return [
         share
-        for share in shares.select_for_update().select_related("owner", "colleague").order_by("pk")
+        for share in shares.select_for_update(of=("self",))
+        .select_related("owner", "colleague")
+        .order_by("pk")
         if _record_if_revealed(share, actor=user, exercise_number=exercise.number)
     ]
 

@@ -208,7 +208,7 @@ def test_deleting_runs_a_fixed_number_of_queries(
 ):
     answer_everything(practitioner, "MINE", versions=4)
     # One DELETE per holding in the register, and the sessions, audit and checks around it.
-    with django_assert_max_num_queries(55):
+    with django_assert_max_num_queries(56):
         response = signed_in.post(reverse("reflections:account_delete"), {"password": password})
     assert response.status_code == 302
     assert response.url == reverse("reflections:account_deleted")

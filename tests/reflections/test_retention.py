@@ -390,7 +390,7 @@ def test_each_unverified_registration_costs_a_fixed_number_of_queries(
 
     # Finding and locking them, then the erasure of each through the register (with the
     # deletion collector's look at each table that points at the account).
-    with django_assert_max_num_queries(3 + 45 * count):
+    with django_assert_max_num_queries(3 + 47 * count):
         assert retention.unverified_accounts_purge(now=NOW) == count
 
 
