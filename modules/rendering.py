@@ -130,11 +130,28 @@ class CalloutHeadingTreeprocessor(Treeprocessor):
                 element.tag = f"h{min(level + 1, 6)}"
 
 
+def _address_without_scheme(href: str) -> str:
+    return re.sub(r"^(https?://|mailto:)", "", href.strip()).removeprefix("www.").rstrip("/")
+
+
+class UrlTextTreeprocessor(Treeprocessor):
+    """A link whose text is its own address gets the class url-text, so a printed page
+    does not print the address twice (static/css/print.css)."""
+
+    def run(self, root):
+        for link in root.iter("a"):
+            text = "".join(link.itertext())
+            href = link.get("href", "")
+            if href and _address_without_scheme(text) == _address_without_scheme(href):
+                link.set("class", " ".join(filter(None, [link.get("class"), "url-text"])))
+
+
 class ChartExtension(Extension):
     def extendMarkdown(self, md):
         # Before fenced code blocks (priority 25), which would otherwise claim the block.
         md.preprocessors.register(ChartPreprocessor(md), "course_chart", 30)
         md.treeprocessors.register(CalloutHeadingTreeprocessor(md), "course_callout_heading", 5)
+        md.treeprocessors.register(UrlTextTreeprocessor(md), "course_url_text", 4)
 
 
 def _converter() -> markdown.Markdown:

@@ -347,3 +347,14 @@ def test_a_lesson_without_sections_has_no_opening():
     body = render_markdown("Just text.\n\nMore text.")
 
     assert split_at_first_section(body) == ("", body)
+
+
+def test_a_link_whose_text_is_its_address_is_marked_so_print_does_not_repeat_it():
+    html = render_markdown(
+        "See <https://www.gov.uk/guidance> or [www.gov.uk/guidance/](https://www.gov.uk/guidance)"
+        " and [the guidance](https://www.gov.uk/guidance)."
+    )
+
+    assert html.count('class="url-text"') == 2
+    named = '<a href="https://www.gov.uk/guidance" rel="noopener noreferrer">the guidance</a>'
+    assert named in html
