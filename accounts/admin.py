@@ -87,6 +87,14 @@ class OrganisationAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("logo") if "logo" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        if replaced:
+            # The old file goes once the new one is saved (a logo is nobody's data).
+            storage, name = obj.logo.storage, getattr(replaced, "name", replaced)
+            transaction.on_commit(lambda: storage.delete(name))
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Team:
             super().save_formset(request, form, formset, change)

@@ -86,3 +86,30 @@ def test_without_a_logo_the_header_names_the_organisation(client, organisation):
     header = page[page.index('<header class="site-header">') : page.index("</header>")]
     assert re.search(r'<p class="site-org m-0">\s*Test Borough Council\s*</p>', header)
     assert "site-org-logo" not in header
+
+
+def test_a_replaced_or_cleared_logo_leaves_no_file_behind(
+    admin_client, organisation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change_url(organisation), organisation_data(organisation, logo=png()))
+    organisation.refresh_from_db()
+    first = organisation.logo.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change_url(organisation), organisation_data(organisation, logo=png()))
+    organisation.refresh_from_db()
+    second = organisation.logo.name
+
+    assert second != first
+    assert not organisation.logo.storage.exists(first)
+    assert organisation.logo.storage.exists(second)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            change_url(organisation), organisation_data(organisation, **{"logo-clear": "on"})
+        )
+    organisation.refresh_from_db()
+
+    assert not organisation.logo
+    assert not organisation.logo.storage.exists(second)
