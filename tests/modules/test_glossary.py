@@ -135,3 +135,15 @@ def test_a_lesson_page_shows_the_links_to_the_glossary(client, course_content):
     page = client.get("/lessons/missing-placements-secure-care-and-court/").content.decode()
 
     assert 'href="/glossary/#return-interview"' in page
+
+
+def test_the_lessons_a_definition_links_to_exist(course_content):
+    slugs = set(Lesson.objects.current().values_list("slug", flat=True))
+    linked = {
+        slug
+        for term in GlossaryTerm.objects.all()
+        for slug in re.findall(r'href="/lessons/([^/"]+)/"', term.definition_html)
+    }
+
+    assert linked
+    assert linked <= slugs
