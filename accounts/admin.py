@@ -8,9 +8,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from . import admin_audit
+from . import admin_audit, logos
 from .models import Organisation, OrganisationDomain, Team, User
 from .services import account_deactivated
 
@@ -36,12 +37,22 @@ class OrganisationDomainInline(admin.TabularInline):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "slug", "sso_app", "password_sign_in"]
+        fields = ["name", "slug", "logo", "sso_app", "password_sign_in"]
+        # Django's own check (can Pillow open it at all?) runs first: say what to do.
+        error_messages = {"logo": {"invalid_image": logos.TYPE_MESSAGE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "sso_app" in self.fields:
             self.fields["sso_app"].queryset = SocialApp.objects.filter(provider="openid_connect")
+
+    def clean_logo(self):
+        """A new upload is checked and re-encoded (accounts.logos); keeping or clearing
+        the current logo passes as it is."""
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            return logos.logo_prepare(logo)
+        return logo
 
     def clean(self):
         data = super().clean()
@@ -63,7 +74,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [OrganisationDomainInline, TeamInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug"]}),
+        (None, {"fields": ["name", "slug", "logo"]}),
         (
             "Signing in",
             {
@@ -75,6 +86,14 @@ class OrganisationAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("logo") if "logo" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        if replaced:
+            # The old file goes once the new one is saved (a logo is nobody's data).
+            storage, name = obj.logo.storage, getattr(replaced, "name", replaced)
+            transaction.on_commit(lambda: storage.delete(name))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Team:

@@ -16,6 +16,11 @@ class EmailBackend(AuthenticationBackend):
 
     def get_user(self, user_id):
         """The signed-in person on each request, with whether their address is verified
-        read in the same query."""
-        user = User.objects.with_verified_flag().filter(pk=user_id).first()
+        and their organisation (named in every page's header) read in the same query."""
+        user = (
+            User.objects.with_verified_flag()
+            .select_related("organisation")
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -50,6 +50,14 @@ class Organisation(models.Model):
         related_name="organisation",
         help_text="The organisation's own OpenID Connect sign-in service, if it has one.",
     )
+    # Checked and re-encoded on upload (accounts.logos); shown in every page's header
+    # to the organisation's members, with the organisation's name as its text.
+    logo = models.ImageField(
+        upload_to="organisation-logos/",
+        blank=True,
+        help_text="Shown in the header of every page the organisation's staff see. A PNG "
+        "or JPEG image of at most 200 KB; it is made to fit 400 by 120 pixels.",
+    )
 
     class Meta:
         ordering = ["name"]

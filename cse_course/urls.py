@@ -1,6 +1,8 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 # The administration site signs in through the course's own sign-in page, so it gets
 # the same rate limits and the same second factor.
@@ -25,5 +27,10 @@ urlpatterns = [
     path("course-editing/", include("course_editing.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.SERVE_MEDIA:
+    # Organisations' logos, for `./dev run` and the tests; in production the proxy
+    # serves MEDIA_ROOT (README.md, "Organisations' logos").
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler400 = "cse_course.views.bad_request"

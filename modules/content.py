@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-from .models import Course, Exercise, Lesson, LessonRevision, Part, Question
+from .models import Course, Exercise, GlossaryTerm, Lesson, LessonRevision, Part, Question
 from .rendering import WORDS_PER_MINUTE, MarkdownContentError, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -49,6 +49,8 @@ QUESTION_FIELDS = {"key", "stage", "kind", "text"}
 COURSE_FIELDS = {"title", "short_title", "summary", "audience", "source", "parts"}
 COURSE_SOURCE_FIELDS = {"citation"}
 PART_FIELDS = {"key", "title"}
+GLOSSARY_FIELDS = {"terms"}
+GLOSSARY_TERM_FIELDS = {"term", "slug", "links", "definition"}
 PLACEMENTS = {"start", "end"}
 PAIRINGS = {"pair", "optional", "solo"}
 STAGES = {"individual", "pair"}
@@ -127,10 +129,20 @@ class ExerciseSpec:
 
 
 @dataclass
+class GlossarySpec:
+    slug: str
+    term: str
+    definition_markdown: str
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ContentTree:
     course: CourseSpec
     lessons: list[LessonSpec]
     exercises: list[ExerciseSpec]
+    # content/glossary.yaml, which a course may leave out.
+    glossary: list[GlossarySpec] = field(default_factory=list)
 
 
 class _Checker:
@@ -294,6 +306,53 @@ def _read_course(check: _Checker, path: Path):
         source_citation=check.text(path, source, "citation", required=False, where="source.") or "",
         parts=parts,
     )
+
+
+def _read_glossary_term(check: _Checker, path: Path, number: int, raw):
+    where = f"terms[{number}]."
+    if not isinstance(raw, dict):
+        check.fail(path, f"terms[{number}]", "each term needs a term, a slug and a definition")
+        return None
+    check.unknown_fields(path, raw, GLOSSARY_TERM_FIELDS, where=where)
+    slug = check.slug(path, raw, "slug", longest((GlossaryTerm, "slug")), where=where)
+    term = check.text(path, raw, "term", longest((GlossaryTerm, "term")), where=where)
+    definition = check.text(path, raw, "definition", where=where)
+    links = raw.get("links", [])
+    if not isinstance(links, list) or not all(isinstance(p, str) and p.strip() for p in links):
+        check.fail(path, f"{where}links", "must be a list of phrases in quotes")
+        links = None
+    if None in (slug, term, definition, links):
+        return None
+    check.markdown(path, f"{where}definition", definition)
+    return GlossarySpec(slug=slug, term=term, definition_markdown=definition, links=links)
+
+
+def _read_glossary(check: _Checker, path: Path) -> list[GlossarySpec]:
+    """content/glossary.yaml's terms; none when the course has no glossary."""
+    if not path.exists():
+        return []
+    text = _read_text(check, path)
+    try:
+        data = yaml.safe_load(text) if text is not None else None
+    except yaml.YAMLError as error:
+        check.fail(path, "file", f"not valid YAML: {error}")
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
+        if text is not None:
+            check.fail(path, "terms", "the file needs a list of terms under 'terms:'")
+        return []
+    check.unknown_fields(path, data, GLOSSARY_FIELDS)
+    terms = [
+        spec
+        for number, raw in enumerate(data["terms"], start=1)
+        if (spec := _read_glossary_term(check, path, number, raw))
+    ]
+    seen: set[str] = set()
+    for spec in terms:
+        if spec.slug in seen:
+            check.fail(path, "slug", f"duplicate glossary slug {spec.slug!r}")
+        seen.add(spec.slug)
+    return terms
 
 
 def _read_file(check: _Checker, path: Path):
@@ -474,9 +533,10 @@ def read_content(directory) -> ContentTree:
     for exercise in exercises:
         if exercise.lesson not in lesson_slugs:
             check.fail(Path(exercise.path), "lesson", f"no lesson has the slug {exercise.lesson!r}")
+    glossary = _read_glossary(check, root / "glossary.yaml")
     if check.problems:
         raise ContentError(check.problems)
-    return ContentTree(course=course, lessons=lessons, exercises=exercises)
+    return ContentTree(course=course, lessons=lessons, exercises=exercises, glossary=glossary)
 
 
 # --- Writing the folder back ------------------------------------------------------------
@@ -589,6 +649,25 @@ def exercise_file_text(exercise: ExerciseSpec) -> str:
     return _document(lines, exercise.intro_markdown)
 
 
+GLOSSARY_COMMENT = (
+    "# The glossary: terms the course uses with a particular meaning, in its own words.\n"
+    "# Shown at /glossary/. In each lesson, the first use of one of a term's `links`\n"
+    "# phrases links to it (abbreviations match as written, other phrases in any case).\n"
+)
+
+
+def glossary_file_text(glossary: list[GlossarySpec]) -> str:
+    lines = [GLOSSARY_COMMENT, "terms:\n"]
+    for spec in glossary:
+        entry = [f"term: {_quoted(spec.term)}\n", f"slug: {_plain_or_quoted(spec.slug)}\n"]
+        if spec.links:
+            entry.append(f"links: [{', '.join(_quoted(phrase) for phrase in spec.links)}]\n")
+        entry.append(_folded("definition", spec.definition_markdown))
+        text = textwrap.indent("".join(entry), "    ")
+        lines.append("  - " + text[4:])
+    return "".join(lines)
+
+
 def content_files(tree: ContentTree) -> dict[str, str]:
     """Every file of the tree, by its path inside the content folder, with its text."""
     files = {"course.yaml": course_file_text(tree.course)}
@@ -596,4 +675,6 @@ def content_files(tree: ContentTree) -> dict[str, str]:
         files[f"lessons/{lesson_file_name(lesson)}"] = lesson_file_text(lesson)
     for exercise in tree.exercises:
         files[f"exercises/{exercise_file_name(exercise)}"] = exercise_file_text(exercise)
+    if tree.glossary:
+        files["glossary.yaml"] = glossary_file_text(tree.glossary)
     return files

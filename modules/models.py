@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .rendering import reading_minutes, render_markdown, split_at_first_section
+from .rendering import GlossaryLink, reading_minutes, render_markdown, split_at_first_section
 
 
 def text_sha256(*, title: str, body_markdown: str) -> str:
@@ -60,6 +60,49 @@ class Part(models.Model):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+
+class GlossaryTermQuerySet(models.QuerySet):
+    def links(self) -> list[GlossaryLink]:
+        """What lesson text links to: each term that names phrases to link."""
+        return [
+            GlossaryLink(href=term.get_absolute_url(), phrases=tuple(term.links))
+            for term in self.only("slug", "links")
+            if term.links
+        ]
+
+
+class GlossaryTerm(models.Model):
+    """A term the course defines, from content/glossary.yaml: listed on the glossary
+    page, and linked from its first use in each lesson."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    term = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(help_text="Place on the glossary page.")
+    links = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Phrases in lesson text that link to this term (first use per lesson).",
+    )
+    definition_markdown = models.TextField()
+    definition_html = models.TextField(
+        editable=False, help_text="Sanitised HTML, rendered on save."
+    )
+
+    objects = GlossaryTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.term
+
+    def save(self, *args, **kwargs):
+        self.definition_html = render_markdown(self.definition_markdown)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("modules:glossary") + f"#{self.slug}"
 
 
 class LessonQuerySet(models.QuerySet):
@@ -128,7 +171,7 @@ class Lesson(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body_markdown)
+        self.body_html = render_markdown(self.body_markdown, glossary=GlossaryTerm.objects.links())
         self.minutes = reading_minutes(self.body_html)
         super().save(*args, **kwargs)
 

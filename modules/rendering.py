@@ -7,6 +7,9 @@ attribute or URL scheme not listed below is removed, whatever the Markdown held.
 import html
 import math
 import re
+import xml.etree.ElementTree as etree
+from collections.abc import Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
@@ -130,16 +133,109 @@ class CalloutHeadingTreeprocessor(Treeprocessor):
                 element.tag = f"h{min(level + 1, 6)}"
 
 
+def _address_without_scheme(href: str) -> str:
+    return re.sub(r"^(https?://|mailto:)", "", href.strip()).removeprefix("www.").rstrip("/")
+
+
+class UrlTextTreeprocessor(Treeprocessor):
+    """A link whose text is its own address gets the class url-text, so a printed page
+    does not print the address twice (static/css/print.css)."""
+
+    def run(self, root):
+        for link in root.iter("a"):
+            text = "".join(link.itertext())
+            href = link.get("href", "")
+            if href and _address_without_scheme(text) == _address_without_scheme(href):
+                link.set("class", " ".join(filter(None, [link.get("class"), "url-text"])))
+
+
+@dataclass(frozen=True)
+class GlossaryLink:
+    """A glossary term as lesson text links to it: the phrases that stand for it."""
+
+    href: str
+    phrases: tuple[str, ...]
+
+    def pattern(self) -> re.Pattern:
+        # An abbreviation (CSE) matches as written; other phrases in any case.
+        alternatives = [
+            re.escape(p) if p.isupper() else f"(?i:{re.escape(p)})"
+            for p in sorted(self.phrases, key=len, reverse=True)
+        ]
+        return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])")
+
+
+# Text inside these is never linked to the glossary: headings, links, code, and the
+# figures of a chart.
+GLOSSARY_SKIPPED_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "abbr",
+                         "summary", "figcaption", "caption", "th"}  # fmt: skip
+
+
+class GlossaryTreeprocessor(Treeprocessor):
+    """The first use of each glossary term in a text becomes a link to its definition.
+    Done when the text is rendered (on load or save), never per request."""
+
+    def __init__(self, md, links: Sequence[GlossaryLink]):
+        super().__init__(md)
+        self.patterns = [(link.href, link.pattern()) for link in links]
+
+    def run(self, root):
+        self.waiting = list(self.patterns)
+        self._link_within(root)
+
+    def _link_within(self, element):
+        if element.tag in GLOSSARY_SKIPPED_TAGS:
+            return
+        element.text, made = self._split(element.text)
+        for offset, link in enumerate(made):
+            element.insert(offset, link)
+        for child in list(element)[len(made) :]:
+            self._link_within(child)
+            child.tail, made = self._split(child.tail)
+            position = list(element).index(child) + 1
+            for offset, link in enumerate(made):
+                element.insert(position + offset, link)
+
+    def _split(self, text):
+        """(the text before the first link, [the links, each with the text after it])."""
+        if not text or not self.waiting:
+            return text, []
+        found = [(m.start(), m.end(), entry) for entry in self.waiting
+                 if (m := entry[1].search(text))]  # fmt: skip
+        if not found:
+            return text, []
+        start, end, entry = min(found, key=lambda item: item[0])
+        self.waiting.remove(entry)
+        link = etree.Element("a", {"href": entry[0], "class": "glossary-link"})
+        link.text = text[start:end]
+        link.tail, rest = self._split(text[end:])
+        return text[:start], [link, *rest]
+
+
 class ChartExtension(Extension):
     def extendMarkdown(self, md):
         # Before fenced code blocks (priority 25), which would otherwise claim the block.
         md.preprocessors.register(ChartPreprocessor(md), "course_chart", 30)
         md.treeprocessors.register(CalloutHeadingTreeprocessor(md), "course_callout_heading", 5)
+        md.treeprocessors.register(UrlTextTreeprocessor(md), "course_url_text", 4)
 
 
-def _converter() -> markdown.Markdown:
+class GlossaryExtension(Extension):
+    def __init__(self, links: Sequence[GlossaryLink]):
+        super().__init__()
+        self.links = links
+
+    def extendMarkdown(self, md):
+        # After the call-outs' titles have become headings (priority 5).
+        md.treeprocessors.register(GlossaryTreeprocessor(md, self.links), "course_glossary", 3)
+
+
+def _converter(glossary: Sequence[GlossaryLink] = ()) -> markdown.Markdown:
+    extensions: list = ["extra", "admonition", "sane_lists", "toc", ChartExtension()]
+    if glossary:
+        extensions.append(GlossaryExtension(glossary))
     return markdown.Markdown(
-        extensions=["extra", "admonition", "sane_lists", "toc", ChartExtension()],
+        extensions=extensions,
         extension_configs={"toc": {"permalink": False}},
         output_format="html",
     )
@@ -238,10 +334,11 @@ def _refuse_lost_words(dirty: str, clean: str) -> None:
         position = found + len(_without_spaces(text))
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, glossary: Sequence[GlossaryLink] = ()) -> str:
     """Course Markdown to sanitised HTML, ready to store. Refused (MarkdownContentError)
-    if sanitising would lose any of its words."""
-    dirty = _converter().convert(text)
+    if sanitising would lose any of its words. With `glossary`, the first use of each
+    term links to its definition."""
+    dirty = _converter(glossary).convert(text)
     clean = sanitise_html(dirty)
     _refuse_lost_words(dirty, clean)
     return clean

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Course, Exercise, Lesson, LessonProgress, Part, Question
+from .models import Course, Exercise, GlossaryTerm, Lesson, LessonProgress, Part, Question
 
 
 class LessonState:
@@ -165,3 +165,8 @@ def lesson_get_for_reading(*, slug: str) -> Lesson:
         .prefetch_related(Prefetch("exercises", queryset=exercises))
         .get(slug=slug)
     )
+
+
+def glossary_terms() -> list[GlossaryTerm]:
+    """The glossary, in its file's order (alphabetical by term)."""
+    return list(GlossaryTerm.objects.all())

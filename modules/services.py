@@ -16,6 +16,7 @@ from .content import (
     ContentTree,
     CourseSpec,
     ExerciseSpec,
+    GlossarySpec,
     LessonSpec,
     Problem,
     QuestionSpec,
@@ -26,6 +27,7 @@ from .content import (
 from .models import (
     Course,
     Exercise,
+    GlossaryTerm,
     Lesson,
     LessonProgress,
     LessonRevision,
@@ -173,6 +175,31 @@ def _load_parts(*, tree: ContentTree, report: LoadReport) -> dict[str, Part]:
     return parts
 
 
+def _load_glossary(*, tree: ContentTree, report: LoadReport) -> None:
+    """The glossary as the file has it: a term no longer in the file is deleted (nothing
+    else is stored against it; lesson text that linked to it is rendered again)."""
+    existing = {term.slug: term for term in GlossaryTerm.objects.all()}
+    for order, spec in enumerate(tree.glossary, start=1):
+        values = {
+            "term": spec.term,
+            "order": order,
+            "links": spec.links,
+            "definition_markdown": spec.definition_markdown,
+        }
+        term = existing.pop(spec.slug, None)
+        if term is None:
+            GlossaryTerm.objects.create(slug=spec.slug, **values)
+            report.created.append(f"glossary term {spec.slug}")
+        elif _sync(term, values):
+            term.save()
+            report.changed.append(f"glossary term {spec.slug}")
+        else:
+            report.unchanged.append(f"glossary term {spec.slug}")
+    for slug, term in existing.items():
+        term.delete()
+        report.removed.append(f"glossary term {slug}")
+
+
 def _load_lessons(
     *, tree: ContentTree, parts: dict[str, Part], report: LoadReport
 ) -> dict[str, Lesson]:
@@ -188,8 +215,9 @@ def _load_lessons(
         elif spec.order != lesson.order:
             _park(lesson)
     lessons: dict[str, Lesson] = {}
+    glossary = GlossaryTerm.objects.links()
     for slug, spec in specs.items():
-        body_html = render_markdown(spec.body_markdown)
+        body_html = render_markdown(spec.body_markdown, glossary=glossary)
         values = {
             "title": spec.title,
             "part": parts[spec.part],
@@ -368,6 +396,8 @@ def content_load(*, directory: str | Path, overwrite: bool = False) -> LoadRepor
             raise ContentConflictError(conflicts)
         _load_course(tree=tree, report=report)
         parts = _load_parts(tree=tree, report=report)
+        # Before the lessons, whose text links to the terms.
+        _load_glossary(tree=tree, report=report)
         lessons = _load_lessons(tree=tree, parts=parts, report=report)
         _load_exercises(tree=tree, lessons=lessons, report=report)
     return report
@@ -455,7 +485,17 @@ def _content_tree_from_database() -> ContentTree:
             current_questions
         )
     ]
+    glossary = [
+        GlossarySpec(
+            slug=term.slug,
+            term=term.term,
+            definition_markdown=term.definition_markdown,
+            links=list(term.links),
+        )
+        for term in GlossaryTerm.objects.all()
+    ]
     return ContentTree(
+        glossary=glossary,
         course=CourseSpec(
             title=course.title,
             short_title=course.short_title,

@@ -6,6 +6,7 @@ app_name = "modules"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("glossary/", views.glossary, name="glossary"),
     path("lessons/<slug:slug>/", views.lesson_detail, name="lesson"),
     path("lessons/<slug:slug>/complete/", views.lesson_complete, name="lesson_complete"),
 ]

@@ -5,13 +5,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Lesson
-from .selectors import course_outline, lesson_get_for_reading
+from .selectors import course_outline, glossary_terms, lesson_get_for_reading
 from .services import progress_mark_complete, progress_mark_incomplete, progress_record_view
 from .signals import lesson_completed
 
 
 def home(request):
     return render(request, "modules/home.html", {"outline": course_outline(user=request.user)})
+
+
+def glossary(request):
+    """The course's key terms, open to everyone like the course home."""
+    return render(request, "modules/glossary.html", {"terms": glossary_terms()})
 
 
 def _lesson_or_404(slug):

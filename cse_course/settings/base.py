@@ -287,6 +287,14 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Uploaded files: only organisations' logos, checked and re-encoded on upload
+# (accounts.logos). In production the proxy in front serves MEDIA_ROOT at MEDIA_URL
+# (README.md, "Organisations' logos"); SERVE_MEDIA lets Django serve them itself, for
+# `./dev run` and the browser tests.
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,7 +1,11 @@
 """Test settings: fast password hashing, email kept in memory (sent as soon as it is
 queued), a second factor required for privileged roles (as in production)."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("REQUIRE_SECOND_FACTOR", "true")
@@ -19,3 +23,8 @@ STORAGES = {
 }
 # Links in emails must come from here, never from the test client's host.
 SITE_URL = "https://course.example.org"
+# Uploaded logos go to a directory of their own, removed when the run ends, and are
+# served by Django so the browser tests can show them.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cse-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+SERVE_MEDIA = True

@@ -6,6 +6,7 @@ import pytest
 
 from modules.models import Exercise, Lesson, Question
 from modules.rendering import (
+    GlossaryLink,
     MarkdownContentError,
     chart_html,
     reading_minutes,
@@ -347,3 +348,56 @@ def test_a_lesson_without_sections_has_no_opening():
     body = render_markdown("Just text.\n\nMore text.")
 
     assert split_at_first_section(body) == ("", body)
+
+
+def test_a_link_whose_text_is_its_address_is_marked_so_print_does_not_repeat_it():
+    html = render_markdown(
+        "See <https://www.gov.uk/guidance> or [www.gov.uk/guidance/](https://www.gov.uk/guidance)"
+        " and [the guidance](https://www.gov.uk/guidance)."
+    )
+
+    assert html.count('class="url-text"') == 2
+    named = '<a href="https://www.gov.uk/guidance" rel="noopener noreferrer">the guidance</a>'
+    assert named in html
+
+
+GLOSSARY = [
+    GlossaryLink(href="/glossary/#grooming", phrases=("grooming",)),
+    GlossaryLink(href="/glossary/#cse", phrases=("child sexual exploitation", "CSE")),
+]
+
+
+def glossary_links(html):
+    link = r'<a class="glossary-link" href="(/glossary/#[a-z-]+)"[^>]*>([^<]*)</a>'
+    return re.findall(link, html)
+
+
+def test_the_first_use_of_each_glossary_term_links_to_it():
+    html = render_markdown(
+        "Grooming can hide CSE. Later, grooming and CSE again.", glossary=GLOSSARY
+    )
+
+    assert glossary_links(html) == [
+        ("/glossary/#grooming", "Grooming"),
+        ("/glossary/#cse", "CSE"),
+    ]
+
+
+def test_a_glossary_term_is_not_linked_in_headings_links_or_code():
+    html = render_markdown(
+        "## Grooming and CSE\n\n"
+        "See [grooming guidance](https://example.org) and `CSE`.\n\n"
+        '!!! box "Box 1: grooming"\n    Text with *grooming* inside and cse in lower case.\n',
+        glossary=GLOSSARY,
+    )
+
+    assert glossary_links(html) == [("/glossary/#grooming", "grooming")]
+    assert "<em><a" in html
+    assert '<h2 id="grooming-and-cse">Grooming and CSE</h2>' in html
+
+
+def test_an_abbreviation_matches_only_as_written_and_only_as_a_whole_word():
+    html = render_markdown("The CSEs and non-CSE work; cse; then Child Sexual Exploitation.",
+                           glossary=GLOSSARY)  # fmt: skip
+
+    assert glossary_links(html) == [("/glossary/#cse", "Child Sexual Exploitation")]

@@ -397,7 +397,7 @@ def test_the_law_lesson_leaves_police_powers_to_their_own_lesson(signed_in, cour
         ),
         (
             "engaging-and-supporting-young-people-and-families",
-            "Part 2 turns from recognising CSE to responding to it.",
+            "Part 2 turns from recognising",
             "Reflective exercise 5 opens this lesson",
             "Reflective exercise 5: Engaging and supporting",
             "First: stop the abuse</h2>",
