@@ -67,9 +67,12 @@ def end_leavers_shares(sender, person, actor=None, **kwargs):
 
 
 @receiver(lesson_completed, dispatch_uid="reflections_certificate_on_completion")
-def certificate_on_completion(sender, user, **kwargs):
+def certificate_on_completion(sender, user, next_lesson=None, **kwargs):
     """The course-completed page's address when this lesson completed the course (the
-    certificate is issued now, once); otherwise None, and the lesson is shown again."""
+    certificate is issued now, once); after the last lesson with anything else left, the
+    course summary's; otherwise None, and the reader goes on to the next lesson."""
     if course_completion_record(user=user):
         return reverse("reflections:course_completed")
+    if next_lesson is None:
+        return reverse("reflections:course_summary")
     return None
