@@ -201,10 +201,19 @@ def test_a_lesson_opens_with_a_contents_disclosure_marking_the_current_lesson(
     assert page.count(f'id="part-{lessons[0].part.key}"') == 1
 
 
+def test_the_last_lesson_completed_offers_the_course_summary(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[2])
+
+    page = signed_in.get(lessons[2].get_absolute_url()).content.decode()
+
+    assert f'href="{reverse("reflections:course_summary")}">See your course summary' in page
+    assert 'rel="next"' not in page
+
+
 def test_a_lesson_ends_with_a_back_to_top_link(signed_in, lessons):
     page = signed_in.get(lessons[1].get_absolute_url()).content.decode()
 
-    assert page.index('href="#main">Back to top</a>') > page.index('id="lesson-end"')
+    assert page.index('href="#main">Back to top</a>') > page.index('aria-label="Previous and next')
     assert 'id="main"' in page
 
 
@@ -314,7 +323,7 @@ def test_mark_complete_and_continue_goes_to_the_next_lesson_and_confirms_there(
 def test_the_end_of_a_lesson_has_one_primary_button_and_a_quieter_next(signed_in, lessons):
     page = signed_in.get(lessons[0].get_absolute_url()).content.decode()
 
-    end = page[page.index('id="lesson-end"') :]
+    end = page[page.index('id="lesson-end"') : page.index("Back to top")]
     assert end.count("btn-primary") == 1
     assert (
         '<button type="submit" class="btn btn-primary btn-lg">Mark complete and continue</button>'
@@ -322,7 +331,7 @@ def test_the_end_of_a_lesson_has_one_primary_button_and_a_quieter_next(signed_in
     )
     assert f'<form method="post" action="{_complete_url(lessons[0])}"' in end
     assert (
-        f'<a rel="next" href="{lessons[1].get_absolute_url()}">Next without marking complete' in end
+        f'<a class="ms-auto" rel="next" href="{lessons[1].get_absolute_url()}">Next without' in end
     )
 
 
@@ -333,7 +342,7 @@ def test_a_completed_lesson_offers_to_continue_and_the_undo(signed_in, practitio
 
     end = page[page.index('id="lesson-end"') :]
     assert "You have completed this lesson." in end
-    assert f'rel="next" href="{lessons[1].get_absolute_url()}">Continue' in end
+    assert f'rel="next" href="{lessons[1].get_absolute_url()}">Next' in end
     assert "Mark as not complete" in end
     assert "Mark complete and continue" not in end
 
