@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Lesson
+from .rendering import lesson_text_parts
 from .selectors import course_outline, lesson_get_for_reading, lesson_place
 from .services import progress_mark_complete, progress_mark_incomplete, progress_record_view
 from .signals import lesson_completed
@@ -27,19 +28,15 @@ def lesson_detail(request, slug):
     progress_record_view(user=request.user, lesson=lesson)
     outline = course_outline(user=request.user)
     previous_lesson, next_lesson = outline.neighbours(lesson)
-    exercises = list(lesson.exercises.all())
-    # An exercise at the start comes after the lesson's opening paragraphs.
-    body_opening, body_rest = lesson.body_sections
     context = {
         "lesson": lesson,
         "outline": outline,
         "entry": outline.entry_for(lesson),
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
-        "exercises_at_start": [e for e in exercises if e.placement == e.Placement.START],
-        "exercises_at_end": [e for e in exercises if e.placement == e.Placement.END],
-        "body_opening": body_opening,
-        "body_rest": body_rest,
+        # An exercise at the start comes after the lesson's opening paragraphs; one at the
+        # end, before a closing reference list.
+        **lesson_text_parts(body_html=lesson.body_html, exercises=list(lesson.exercises.all())),
     }
     return render(request, "modules/lesson.html", context)
 

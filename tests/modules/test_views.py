@@ -520,3 +520,24 @@ def test_an_exercise_at_the_start_follows_the_lessons_opening(
     places = [page.index(text) for text in [opening, announcement, exercise, first_section]]
     assert places == sorted(places)
     assert page.count(exercise) == 1
+
+
+@pytest.mark.parametrize(
+    ("slug", "exercise"),
+    [
+        ("your-role-and-responsibilities", "Reflective exercise 1:"),
+        ("peer-to-peer-sexual-victimisation", "Reflective exercise 3:"),
+        ("vulnerability-factors-and-indicators", "Reflective exercise 4:"),
+    ],
+)
+def test_an_exercise_at_the_end_comes_before_the_lessons_reference_list(
+    signed_in, course_content, slug, exercise
+):
+    page = signed_in.get(f"/lessons/{slug}/").content.decode()
+
+    article = page[page.index("<article") : page.index('id="lesson-end"')]
+    assert article.count(exercise) == 1
+    assert article.count(">References</h2>") == 1
+    assert article.index(exercise) < article.index(">References</h2>")
+    # The list itself is still there, after the exercise.
+    assert article.index(exercise) < article.rindex("<li>")
