@@ -29,9 +29,7 @@ def tell_what_is_waiting(sender, request, user, **kwargs):
     )
     waiting = []
     if invitations:
-        waiting.append(
-            f"{invitations} invitation{'s' if invitations != 1 else ''} to compare answers"
-        )
+        waiting.append(f"{invitations} request{'s' if invitations != 1 else ''} to compare answers")
     if reviews_due:
         waiting.append("a review of your commitment that is due")
     if waiting:
