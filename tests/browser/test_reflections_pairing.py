@@ -77,7 +77,7 @@ def test_full_pair_journey(
         "Sam Patel (Children in Care) has asked you to compare answers"
     )
     assert_accessible(alex)
-    invitations.get_by_role("button", name="Accept Sam Patel's invitation to exercise 1").click()
+    invitations.get_by_role("button", name="Accept Sam Patel's request to compare answers on exercise 1").click()
     expect(alex).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
     expect(share_panel(alex)).to_contain_text("Neither of you has submitted yet")
     assert_accessible(alex)
