@@ -241,7 +241,7 @@ def share_end_view(request, share_id):
             return redirect(_exercise_url(share.exercise))
         partner = share.partner_of(request.user)
         who = partner.full_name if partner else share.invited_email
-        messages.success(request, f"You have stopped sharing this exercise with {who}.")
+        messages.success(request, f"You have stopped comparing answers with {who}.")
         return redirect(_exercise_url(share.exercise))
     context = {
         "share": share,

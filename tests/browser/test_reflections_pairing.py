@@ -77,7 +77,8 @@ def test_full_pair_journey(
         "Sam Patel (Children in Care) has asked you to compare answers"
     )
     assert_accessible(alex)
-    invitations.get_by_role("button", name="Accept Sam Patel's request to compare answers on exercise 1").click()
+    accept = "Accept Sam Patel's request to compare answers on exercise 1"
+    invitations.get_by_role("button", name=accept).click()
     expect(alex).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
     expect(share_panel(alex)).to_contain_text("Neither of you has submitted yet")
     assert_accessible(alex)
@@ -124,7 +125,7 @@ def test_full_pair_journey(
     share_panel(sam).get_by_role("link", name="Stop comparing answers with Alex Jones").click()
     assert_accessible(sam)
     sam.get_by_role("button", name="Stop comparing answers").click()
-    expect(sam.get_by_role("status").first).to_contain_text("stopped sharing")
+    expect(sam.get_by_role("status").first).to_contain_text("stopped comparing answers")
     expect(sam.get_by_text("Alex reckons 1")).to_have_count(0)
 
     response = alex.goto(detail_url)
