@@ -216,6 +216,27 @@ def test_the_summary_is_only_ever_ones_own(signed_in, practitioner, colleague, e
     assert '<dd class="col-sm-7">0 of 1</dd>' in page
 
 
+def test_the_summary_queries_do_not_grow_with_the_course(
+    signed_in, practitioner, exercise, last_lesson, django_assert_max_num_queries
+):
+    url = reverse("reflections:course_summary")
+    bound = 7  # session, user, email verified, standing (2), outline (2)
+    with django_assert_max_num_queries(bound):
+        response = signed_in.get(url)
+    assert response.status_code == 200
+    assert "Thinking it through" in response.content.decode()
+
+    for number in range(20, 30):
+        done = ExerciseFactory(number=number, lesson=LessonFactory())
+        ExerciseResponseFactory(user=practitioner, exercise=done, submitted_at=timezone.now())
+        complete_lesson(practitioner, done.lesson)
+
+    with django_assert_max_num_queries(bound):
+        response = signed_in.get(url)
+    assert response.status_code == 200
+    assert '<dd class="col-sm-7">10 of 11</dd>' in response.content.decode()
+
+
 def test_the_completed_page_before_completion_goes_to_the_course_home(signed_in, exercise):
     response = signed_in.get(reverse("reflections:course_completed"), follow=True)
 
