@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import verified_email_required
 from modules.models import Lesson, LessonRevision
-from modules.rendering import MarkdownContentError, render_markdown, split_at_first_section
+from modules.rendering import MarkdownContentError, lesson_text_parts, render_markdown
 
 from . import selectors, services
 from .diff import text_diff
@@ -115,15 +115,7 @@ def lesson_edit(request, slug):
 
 def _practitioner_view_context(lesson, title, body_html):
     exercises = list(lesson.exercises.prefetch_related("questions"))
-    body_opening, body_rest = split_at_first_section(body_html)
-    return {
-        "title": title,
-        "body_html": body_html,
-        "exercises_at_start": [e for e in exercises if e.placement == e.Placement.START],
-        "exercises_at_end": [e for e in exercises if e.placement == e.Placement.END],
-        "body_opening": body_opening,
-        "body_rest": body_rest,
-    }
+    return {"title": title, **lesson_text_parts(body_html=body_html, exercises=exercises)}
 
 
 @trainer_page

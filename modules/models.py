@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .rendering import GlossaryLink, reading_minutes, render_markdown, split_at_first_section
+from .rendering import GlossaryLink, reading_minutes, render_markdown
 
 
 def text_sha256(*, title: str, body_markdown: str) -> str:
@@ -185,12 +185,6 @@ class Lesson(models.Model):
     @property
     def text_sha256(self):
         return text_sha256(title=self.title, body_markdown=self.body_markdown)
-
-    @property
-    def body_sections(self):
-        """(opening paragraphs, the rest from the first section heading): an exercise
-        placed at the start of the lesson goes between the two."""
-        return split_at_first_section(self.body_html)
 
 
 class LessonRevision(models.Model):

@@ -365,14 +365,21 @@ class _ReadableText(HTMLParser):
         self.depth = 0
         self.hidden_depth = None  # depth of the aria-hidden element we are inside
         self.first_section = None  # (line, column) of the first top-level <h2>
+        self.last_section = None  # (line, column) of the last top-level <h2>
+        self.last_heading: list[str] = []  # the words of the last top-level <h2>
+        self.in_section_heading = False
 
     @property
     def words(self):
         return len("".join(self.text).split())
 
     def handle_starttag(self, tag, attrs):
-        if tag == "h2" and self.depth == 0 and self.first_section is None:
-            self.first_section = self.getpos()
+        if tag == "h2" and self.depth == 0:
+            if self.first_section is None:
+                self.first_section = self.getpos()
+            self.last_section = self.getpos()
+            self.last_heading = []
+            self.in_section_heading = True
         if tag not in INLINE_TAGS:
             self.text.append(" ")
         if tag in VOID_TAGS:
@@ -389,8 +396,12 @@ class _ReadableText(HTMLParser):
         if self.hidden_depth == self.depth:
             self.hidden_depth = None
         self.depth -= 1
+        if tag == "h2" and self.depth == 0:
+            self.in_section_heading = False
 
     def handle_data(self, data):
+        if self.in_section_heading:
+            self.last_heading.append(data)
         if self.hidden_depth is None:
             self.text.append(data)
 
@@ -412,12 +423,7 @@ def reading_minutes(body_html: str) -> int:
     return max(1, math.ceil(word_count(body_html) / WORDS_PER_MINUTE))
 
 
-def split_at_first_section(body_html: str) -> tuple[str, str]:
-    """(the opening paragraphs, the rest from the first top-level `<h2>` on).
-
-    With no such heading there is no opening: everything is the rest.
-    """
-    position = _parsed(body_html).first_section
+def _split_at(body_html: str, position: tuple[int, int] | None) -> tuple[str, str]:
     if position is None:
         return "", body_html
     line, column = position
@@ -426,3 +432,44 @@ def split_at_first_section(body_html: str) -> tuple[str, str]:
         offset = body_html.index("\n", offset) + 1
     offset += column
     return body_html[:offset], body_html[offset:]
+
+
+def split_at_first_section(body_html: str) -> tuple[str, str]:
+    """(the opening paragraphs, the rest from the first top-level `<h2>` on).
+
+    With no such heading there is no opening: everything is the rest.
+    """
+    return _split_at(body_html, _parsed(body_html).first_section)
+
+
+# The headings of a lesson's closing list of sources: an exercise at the end of the
+# lesson goes before such a list, not after it.
+REFERENCE_HEADINGS = {"references", "further reading", "references and further reading"}
+
+
+def split_off_references(body_html: str) -> tuple[str, str]:
+    """(the lesson, its closing reference list from that section's `<h2>` on), or
+    (the lesson, "") when its last section is not a reference list."""
+    parsed = _parsed(body_html)
+    heading = " ".join("".join(parsed.last_heading).split()).lower()
+    if heading not in REFERENCE_HEADINGS:
+        return body_html, ""
+    return _split_at(body_html, parsed.last_section)
+
+
+def lesson_text_parts(*, body_html: str, exercises: list) -> dict:
+    """What templates/modules/_lesson_text.html needs to place `exercises` in the lesson:
+    one at the start after the opening paragraphs, one at the end before a closing
+    reference list."""
+    at_start = [e for e in exercises if e.placement == "start"]
+    at_end = [e for e in exercises if e.placement == "end"]
+    body, references = split_off_references(body_html) if at_end else (body_html, "")
+    opening, rest = split_at_first_section(body) if at_start else ("", body)
+    return {
+        "body_html": body,
+        "body_opening": opening,
+        "body_rest": rest,
+        "body_references": references,
+        "exercises_at_start": at_start,
+        "exercises_at_end": at_end,
+    }

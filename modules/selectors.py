@@ -36,6 +36,12 @@ class OutlineEntry:
         return LessonState.LABELS[self.state]
 
     @property
+    def is_started(self) -> bool:
+        """In progress or completed: a state worth a badge ("Not started" is only read
+        out to screen readers)."""
+        return self.state != LessonState.NOT_STARTED
+
+    @property
     def exercise_minutes(self) -> int:
         """The time given for the reflective exercises in this lesson, if any."""
         # course_outline annotates every lesson with the sum of its exercises' minutes.
@@ -151,6 +157,14 @@ def course_outline(*, user: User | AnonymousUser) -> Outline:
         resume_lesson=_resume_lesson(lessons=lessons, progress_by_lesson=progress),
         completed_count=sum(entry.state == LessonState.COMPLETED for entry in entries),
     )
+
+
+def lesson_place(*, lesson: Lesson) -> tuple[int, Lesson | None]:
+    """(`lesson`'s number in reading order, the lesson after it or None): one query."""
+    lessons = list(Lesson.objects.current().order_by("order").only("pk", "slug", "title"))
+    index = next(i for i, candidate in enumerate(lessons) if candidate.pk == lesson.pk)
+    following = lessons[index + 1] if index + 1 < len(lessons) else None
+    return index + 1, following
 
 
 def lesson_get_for_reading(*, slug: str) -> Lesson:

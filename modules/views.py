@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Lesson
-from .selectors import course_outline, glossary_terms, lesson_get_for_reading
+from .rendering import lesson_text_parts
+from .selectors import course_outline, glossary_terms, lesson_get_for_reading, lesson_place
 from .services import progress_mark_complete, progress_mark_incomplete, progress_record_view
 from .signals import lesson_completed
 
@@ -32,34 +33,45 @@ def lesson_detail(request, slug):
     progress_record_view(user=request.user, lesson=lesson)
     outline = course_outline(user=request.user)
     previous_lesson, next_lesson = outline.neighbours(lesson)
-    exercises = list(lesson.exercises.all())
-    # An exercise at the start comes after the lesson's opening paragraphs.
-    body_opening, body_rest = lesson.body_sections
     context = {
         "lesson": lesson,
         "outline": outline,
         "entry": outline.entry_for(lesson),
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
-        "exercises_at_start": [e for e in exercises if e.placement == e.Placement.START],
-        "exercises_at_end": [e for e in exercises if e.placement == e.Placement.END],
-        "body_opening": body_opening,
-        "body_rest": body_rest,
+        # An exercise at the start comes after the lesson's opening paragraphs; one at the
+        # end, before a closing reference list.
+        **lesson_text_parts(body_html=lesson.body_html, exercises=list(lesson.exercises.all())),
     }
     return render(request, "modules/lesson.html", context)
+
+
+# Where the end-of-lesson form is: undoing a completion comes back to it, not to the top
+# of a long lesson.
+LESSON_END = "#lesson-end"
 
 
 @login_required
 @require_POST
 def lesson_complete(request, slug):
+    """Mark the lesson complete and go on: to the page a `lesson_completed` receiver
+    names (the course-completed page, or the course summary after the last lesson), else
+    to the next lesson, where the confirmation is shown. "completed=no" is the undo, which
+    returns to the end of the lesson."""
     lesson = get_object_or_404(Lesson.objects.current(), slug=slug)
     if request.POST.get("completed") == "no":
         progress_mark_incomplete(user=request.user, lesson=lesson)
         messages.info(request, f"“{lesson.title}” is marked as not complete.")
-        return redirect(lesson)
+        return redirect(lesson.get_absolute_url() + LESSON_END)
     progress_mark_complete(user=request.user, lesson=lesson)
-    messages.success(request, f"“{lesson.title}” is marked as complete.")
-    for _receiver, next_url in lesson_completed.send(Lesson, user=request.user, lesson=lesson):
+    number, next_lesson = lesson_place(lesson=lesson)
+    messages.success(request, f"Lesson {number} marked complete: “{lesson.title}”.")
+    replies = lesson_completed.send(
+        Lesson, user=request.user, lesson=lesson, next_lesson=next_lesson
+    )
+    for _receiver, next_url in replies:
         if next_url:
             return redirect(next_url)
-    return redirect(lesson)
+    if next_lesson is not None:
+        return redirect(next_lesson)
+    return redirect(lesson.get_absolute_url() + LESSON_END)

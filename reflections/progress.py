@@ -7,6 +7,7 @@ them); `CompletionStatus` names the three states. Team managers' pages and the C
 record read completion through here, nowhere else.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -15,6 +16,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -125,9 +127,9 @@ def percent_complete(*, lessons_completed: int, exercises_submitted: int, totals
     return 100 * done // total if total else 0
 
 
-def _count_of(model) -> Subquery:
-    """How many rows `model` has, as a subquery (COUNT without GROUP BY: one row)."""
-    rows = model.objects.order_by().annotate(rows=Func(F("pk"), function="COUNT"))
+def _count_of(queryset: QuerySet) -> Subquery:
+    """How many rows `queryset` has, as a subquery (COUNT without GROUP BY: one row)."""
+    rows = queryset.order_by().annotate(rows=Func(F("pk"), function="COUNT"))
     return Subquery(rows.values("rows")[:1], output_field=IntegerField())
 
 
@@ -140,8 +142,8 @@ def course_completed_at(user: User) -> datetime | None:
     row = (
         course_completion_for(
             User.objects.filter(pk=user.pk),
-            lessons=_count_of(Lesson),
-            exercises=_count_of(Exercise),
+            lessons=_count_of(Lesson.objects.current()),
+            exercises=_count_of(Exercise.objects.all()),
         )
         .values("completion_status", "completed_at")
         .first()
@@ -149,3 +151,62 @@ def course_completed_at(user: User) -> datetime | None:
     if row is None or row["completion_status"] != CompletionStatus.COMPLETED:
         return None
     return row["completed_at"]
+
+
+@dataclass(frozen=True)
+class CourseStanding:
+    """Where one person stands in the course, for the course summary and the home page:
+    the same figures and the same rule as `course_completion_for`."""
+
+    lessons_completed: int
+    lessons_total: int
+    exercises: list[Exercise]  # in number order, each with `is_submitted`
+    status: str
+
+    @property
+    def exercises_submitted(self) -> list[Exercise]:
+        return [exercise for exercise in self.exercises if exercise.is_submitted]  # type: ignore[attr-defined]
+
+    @property
+    def exercises_open(self) -> list[Exercise]:
+        return [exercise for exercise in self.exercises if not exercise.is_submitted]  # type: ignore[attr-defined]
+
+    @property
+    def lessons_left(self) -> int:
+        return self.lessons_total - self.lessons_completed
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == CompletionStatus.COMPLETED
+
+    @property
+    def is_reading_done(self) -> bool:
+        """Every lesson read and marked complete, whatever is left of the exercises."""
+        return self.lessons_total > 0 and self.lessons_left <= 0
+
+
+def course_standing(*, user: User) -> CourseStanding:
+    """`user`'s lessons completed and each exercise, submitted or still open: two
+    queries, whatever the size of the course."""
+    row = (
+        course_completion_for(
+            User.objects.filter(pk=user.pk),
+            lessons=_count_of(Lesson.objects.current()),
+            exercises=_count_of(Exercise.objects.all()),
+        )
+        .annotate(lessons_total=_count_of(Lesson.objects.current()))
+        .values("lessons_completed", "lessons_total", "completion_status")
+        .get()
+    )
+    submitted = ExerciseResponse.objects.submitted().filter(user=user, exercise=OuterRef("pk"))
+    exercises = list(
+        Exercise.objects.order_by("number")
+        .only("number", "title", "minutes")
+        .annotate(is_submitted=Exists(submitted))
+    )
+    return CourseStanding(
+        lessons_completed=row["lessons_completed"],
+        lessons_total=row["lessons_total"],
+        exercises=exercises,
+        status=row["completion_status"],
+    )

@@ -29,9 +29,7 @@ def tell_what_is_waiting(sender, request, user, **kwargs):
     )
     waiting = []
     if invitations:
-        waiting.append(
-            f"{invitations} invitation{'s' if invitations != 1 else ''} to compare answers"
-        )
+        waiting.append(f"{invitations} request{'s' if invitations != 1 else ''} to compare answers")
     if reviews_due:
         waiting.append("a review of your commitment that is due")
     if waiting:
@@ -67,9 +65,12 @@ def end_leavers_shares(sender, person, actor=None, **kwargs):
 
 
 @receiver(lesson_completed, dispatch_uid="reflections_certificate_on_completion")
-def certificate_on_completion(sender, user, **kwargs):
+def certificate_on_completion(sender, user, next_lesson=None, **kwargs):
     """The course-completed page's address when this lesson completed the course (the
-    certificate is issued now, once); otherwise None, and the lesson is shown again."""
+    certificate is issued now, once); after the last lesson with anything else left, the
+    course summary's; otherwise None, and the reader goes on to the next lesson."""
     if course_completion_record(user=user):
         return reverse("reflections:course_completed")
+    if next_lesson is None:
+        return reverse("reflections:course_summary")
     return None

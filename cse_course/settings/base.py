@@ -101,6 +101,7 @@ TEMPLATES = [
                 "modules.context_processors.course",
                 # Read by the course home (modules), which cannot import reflections.
                 "reflections.context_processors.course_certificate",
+                "reflections.context_processors.course_standing",
                 "accounts.context_processors.account",
                 "course_editing.context_processors.editing",
             ],

@@ -9,6 +9,7 @@ a team manager, a trainer or an administrator.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
@@ -138,6 +139,28 @@ def pair_question_closed_reason(*, user: User, exercise: Exercise) -> str:
 # --- One exercise's share, as its pages show it --------------------------------------------
 
 
+@dataclass(frozen=True)
+class CompareStep:
+    """One of the three steps of comparing answers, and where the viewer is in it."""
+
+    DONE = "done"
+    CURRENT = "current"
+    TO_DO = "to_do"
+    LABELS: ClassVar[dict[str, str]] = {DONE: "Done", CURRENT: "Now", TO_DO: "Not yet"}
+
+    number: int
+    text: str
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return self.LABELS[self.state]
+
+    @property
+    def is_current(self) -> bool:
+        return self.state == self.CURRENT
+
+
 @dataclass
 class ExerciseSharing:
     """What `viewer` may see of a colleague's work on one exercise."""
@@ -190,6 +213,29 @@ class ExerciseSharing:
 
     def question_is_open(self, question: Question) -> bool:
         return question_is_open(question=question, pair_questions_open=self.pair_questions_open)
+
+    @property
+    def steps(self) -> list[CompareStep]:
+        """1 you both answer on your own, 2 you both submit, 3 you read each other's
+        answers and answer the pair questions together: each done, now, or not yet."""
+        both_submitted = self.revealed or self.ended_share is not None
+        first = CompareStep.DONE if self.viewer_submitted or both_submitted else CompareStep.CURRENT
+        if both_submitted:
+            second = CompareStep.DONE
+        elif self.viewer_submitted:
+            second = CompareStep.CURRENT
+        else:
+            second = CompareStep.TO_DO
+        third = CompareStep.CURRENT if self.pair_questions_open else CompareStep.TO_DO
+        return [
+            CompareStep(1, "You both answer the questions on your own.", first),
+            CompareStep(2, "You both submit your answers.", second),
+            CompareStep(
+                3,
+                "You read each other's answers and answer the questions for the pair together.",
+                third,
+            ),
+        ]
 
 
 def _answers_of(*, user: User, exercise: Exercise) -> QuerySet[Answer]:

@@ -27,7 +27,10 @@ class InvitationEmailError(Exception):
 
 def queued_message(recipient: str) -> str:
     """What the sender is told once the invitation (or its email, again) is saved."""
-    return f"Invitation saved. The email to {recipient} is queued and will be sent shortly."
+    return (
+        f"Request to compare answers saved. The email to {recipient} is queued and will be "
+        "sent shortly."
+    )
 
 
 def share_invitation_link(share: Share) -> str:
@@ -61,8 +64,8 @@ def share_invitation_email_failed(share: Share) -> bool:
 def share_invitation_email_undelivered_message(share: Share) -> str:
     who = share.colleague.full_name if share.colleague is not None else share.invited_email
     return (
-        f"Your invitation to {who} is still waiting, but its email could not be delivered. "
-        "Send the email again, or withdraw the invitation to invite someone else."
+        f"Your request to compare answers with {who} is still waiting, but its email could "
+        "not be delivered. Send the email again, or withdraw the request to ask someone else."
     )
 
 
@@ -86,9 +89,13 @@ def share_invitation_email_resend(*, share: Share, user: User) -> EmailDelivery:
     """`user`, who sent the invitation, has its undelivered email queued again."""
     share = Share.objects.select_for_update().select_related("owner", "exercise").get(pk=share.pk)
     if share.owner_id != user.pk:
-        raise InvitationEmailError("Only the person who sent an invitation can send it again.")
+        raise InvitationEmailError(
+            "Only the person who asked to compare answers can send the email again."
+        )
     if not Share.objects.invitations_current().filter(pk=share.pk).exists():
-        raise InvitationEmailError("This invitation is no longer waiting for a reply.")
+        raise InvitationEmailError(
+            "This request to compare answers is no longer waiting for a reply."
+        )
     if not share_invitation_email_failed(share):
         raise InvitationEmailError("The invitation email is already on its way.")
     return share_invitation_email_queue(share)

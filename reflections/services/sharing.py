@@ -57,13 +57,13 @@ def _check_owner_free(*, owner: User, exercise: Exercise) -> None:
         if share_invitation_email_failed(current):
             raise SharingError(share_invitation_email_undelivered_message(current))
         raise SharingError(
-            "You have already invited someone to pair on this exercise. Withdraw that "
-            "invitation before inviting someone else."
+            "You have already asked someone to compare answers on this exercise. Withdraw "
+            "that request before asking someone else."
         )
     partner = current.partner_of(owner)
     name = partner.full_name if partner is not None else current.invited_email
     raise SharingError(
-        f"You are already sharing this exercise with {name}. End that share "
+        f"You are already comparing answers on this exercise with {name}. Stop that "
         "before starting another."
     )
 
@@ -95,8 +95,8 @@ def _check_invitation_limits(*, owner: User, email: str | None = None) -> None:
     )
     if again is not None:
         raise SharingError(
-            f"You have sent {limit} invitations in the last day, the most allowed. You can "
-            f"send another after {_when(again)}."
+            f"You have sent {limit} requests to compare answers in the last day, the most "
+            f"allowed. You can send another after {_when(again)}."
         )
     if email is None:
         return
@@ -106,8 +106,8 @@ def _check_invitation_limits(*, owner: User, email: str | None = None) -> None:
     )
     if again is not None:
         raise SharingError(
-            f"{email} has been sent {limit} invitations in the last week, the most allowed. "
-            f"You can invite this address again after {_when(again)}."
+            f"{email} has been sent {limit} requests to compare answers in the last week, the "
+            f"most allowed. You can ask this address again after {_when(again)}."
         )
 
 
@@ -116,7 +116,9 @@ def _check_can_share(*, owner: User, exercise: Exercise, email: str | None = Non
         raise SharingError("Confirm your email address before comparing answers.")
     _check_invitation_limits(owner=owner, email=email)
     if not exercise.is_shareable:
-        raise SharingError(f"Exercise {exercise.number} is for you alone; it cannot be shared.")
+        raise SharingError(
+            f"Exercise {exercise.number} is for you alone: there are no answers to compare."
+        )
     _check_owner_free(owner=owner, exercise=exercise)
 
 
@@ -159,14 +161,14 @@ def _share_create_with(*, owner: User, exercise: Exercise, colleague: User) -> S
     _lock_people(owner, colleague)
     share_invitations_expire(owner=owner)
     if colleague.pk == owner.pk:
-        raise SharingError("You cannot share an exercise with yourself.")
+        raise SharingError("You cannot compare answers with yourself.")
     if not User.objects.colleagues_of(owner).filter(pk=colleague.pk).exists():
-        raise SharingError("You can only share with colleagues in your own organisation.")
+        raise SharingError("You can only compare answers with colleagues in your own organisation.")
     _check_can_share(owner=owner, exercise=exercise)
     if share_between_exists(first=owner, second=colleague, exercise=exercise):
         raise SharingError(
-            f"{colleague.full_name} has already invited you to pair on this exercise. You can "
-            "accept their invitation on My reflections."
+            f"{colleague.full_name} has already asked you to compare answers on this exercise. "
+            "You can accept their request on My reflections."
         )
     return _save_new_share(Share(owner=owner, colleague=colleague, exercise=exercise))
 
@@ -197,7 +199,7 @@ def share_invite(*, owner: User, exercise: Exercise, email: str) -> Share:
     email again."""
     email = email_normalise(email)
     if email == owner.email:
-        raise SharingError("You cannot share an exercise with yourself.")
+        raise SharingError("You cannot compare answers with yourself.")
     undelivered = share_invitation_email_retry(owner=owner, exercise=exercise, email=email)
     if undelivered is not None:
         return undelivered
@@ -240,16 +242,16 @@ def share_accept(*, share: Share, user: User) -> Share:
     share = _locked_share(share, user)
     if not invitation_can_respond(user=user, share=share):
         raise SharingError(
-            "This invitation cannot be accepted from your account. You can pair only with "
-            "colleagues in your own organisation."
+            "This request cannot be accepted from your account. You can compare answers "
+            "only with colleagues in your own organisation."
         )
     current = share_get_engaged(user=user, exercise=share.exercise)
     if current is not None:
         partner = current.partner_of(user)
         name = partner.full_name if partner is not None else current.invited_email
         raise SharingError(
-            f"You are already sharing this exercise with {name}. "
-            "End that share before accepting another."
+            f"You are already comparing answers on this exercise with {name}. "
+            "Stop that before accepting another."
         )
     share.colleague = user
     share.status = Share.Status.ACCEPTED
@@ -266,7 +268,7 @@ def share_accept(*, share: Share, user: User) -> Share:
         event="accepted",
         share=share,
         actor=user,
-        text=f"{user.full_name} accepted your invitation to compare answers on exercise {number}.",
+        text=f"{user.full_name} accepted your request to compare answers on exercise {number}.",
     )
     _record_if_revealed(share, actor=user, exercise_number=number)
     return share
@@ -276,7 +278,7 @@ def share_accept(*, share: Share, user: User) -> Share:
 def share_decline(*, share: Share, user: User) -> Share:
     share = _locked_share(share, user)
     if not invitation_can_respond(user=user, share=share):
-        raise SharingError("This invitation is no longer waiting for a reply.")
+        raise SharingError("This request to compare answers is no longer waiting for a reply.")
     share.colleague = user
     share.status = Share.Status.DECLINED
     share.responded_at = timezone.now()
@@ -288,8 +290,8 @@ def share_decline(*, share: Share, user: User) -> Share:
         share=share,
         actor=user,
         text=(
-            f"{user.full_name} declined your invitation to compare answers on exercise "
-            f"{share.exercise.number}. You can invite someone else."
+            f"{user.full_name} declined your request to compare answers on exercise "
+            f"{share.exercise.number}. You can ask someone else."
         ),
     )
     return share
@@ -301,9 +303,9 @@ def share_end(*, share: Share, user: User) -> Share:
     neither can read the other's answers any more."""
     share = _locked_share(share, user)
     if not share.is_live:
-        raise SharingError("This share has already ended.")
+        raise SharingError("Comparing answers on this exercise has already ended.")
     if user.pk not in (share.owner_id, share.colleague_id):
-        raise SharingError("Only the two people in a share can end it.")
+        raise SharingError("Only the two people comparing answers can stop it.")
     share.status = Share.Status.ENDED
     share.ended_at = timezone.now()
     share.ended_by = user
@@ -312,9 +314,7 @@ def share_end(*, share: Share, user: User) -> Share:
     other = share.partner_of(user)
     number = share.exercise.number
     if share.responded_at is None:
-        text = (
-            f"{user.full_name} withdrew their invitation to compare answers on exercise {number}."
-        )
+        text = f"{user.full_name} withdrew their request to compare answers on exercise {number}."
     else:
         text = (
             f"{user.full_name} ended comparing answers on exercise {number} on "

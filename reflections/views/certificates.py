@@ -16,8 +16,10 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 
 from accounts.ratelimits import rate_limit_consume
+from modules.selectors import course_outline
 
 from ..pdf import certificate_pdf
+from ..progress import course_standing
 from ..records_forms import CertificateVerifyForm
 from ..selectors.certificates import (
     certificate_document,
@@ -48,6 +50,18 @@ def course_completed(request):
         return redirect("modules:home")
     context = {"summary": completion_summary(certificate=certificate)}
     return render(request, "reflections/course_completed.html", context)
+
+
+@login_required
+def course_summary(request):
+    """Where the course stands for the practitioner: lessons done, exercises submitted and
+    those still open, and what completing it gives. Shown after the last lesson; once the
+    course is complete, the course-completed page takes its place."""
+    standing = course_standing(user=request.user)
+    if standing.is_completed and _own_certificate(request) is not None:
+        return redirect("reflections:course_completed")
+    context = {"standing": standing, "outline": course_outline(user=request.user)}
+    return render(request, "reflections/course_summary.html", context)
 
 
 @login_required
@@ -83,6 +97,7 @@ def certificate_download(request):
 
 urlpatterns = [
     path("completed/", course_completed, name="course_completed"),
+    path("summary/", course_summary, name="course_summary"),
     path("certificate/", certificate_page, name="certificate"),
     path("certificate.pdf", certificate_download, name="certificate_pdf"),
 ]

@@ -56,7 +56,7 @@ class EmailInviteForm(PlainErrors, forms.Form):
 
     email = NormalisedEmailField(
         label="Their work email address",
-        help_text="If they have no account yet, the invitation asks them to create one.",
+        help_text="If they have no account yet, the email asks them to create one.",
         max_length=254,
     )
 
@@ -165,11 +165,15 @@ def invitation(request, token):
         try:
             if decision == "accept":
                 share_accept(share=share, user=request.user)
-                messages.success(request, f"You are now pairing with {share.owner.full_name}.")
+                messages.success(
+                    request, f"You are now comparing answers with {share.owner.full_name}."
+                )
                 return redirect(_exercise_url(share.exercise))
             if decision == "decline":
                 share_decline(share=share, user=request.user)
-                messages.info(request, f"You declined {share.owner.full_name}'s invitation.")
+                messages.info(
+                    request, f"You declined {share.owner.full_name}'s request to compare answers."
+                )
                 return redirect("reflections:mine")
             error = "Choose Accept or Decline."
         except SharingError as sharing_error:
@@ -237,7 +241,7 @@ def share_end_view(request, share_id):
             return redirect(_exercise_url(share.exercise))
         partner = share.partner_of(request.user)
         who = partner.full_name if partner else share.invited_email
-        messages.success(request, f"You have stopped sharing this exercise with {who}.")
+        messages.success(request, f"You have stopped comparing answers with {who}.")
         return redirect(_exercise_url(share.exercise))
     context = {
         "share": share,

@@ -31,7 +31,7 @@ def test_the_last_lesson_leads_to_the_completed_page_and_a_certificate_that_veri
     page = new_page(almost_done)
     last = Lesson.objects.order_by("-order").first()
     page.goto(last.get_absolute_url())
-    page.get_by_role("button", name="Mark this lesson complete").click()
+    page.get_by_role("button", name="Mark complete and continue").click()
 
     expect(page).to_have_url("/reflections/completed/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You have completed the course")

@@ -58,10 +58,14 @@ def test_completed_lesson_page_has_no_violations(
 ):
     page = new_page(practitioner)
     page.goto("/lessons/defining-cse/")
-    page.get_by_role("button", name="Mark this lesson complete").click()
+    page.get_by_role("button", name="Mark complete and continue").click()
 
+    expect(page.get_by_role("status")).to_contain_text("marked complete")
+    assert_accessible(page)
+    page.goto("/lessons/defining-cse/")
     expect(page.get_by_role("button", name="Mark as not complete")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("marked as complete")
+    page.locator(".lesson-contents > summary").click()
+    expect(page.locator(".lesson-contents [aria-current=page]")).to_be_visible()
     assert_accessible(page)
 
 

@@ -7,7 +7,9 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import OrganisationDomain, User
+from modules.models import Lesson
 from tests.factories import OrganisationFactory, TeamFactory
+from tests.reflections.records_data import complete_lessons
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,9 +74,9 @@ def test_new_user_registers_completes_first_lesson_and_continues_to_the_next(
 
     page.get_by_role("link", name="Start the course").click()
     expect(page).to_have_url(url_path(FIRST_LESSON))
-    page.get_by_role("button", name="Mark this lesson complete").click()
-    expect(page.get_by_role("status")).to_contain_text("is marked as complete")
-    expect(page.locator(".lesson-state")).to_have_text("Completed")
+    page.get_by_role("button", name="Mark complete and continue").click()
+    expect(page).to_have_url(url_path(SECOND_LESSON))
+    expect(page.get_by_role("status")).to_contain_text("Lesson 1 marked complete")
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
@@ -177,9 +179,10 @@ def test_whole_journey_works_with_the_keyboard_alone(teams, new_page, live_url):
     page.keyboard.press("Enter")
     expect(page).to_have_url(url_path(FIRST_LESSON))
 
-    tab_to(page, by_text("Mark this lesson complete"))
+    tab_to(page, by_text("Mark complete and continue"))
     page.keyboard.press("Space")
-    expect(page.locator(".lesson-state")).to_have_text("Completed")
+    expect(page).to_have_url(url_path(SECOND_LESSON))
+    expect(page.get_by_role("status")).to_contain_text("Lesson 1 marked complete")
 
     tab_to(page, by_text("Sign out"))
     page.keyboard.press("Enter")
@@ -195,3 +198,69 @@ def test_whole_journey_works_with_the_keyboard_alone(teams, new_page, live_url):
     tab_to(page, by_text("Continue where you left off"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(url_path(SECOND_LESSON))
+
+
+# --- On a phone ---------------------------------------------------------------------------
+
+PHONE = {"width": 375, "height": 740}
+
+
+def test_on_a_phone_two_lessons_take_one_button_each(
+    course_content, practitioner, new_page, assert_accessible
+):
+    page = new_page(practitioner, viewport=PHONE)
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("^Start the course")).click()
+    expect(page).to_have_url(url_path(FIRST_LESSON))
+
+    # The contents are at the top of the lesson, not after it.
+    contents = page.locator(".lesson-contents")
+    expect(contents.locator("summary")).to_be_in_viewport()
+    contents.locator("summary").click()
+    current = contents.locator("[aria-current=page]")
+    expect(current).to_have_text(page.get_by_role("heading", level=1).inner_text())
+    expect(current).to_be_visible()
+    assert_accessible(page)
+    contents.locator("summary").click()
+
+    page.get_by_role("button", name="Mark complete and continue").click()
+    expect(page).to_have_url(url_path(SECOND_LESSON))
+    # The confirmation is where the reader lands: at the top of the next lesson.
+    expect(page.get_by_role("status")).to_contain_text("Lesson 1 marked complete")
+    expect(page.get_by_role("status")).to_be_in_viewport()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Mark complete and continue").click()
+    expect(page.get_by_role("status")).to_contain_text("Lesson 2 marked complete")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Defining CSE")
+    page.get_by_role("link", name="Back to top").click()
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+
+    page.goto("/")
+    expect(page.get_by_text("2 of 17 lessons completed")).to_be_visible()
+    expect(page.locator(".badge", has_text="Completed")).to_have_count(2)
+    expect(page.locator(".badge", has_text="Not started")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_after_the_last_lesson_with_exercises_open_the_summary_says_what_is_left(
+    course_content, practitioner, new_page, assert_accessible
+):
+    complete_lessons(practitioner, Lesson.objects.count() - 1)
+    last = Lesson.objects.order_by("-order").first()
+    page = new_page(practitioner, viewport=PHONE)
+    page.goto(last.get_absolute_url())
+
+    page.get_by_role("button", name="Mark complete and continue").click()
+
+    expect(page).to_have_url(url_path("/reflections/summary/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your course summary")
+    expect(page.get_by_text("You have read every lesson.")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Reflective exercise 1:"))).to_be_visible()
+    expect(page.get_by_text("Well done")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto("/")
+    expect(page.get_by_text("The course is not complete yet.")).to_be_visible()
+    assert_accessible(page)

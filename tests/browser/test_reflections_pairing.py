@@ -23,7 +23,7 @@ def answer(page, number, text):
 
 
 def share_panel(page):
-    return page.get_by_role("region", name="Pairing with a colleague")
+    return page.get_by_role("region", name="Compare answers with a colleague")
 
 
 def test_full_pair_journey(
@@ -41,7 +41,9 @@ def test_full_pair_journey(
     assert_accessible(sam)
 
     # Sam invites Alex by name, using the keyboard in the combobox.
-    share_panel(sam).get_by_role("link", name="Pair with a colleague on this exercise").click()
+    share_panel(sam).get_by_role(
+        "link", name="Compare answers with a colleague on exercise 1"
+    ).click()
     assert_accessible(sam)
     search = sam.get_by_role("combobox", name="Colleague's name")
     search.press_sequentially("ale")
@@ -62,7 +64,7 @@ def test_full_pair_journey(
     sam.keyboard.press("Enter")
     expect(sam).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
     expect(sam.get_by_role("status").first).to_contain_text(
-        "Invitation saved. The email to Alex Jones is queued"
+        "Request to compare answers saved. The email to Alex Jones is queued"
     )
     expect(share_panel(sam)).to_contain_text("Waiting for their reply")
     assert_accessible(sam)
@@ -70,10 +72,13 @@ def test_full_pair_journey(
 
     # Alex sees the invitation on My reflections and accepts.
     alex.goto("/reflections/")
-    invitations = alex.get_by_role("region", name="Invitations to pair")
-    expect(invitations).to_contain_text("Sam Patel (Children in Care) has invited you")
+    invitations = alex.get_by_role("region", name="Requests to compare answers")
+    expect(invitations).to_contain_text(
+        "Sam Patel (Children in Care) has asked you to compare answers"
+    )
     assert_accessible(alex)
-    invitations.get_by_role("button", name="Accept Sam Patel's invitation to exercise 1").click()
+    accept = "Accept Sam Patel's request to compare answers on exercise 1"
+    invitations.get_by_role("button", name=accept).click()
     expect(alex).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
     expect(share_panel(alex)).to_contain_text("Neither of you has submitted yet")
     assert_accessible(alex)
@@ -117,10 +122,10 @@ def test_full_pair_journey(
     expect(share_panel(sam)).to_contain_text("Alex will ask")
 
     # Sam ends the share: Alex's view of Sam's answers is gone at once.
-    share_panel(sam).get_by_role("link", name="End the share with Alex Jones").click()
+    share_panel(sam).get_by_role("link", name="Stop comparing answers with Alex Jones").click()
     assert_accessible(sam)
-    sam.get_by_role("button", name="End the share").click()
-    expect(sam.get_by_role("status").first).to_contain_text("stopped sharing")
+    sam.get_by_role("button", name="Stop comparing answers").click()
+    expect(sam.get_by_role("status").first).to_contain_text("stopped comparing answers")
     expect(sam.get_by_text("Alex reckons 1")).to_have_count(0)
 
     response = alex.goto(detail_url)
@@ -145,9 +150,9 @@ def test_invited_by_email_registers_through_the_link_and_lands_on_the_exercise(
     sam = new_page(practitioner)
     sam.goto("/reflections/exercises/1/share/")
     sam.get_by_label("Their work email address").fill("Robin.New@example.org")
-    sam.get_by_role("button", name="Send invitation by email").click()
+    sam.get_by_role("button", name="Send request by email").click()
     expect(sam.get_by_role("status").first).to_contain_text(
-        "Invitation saved. The email to robin.new@"
+        "Request to compare answers saved. The email to robin.new@"
     )
 
     [email] = mail.outbox
@@ -168,13 +173,15 @@ def test_invited_by_email_registers_through_the_link_and_lands_on_the_exercise(
     robin.goto(re.search(r"http\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body)[0])
     robin.get_by_role("button", name="Confirm my email address").click()
 
-    expect(robin.get_by_role("heading", level=1)).to_have_text("Invitation to pair on exercise 1")
+    expect(robin.get_by_role("heading", level=1)).to_have_text(
+        "Compare answers with a colleague on exercise 1"
+    )
     expect(robin.get_by_text("Sam Patel")).to_be_visible()
     assert_accessible(robin)
     robin.get_by_role("button", name="Accept and go to the exercise").click()
 
     expect(robin).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
-    expect(share_panel(robin)).to_contain_text("You are pairing with Sam Patel")
+    expect(share_panel(robin)).to_contain_text("You are comparing answers with Sam Patel")
     share = Share.objects.get()
     assert (share.colleague.email, share.status) == ("robin.new@example.org", "accepted")
 
@@ -193,7 +200,7 @@ def test_without_javascript_a_colleague_is_found_and_picked_from_a_list(
     expect(choice).to_be_checked()
     assert sam.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(sam)
-    sam.get_by_role("button", name="Invite this colleague").click()
+    sam.get_by_role("button", name="Ask this colleague to compare answers").click()
 
     expect(sam).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
     assert Share.objects.get().colleague == colleague
@@ -212,8 +219,8 @@ def test_the_sender_of_an_expired_invitation_is_told_so_on_an_accessible_page(
 
     assert response.status == 410
     expect(sam.get_by_role("heading", level=1)).to_have_text(
-        "Your invitation for exercise 1 has expired"
+        "Your request to compare answers on exercise 1 has expired"
     )
     assert_accessible(sam)
-    sam.get_by_role("link", name="Invite a colleague to pair on exercise 1").click()
+    sam.get_by_role("link", name="Compare answers with a colleague on exercise 1").click()
     expect(sam).to_have_url(re.compile(re.escape(EXERCISE) + "share/$"))

@@ -14,6 +14,7 @@ from modules.rendering import (
     render_plain_text,
     sanitise_html,
     split_at_first_section,
+    split_off_references,
     word_count,
 )
 from tests.factories import ExerciseFactory, LessonFactory, QuestionFactory
@@ -401,3 +402,28 @@ def test_an_abbreviation_matches_only_as_written_and_only_as_a_whole_word():
                            glossary=GLOSSARY)  # fmt: skip
 
     assert glossary_links(html) == [("/glossary/#cse", "Child Sexual Exploitation")]
+
+
+def test_a_closing_reference_list_is_split_off():
+    body = render_markdown("Text.\n\n## A section\n\nMore.\n\n## References\n\n- Munro (2011).")
+
+    lesson, references = split_off_references(body)
+
+    assert lesson.endswith("<p>More.</p>\n")
+    assert references.startswith('<h2 id="references">References</h2>')
+    assert "Munro (2011)." in references
+    assert lesson + references == body
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "Text.\n\n## References\n\n- One.\n\n## Afterword\n\nLast words.",
+        "Text.\n\n## Why references matter\n\nWords.",
+        "Just text.",
+    ],
+)
+def test_a_lesson_not_ending_in_a_reference_list_is_kept_whole(markdown):
+    body = render_markdown(markdown)
+
+    assert split_off_references(body) == (body, "")

@@ -83,15 +83,54 @@ def test_home_shows_progress_and_where_to_continue(signed_in, practitioner, less
     assert page.count("Not started</span>") == 2
 
 
-def test_home_congratulates_someone_who_has_finished(signed_in, practitioner, lessons):
+def test_home_says_what_is_left_when_every_lesson_is_read_but_an_exercise_is_open(
+    signed_in, practitioner, lessons
+):
+    ExerciseFactory(lesson=lessons[0], number=1, title="Thinking it through")
     for lesson in lessons:
         progress_mark_complete(user=practitioner, lesson=lesson)
 
     page = signed_in.get("/").content.decode()
 
     assert "3 of 3 lessons completed (100%)" in page
-    assert "You have completed every lesson." in page
+    assert "You have read every lesson. The course is not complete yet." in page
+    assert "0 of 1 reflective exercises submitted. Still open:" in page
+    assert f'<a href="{reverse("reflections:exercise", args=[1])}">Exercise 1: Thinking' in page
+    assert reverse("reflections:course_summary") in page
+    assert "Well done" not in page
     assert "Continue where you left off" not in page
+
+
+def test_home_sends_someone_who_has_finished_to_their_certificate(signed_in, practitioner, lessons):
+    for lesson in lessons:
+        progress_mark_complete(user=practitioner, lesson=lesson)
+
+    page = signed_in.get("/").content.decode()
+
+    assert "You have completed the course" in page
+    assert reverse("reflections:course_completed") in page
+
+
+def test_home_gives_reading_and_exercise_time_and_their_total(client, lessons):
+    ExerciseFactory(lesson=lessons[0], minutes=20)
+
+    page = client.get("/").content.decode()
+
+    assert "<dt>Reading 3 lessons</dt>" in page
+    assert "<dt>Reflective exercises</dt>\n        <dd>About 20 minutes</dd>" in page
+    assert "<dt>In all</dt>\n        <dd>About 23 minutes</dd>" in page
+
+
+def test_home_shows_badges_only_for_lessons_started(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[0])
+    progress_record_view(user=practitioner, lesson=lessons[1])
+
+    page = signed_in.get("/").content.decode()
+
+    assert '<span class="badge state-badge">Completed</span>' in page
+    assert '<span class="badge state-badge">In progress</span>' in page
+    assert '<span class="badge state-badge">Not started' not in page
+    assert '<span class="visually-hidden">Not started</span>' in page
 
 
 # --- A lesson ------------------------------------------------------------------------
@@ -141,6 +180,41 @@ def test_a_lesson_shows_its_stored_html_number_and_neighbours(signed_in, lessons
     assert '<div class="lesson-body"><p>Middle text.</p></div>' in page
     assert f'rel="prev" href="{lessons[0].get_absolute_url()}"' in page
     assert f'rel="next" href="{lessons[2].get_absolute_url()}"' in page
+
+
+def test_a_lesson_opens_with_a_contents_disclosure_marking_the_current_lesson(
+    signed_in, practitioner, lessons
+):
+    progress_mark_complete(user=practitioner, lesson=lessons[0])
+
+    page = signed_in.get(lessons[1].get_absolute_url()).content.decode()
+
+    contents = page[page.index('<details class="lesson-contents') : page.index("</details>")]
+    assert page.index("<details") < page.index('<div class="lesson-body">')
+    assert "<summary>Contents" in contents
+    assert "1 of 3 lessons completed" in contents
+    assert f'<a href="{lessons[1].get_absolute_url()}" aria-current="page">Middle</a>' in contents
+    assert '<span class="badge state-badge">Completed</span>' in contents
+    assert '<span class="visually-hidden">Not started</span>' in contents
+    # The outline beside the lesson keeps its own ids: none is repeated.
+    assert 'id="contents-part-' in contents
+    assert page.count(f'id="part-{lessons[0].part.key}"') == 1
+
+
+def test_the_last_lesson_completed_offers_the_course_summary(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[2])
+
+    page = signed_in.get(lessons[2].get_absolute_url()).content.decode()
+
+    assert f'href="{reverse("reflections:course_summary")}">See your course summary' in page
+    assert 'rel="next"' not in page
+
+
+def test_a_lesson_ends_with_a_back_to_top_link(signed_in, lessons):
+    page = signed_in.get(lessons[1].get_absolute_url()).content.decode()
+
+    assert page.index('href="#main">Back to top</a>') > page.index('aria-label="Previous and next')
+    assert 'id="main"' in page
 
 
 def test_a_lessons_legal_review_note_is_for_trainers_not_the_lesson_page(signed_in):
@@ -233,15 +307,44 @@ def test_marking_complete_needs_signing_in(client, lessons):
     assert not LessonProgress.objects.exists()
 
 
-def test_marking_complete_completes_the_lesson_and_returns_to_it(signed_in, practitioner, lessons):
+def test_mark_complete_and_continue_goes_to_the_next_lesson_and_confirms_there(
+    signed_in, practitioner, lessons
+):
     response = signed_in.post(_complete_url(lessons[1]), follow=True)
 
-    assert response.redirect_chain == [(lessons[1].get_absolute_url(), 302)]
+    assert response.redirect_chain == [(lessons[2].get_absolute_url(), 302)]
     assert _state(practitioner, lessons[1]) == "completed"
     page = response.content.decode()
-    assert "“Middle” is marked as complete." in page
+    assert "Lesson 2 marked complete: “Middle”." in page
     assert '<div class="messages" role="status">' in page
-    assert "Mark as not complete" in page
+    assert '<h1 id="lesson-title">Closing</h1>' in page
+
+
+def test_the_end_of_a_lesson_has_one_primary_button_and_a_quieter_next(signed_in, lessons):
+    page = signed_in.get(lessons[0].get_absolute_url()).content.decode()
+
+    end = page[page.index('id="lesson-end"') : page.index("Back to top")]
+    assert end.count("btn-primary") == 1
+    assert (
+        '<button type="submit" class="btn btn-primary btn-lg">Mark complete and continue</button>'
+        in end
+    )
+    assert f'<form method="post" action="{_complete_url(lessons[0])}"' in end
+    assert (
+        f'<a class="ms-auto" rel="next" href="{lessons[1].get_absolute_url()}">Next without' in end
+    )
+
+
+def test_a_completed_lesson_offers_to_continue_and_the_undo(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[0])
+
+    page = signed_in.get(lessons[0].get_absolute_url()).content.decode()
+
+    end = page[page.index('id="lesson-end"') :]
+    assert "You have completed this lesson." in end
+    assert f'rel="next" href="{lessons[1].get_absolute_url()}">Next' in end
+    assert "Mark as not complete" in end
+    assert "Mark complete and continue" not in end
 
 
 def test_marking_complete_twice_changes_nothing_more(signed_in, practitioner, lessons):
@@ -256,12 +359,14 @@ def test_marking_complete_twice_changes_nothing_more(signed_in, practitioner, le
 def test_marking_not_complete_takes_completion_back(signed_in, practitioner, lessons):
     signed_in.post(_complete_url(lessons[1]))
 
-    response = signed_in.post(_complete_url(lessons[1]), {"completed": "no"}, follow=True)
+    response = signed_in.post(_complete_url(lessons[1]), {"completed": "no"})
 
     assert _state(practitioner, lessons[1]) == "in progress"
-    page = response.content.decode()
+    # Back to the end of the lesson, where the form was, not to the top of a long page.
+    assert response.url == lessons[1].get_absolute_url() + "#lesson-end"
+    page = signed_in.get(response.url).content.decode()
     assert "“Middle” is marked as not complete." in page
-    assert "Mark this lesson complete" in page
+    assert "Mark complete and continue" in page
 
 
 def test_marking_an_unknown_lesson_complete_is_not_found(signed_in, lessons):
@@ -344,14 +449,14 @@ def test_marking_complete_queries_do_not_grow_with_lessons_or_people(
     with django_assert_max_num_queries(bound):
         response = signed_in.post(_complete_url(lessons[0]))
     assert response.status_code == 302
-    assert response.url == lessons[0].get_absolute_url()
+    assert response.url == lessons[1].get_absolute_url()
 
     add_volume(user=practitioner)
 
     with django_assert_max_num_queries(bound):
         response = signed_in.post(_complete_url(lessons[1]))
     assert response.status_code == 302
-    assert response.url == lessons[1].get_absolute_url()
+    assert response.url == lessons[2].get_absolute_url()
     assert _state(practitioner, lessons[1]) == "completed"
 
 
@@ -415,3 +520,24 @@ def test_an_exercise_at_the_start_follows_the_lessons_opening(
     places = [page.index(text) for text in [opening, announcement, exercise, first_section]]
     assert places == sorted(places)
     assert page.count(exercise) == 1
+
+
+@pytest.mark.parametrize(
+    ("slug", "exercise"),
+    [
+        ("your-role-and-responsibilities", "Reflective exercise 1:"),
+        ("peer-to-peer-sexual-victimisation", "Reflective exercise 3:"),
+        ("vulnerability-factors-and-indicators", "Reflective exercise 4:"),
+    ],
+)
+def test_an_exercise_at_the_end_comes_before_the_lessons_reference_list(
+    signed_in, course_content, slug, exercise
+):
+    page = signed_in.get(f"/lessons/{slug}/").content.decode()
+
+    article = page[page.index("<article") : page.index('id="lesson-end"')]
+    assert article.count(exercise) == 1
+    assert article.count(">References</h2>") == 1
+    assert article.index(exercise) < article.index(">References</h2>")
+    # The list itself is still there, after the exercise.
+    assert article.index(exercise) < article.rindex("<li>")

@@ -17,8 +17,10 @@ from .conftest import run_worker, time_passes
 pytestmark = pytest.mark.django_db
 
 ADDRESS = "robin.new@example.org"
-QUEUED = f"Invitation saved. The email to {ADDRESS} is queued and will be sent shortly."
-UNDELIVERED = f"We could not deliver the invitation email to {ADDRESS}."
+QUEUED = (
+    f"Request to compare answers saved. The email to {ADDRESS} is queued and will be sent shortly."
+)
+UNDELIVERED = f"We could not deliver the email asking {ADDRESS} to compare answers."
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def test_when_every_attempt_fails_the_sender_is_told_on_the_exercise_page(sender
     page = exercise_page(sender, exercise)
     assert UNDELIVERED in page
     assert "Check the address, or send the link yourself" in page
-    assert "Send the invitation email again" in page
+    assert "Send the email again" in page
 
 
 def test_only_the_sender_is_told_the_email_failed(client, exercise, smtp, practitioner, colleague):
@@ -101,14 +103,14 @@ def test_only_the_sender_is_told_the_email_failed(client, exercise, smtp, practi
     url = reverse("reflections:share_start", args=[exercise.number])
     client.post(url, {"colleague": colleague.pk})
     every_attempt_fails()
-    told = "We could not deliver the invitation email to Alex Jones."
+    told = "We could not deliver the email asking Alex Jones to compare answers."
     assert told in exercise_page(client, exercise)
 
     client.force_login(colleague)
     page = exercise_page(client, exercise)
 
     assert "We could not deliver" not in page
-    assert "Send the invitation email again" not in page
+    assert "Send the email again" not in page
 
 
 def test_after_a_failed_email_the_sender_can_send_it_again_and_it_arrives(sender, exercise, smtp):
@@ -154,7 +156,7 @@ def test_inviting_someone_else_after_a_failed_email_says_how_to_go_on(sender, ex
     page = response.content.decode()
     assert response.status_code == 400
     assert "its email could not be delivered. Send the email again, or withdraw" in page
-    assert "Send the invitation email again" in page
+    assert "Send the email again" in page
 
 
 def test_an_email_on_its_way_cannot_be_sent_twice(sender, exercise, smtp):

@@ -29,19 +29,19 @@ def invitation_from(full_name, team, exercise):
 def test_invitation_subject_shows_an_apostrophe_as_typed(team, exercise):
     email = invitation_from("Siobhán O'Neil", team, exercise)
 
-    assert email.subject == "Siobhán O'Neil has invited you to pair on reflective exercise 3"
+    assert email.subject == "Siobhán O'Neil asks you to compare answers on reflective exercise 3"
 
 
 def test_invitation_subject_is_one_line_whatever_the_name_holds(team, exercise):
     email = invitation_from("Siobhán\r\nO'Neil", team, exercise)
 
-    assert email.subject == "Siobhán O'Neil has invited you to pair on reflective exercise 3"
+    assert email.subject == "Siobhán O'Neil asks you to compare answers on reflective exercise 3"
 
 
 def test_invitation_body_is_plain_text(team, exercise):
     email = invitation_from("Siobhán O'Neil", team, exercise)
 
-    assert "Siobhán O'Neil has invited you" in email.body
+    assert "Siobhán O'Neil has asked you to compare answers" in email.body
     assert "\"Children's & young people's voices\"" in email.body
     assert "&#x27;" not in email.body
     assert "&amp;" not in email.body

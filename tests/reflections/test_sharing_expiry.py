@@ -288,7 +288,7 @@ def test_the_sender_opening_an_expired_link_is_told_it_expired(
 
     page = response.content.decode()
     assert response.status_code == 410
-    assert "Your invitation for exercise" in page
+    assert "Your request to compare answers on exercise" in page
     assert "has expired" in page
     assert "Alex Jones" in page
     assert reverse("reflections:share_start", args=[exercise.number]) in page
@@ -352,7 +352,7 @@ def test_the_expired_page_queries_do_not_grow(
         response = client.get(invitation_url(share))
     assert response.status_code == 410
     page = response.content.decode()
-    assert f"Your invitation for exercise {exercise.number} has expired" in page
+    assert f"Your request to compare answers on exercise {exercise.number} has expired" in page
     assert "You invited Alex Jones" in page
 
 

@@ -93,7 +93,7 @@ def test_one_person_may_send_twenty_invitations_a_day(practitioner, team, settin
             colleague=UserFactory(team=team),
         )
 
-    assert "You have sent 20 invitations in the last day" in str(refused.value)
+    assert "You have sent 20 requests to compare answers in the last day" in str(refused.value)
     assert f"after {again_at:%H:%M} on {again_at:%A} {again_at.day} {again_at:%B}" in str(
         refused.value
     )
@@ -124,7 +124,7 @@ def test_one_address_receives_at_most_three_invitations_a_week_from_anyone(team,
         )
 
     with pytest.raises(
-        SharingError, match=r"new\.starter@example\.org has been sent 3 invitations"
+        SharingError, match=r"new\.starter@example\.org has been sent 3 requests to compare answers"
     ):
         share_invite(
             owner=UserFactory(team=team),
@@ -165,7 +165,7 @@ def test_inviting_a_registered_colleague_by_email_says_only_the_address(
 
     page = response.content.decode()
     assert (
-        "Invitation saved. The email to alex@example.org is queued and will be sent shortly."
-        in page
+        "Request to compare answers saved. The email to alex@example.org is queued and "
+        "will be sent shortly." in page
     )
     assert colleague.full_name not in page

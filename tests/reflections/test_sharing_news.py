@@ -53,10 +53,10 @@ def test_accepting_tells_the_sender(invited, practitioner, colleague, settings):
     share_accept(share=invited, user=colleague)
 
     [email] = emails_to(practitioner)
-    assert email.subject == "Alex Jones accepted your invitation to compare answers"
+    assert email.subject == "Alex Jones accepted your request to compare answers"
     assert "https://course.example.org/reflections/exercises/7/" in email.body
     [notice] = Notice.objects.filter(user=practitioner)
-    assert notice.text == "Alex Jones accepted your invitation to compare answers on exercise 7."
+    assert notice.text == "Alex Jones accepted your request to compare answers on exercise 7."
     assert notice.link_url == "/reflections/exercises/7/"
     assert emails_to(colleague) == []
     assert not Notice.objects.filter(user=colleague).exists()
@@ -67,10 +67,10 @@ def test_declining_tells_the_sender(invited, practitioner, colleague):
     share_decline(share=invited, user=colleague)
 
     [email] = emails_to(practitioner)
-    assert email.subject == "Alex Jones declined your invitation to compare answers"
+    assert email.subject == "Alex Jones declined your request to compare answers"
     [notice] = Notice.objects.filter(user=practitioner)
-    assert notice.text.startswith("Alex Jones declined your invitation to compare answers")
-    assert "You can invite someone else." in notice.text
+    assert notice.text.startswith("Alex Jones declined your request to compare answers")
+    assert "You can ask someone else." in notice.text
     no_answer_text_anywhere()
 
 
@@ -99,7 +99,7 @@ def test_withdrawing_an_invitation_tells_the_colleague_it_was_withdrawn(
     share_end(share=invited, user=practitioner)
 
     [notice] = Notice.objects.filter(user=colleague)
-    assert notice.text == "Sam Patel withdrew their invitation to compare answers on exercise 7."
+    assert notice.text == "Sam Patel withdrew their request to compare answers on exercise 7."
     [email] = emails_to(colleague)
     assert "withdrew" in email.body
 
@@ -136,7 +136,7 @@ def test_accepting_after_both_submitted_tells_the_sender_both_things(
 
     subjects = sorted(email.subject for email in emails_to(practitioner))
     assert subjects == [
-        "Alex Jones accepted your invitation to compare answers",
+        "Alex Jones accepted your request to compare answers",
         "Alex Jones's answers to exercise 7 are open",
     ]
     no_answer_text_anywhere()

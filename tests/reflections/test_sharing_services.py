@@ -80,7 +80,7 @@ def test_a_share_in_the_other_direction_is_refused_while_one_is_live(
 ):
     share_create(owner=practitioner, exercise=exercise, colleague=colleague)
 
-    with pytest.raises(SharingError, match="already invited you"):
+    with pytest.raises(SharingError, match="already asked you to compare answers"):
         share_create(owner=colleague, exercise=exercise, colleague=practitioner)
     assert Share.objects.count() == 1
 
@@ -90,7 +90,7 @@ def test_inviting_a_second_colleague_to_the_same_exercise_is_refused(
 ):
     share_create(owner=practitioner, exercise=exercise, colleague=colleague)
 
-    with pytest.raises(SharingError, match="already invited someone"):
+    with pytest.raises(SharingError, match="already asked someone to compare answers"):
         share_create(owner=practitioner, exercise=exercise, colleague=UserFactory(team=team))
 
 
@@ -167,7 +167,7 @@ def test_accepting_is_refused_while_already_pairing_on_that_exercise(
     share_accept(share=first, user=colleague)
     second = share_create(owner=third, exercise=exercise, colleague=colleague)
 
-    with pytest.raises(SharingError, match="already sharing this exercise"):
+    with pytest.raises(SharingError, match="already comparing answers on this exercise"):
         share_accept(share=second, user=colleague)
 
 

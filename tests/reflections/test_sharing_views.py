@@ -1,3 +1,4 @@
+import html
 import re
 from urllib.parse import quote
 
@@ -95,7 +96,7 @@ def test_a_refused_share_explains_why_on_the_page(signed_in, practitioner, colle
     response = signed_in.post(share_start_url(exercise), {"colleague": colleague.pk})
 
     assert response.status_code == 400
-    assert "Alex Jones has already invited you" in response.content.decode()
+    assert "Alex Jones has already asked you to compare answers" in response.content.decode()
 
 
 def test_inviting_by_email_sends_the_invitation(signed_in, practitioner, exercise):
@@ -125,7 +126,7 @@ def test_share_page_shows_the_current_share_instead_of_the_forms(
 
     page = signed_in.get(share_start_url(exercise)).content.decode()
 
-    assert "You have invited Alex Jones to pair on this exercise." in page
+    assert "You have asked Alex Jones to compare answers with you on this exercise." in page
     assert 'name="colleague"' not in page
 
 
@@ -310,8 +311,8 @@ def test_my_reflections_lists_invitations_with_accept_and_decline(
     page = client.get(reverse("reflections:mine")).content.decode()
 
     assert (
-        "Sam Patel</strong> (Children in Care) has invited you to pair on reflective exercise"
-        in page
+        "Sam Patel</strong> (Children in Care) has asked you to compare answers with them "
+        "on reflective exercise" in page
     )
     assert 'value="decline"' in page
 
@@ -329,6 +330,70 @@ def test_exercise_page_shows_the_partners_answers_once_revealed(
     assert "Alex Jones's answers" in page
     assert "COLLEAGUE-TEXT on first" in page
     assert "COLLEAGUE-TEXT on together" in page
+
+
+def _steps(page):
+    """The three steps of comparing answers as the panel lists them: (text, state)."""
+    steps = re.findall(r'<li class="compare-step compare-step-(\w+)"[^>]*>([^<]+)<', page)
+    return [(html.unescape(text).strip(), state) for state, text in steps]
+
+
+def test_exercise_page_shows_the_three_steps_and_the_rule_before_any_share(signed_in, exercise):
+    page = signed_in.get(exercise_url(exercise)).content.decode()
+
+    assert '<h2 id="share-panel-heading" class="h4">Compare answers with a colleague</h2>' in page
+    assert "Neither of you sees the other's answers until you have both submitted your own." in page
+    assert _steps(page) == [
+        ("You both answer the questions on your own.", "current"),
+        ("You both submit your answers.", "to_do"),
+        (
+            "You read each other's answers and answer the questions for the pair together.",
+            "to_do",
+        ),
+    ]
+    assert page.count('aria-current="step"') == 1
+
+
+def test_the_steps_wait_for_the_partner_once_the_viewer_has_submitted(
+    signed_in, practitioner, colleague, exercise
+):
+    ShareFactory(
+        owner=practitioner, colleague=colleague, exercise=exercise, status=Share.Status.ACCEPTED
+    )
+    write(practitioner, exercise, "OWNER-TEXT")
+
+    page = signed_in.get(exercise_url(exercise)).content.decode()
+
+    assert [state for _text, state in _steps(page)] == ["done", "current", "to_do"]
+    assert "COLLEAGUE-TEXT" not in page
+
+
+def test_revealed_answers_come_first_before_the_viewers_own_form(
+    signed_in, practitioner, colleague, exercise
+):
+    revealed_share(practitioner, colleague, exercise)
+
+    page = signed_in.get(exercise_url(exercise)).content.decode()
+
+    assert [state for _text, state in _steps(page)] == ["done", "done", "current"]
+    panel = page.index('id="share-panel-heading"')
+    assert panel < page.index("Alex Jones's answers") < page.index("compare-rule")
+    assert page.index("Alex Jones's answers") < page.index('class="answer-form"')
+
+
+def test_after_the_partner_ends_the_panel_says_what_happened(
+    client, practitioner, colleague, exercise
+):
+    share = revealed_share(practitioner, colleague, exercise)
+    client.force_login(colleague)
+    client.post(reverse("reflections:share_end", args=[share.pk]))
+    client.force_login(practitioner)
+
+    page = client.get(exercise_url(exercise)).content.decode()
+
+    assert "Alex Jones ended comparing answers on this exercise on" in page
+    assert "You keep your own answers" in page
+    assert "You are not comparing answers with anyone" not in page
 
 
 def test_partner_answers_are_escaped(signed_in, practitioner, colleague, exercise):
@@ -398,7 +463,7 @@ def test_ending_asks_for_confirmation_first(signed_in, practitioner, colleague, 
 
     page = signed_in.get(reverse("reflections:share_end", args=[share.pk])).content.decode()
 
-    assert "End the share of exercise" in page
+    assert "Stop comparing answers on exercise" in page
     assert Share.objects.get().status == Share.Status.ACCEPTED
 
 
@@ -497,7 +562,7 @@ def test_invitation_page_and_accept_queries_do_not_grow(
     with django_assert_max_num_queries(4):
         response = client.get(invitation_url(share))
     assert response.status_code == 200
-    assert "Invitation to pair on exercise" in response.content.decode()
+    assert "Compare answers with a colleague on exercise" in response.content.decode()
     # 19: accepting also checks whether it reveals the answers (share.revealed), and
     # tells the sender: an email queued and sent (tests run the task at once) and a notice.
     with django_assert_max_num_queries(19):
@@ -525,7 +590,7 @@ def test_share_detail_and_end_queries_do_not_grow(
     with django_assert_max_num_queries(4):
         response = client.get(end)
     assert response.status_code == 200
-    assert "End the share of exercise" in response.content.decode()
+    assert "Stop comparing answers on exercise" in response.content.decode()
     # 15: ending tells the partner (an email queued and sent, and a notice).
     with django_assert_max_num_queries(15):
         response = client.post(end)

@@ -31,7 +31,7 @@ def test_sign_in_mentions_a_waiting_invitation(client, practitioner, colleague, 
 
     messages = sign_in(client, colleague, password)
 
-    assert any("1 invitation to compare answers" in message for message in messages)
+    assert any("1 request to compare answers" in message for message in messages)
     assert any(reverse("reflections:mine") in message for message in messages)
 
 

@@ -114,7 +114,7 @@ def test_pair_questions_are_disabled_with_an_explanation(signed_in, exercise):
     html = page(signed_in)
     start = html.index('id="answer-together"')
     assert " disabled" in html[start : html.index(">", start)]
-    assert "It opens once you have shared this exercise" in html
+    assert "It opens once you are comparing answers with a colleague on this exercise" in html
 
 
 def test_each_answer_says_who_can_read_it(signed_in, exercise):

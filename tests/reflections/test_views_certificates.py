@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from modules.models import Course, LessonProgress
+from modules.models import Course, Exercise, LessonProgress
 from reflections.export import account_delete
 from reflections.models import Certificate
 from reflections.services.certificates import certificate_revoke
-from tests.factories import LessonFactory, LessonProgressFactory, UserFactory
+from tests.factories import ExerciseFactory, LessonFactory, LessonProgressFactory, UserFactory
 from tests.reflections.factories import CertificateFactory, ExerciseResponseFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,12 +82,23 @@ def test_submitting_the_last_exercise_shows_the_completed_page(
     assert Certificate.objects.filter(user=practitioner).exists()
 
 
-def test_a_lesson_that_does_not_complete_the_course_shows_the_lesson_again(
+def test_a_lesson_that_does_not_complete_the_course_goes_on_to_the_next(
     signed_in, practitioner, exercise, last_lesson
 ):
-    response = signed_in.post(reverse("modules:lesson_complete", args=[last_lesson.slug]))
+    response = signed_in.post(reverse("modules:lesson_complete", args=[exercise.lesson.slug]))
 
     assert response.url == last_lesson.get_absolute_url()
+    assert not Certificate.objects.exists()
+
+
+def test_the_last_lesson_with_anything_left_goes_to_the_course_summary(
+    signed_in, practitioner, exercise, last_lesson
+):
+    complete_lesson(practitioner, exercise.lesson)
+
+    response = signed_in.post(reverse("modules:lesson_complete", args=[last_lesson.slug]))
+
+    assert response.url == reverse("reflections:course_summary")
     assert not Certificate.objects.exists()
 
 
@@ -112,7 +123,8 @@ def test_the_completed_page_shows_only_once_after_completing(
 
     again = signed_in.post(url)
 
-    assert again.url == last_lesson.get_absolute_url()
+    assert again.url == reverse("reflections:course_summary")
+    assert signed_in.get(again.url).url == reverse("reflections:course_completed")
 
 
 def test_a_posted_claim_of_completion_issues_nothing(signed_in, practitioner, exercise):
@@ -150,6 +162,79 @@ def test_the_completed_page_says_what_was_done_and_links_on(
     assert reverse("reflections:certificate") in page
     assert reverse("reflections:certificate_pdf") in page
     assert reverse("reflections:cpd_record") in page
+
+
+# --- The course summary ---------------------------------------------------------------------
+
+
+def test_the_summary_after_every_lesson_says_which_exercises_are_still_open(
+    signed_in, practitioner, exercise, last_lesson
+):
+    ExerciseFactory(number=8, title="Done already", lesson=last_lesson)
+    ExerciseResponseFactory(
+        user=practitioner, exercise=Exercise.objects.get(number=8), submitted_at=timezone.now()
+    )
+    complete_lesson(practitioner, exercise.lesson)
+    complete_lesson(practitioner, last_lesson)
+
+    response = signed_in.get(reverse("reflections:course_summary"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "You have read every lesson. To complete the course, submit the" in page
+    assert "Well done" not in page
+    assert "You have completed every lesson" not in page
+    assert '<dd class="col-sm-7">2 of 2</dd>' in page
+    assert '<dd class="col-sm-7">1 of 2</dd>' in page
+    open_list = page[page.index("Exercises still open") : page.index("What completing")]
+    assert f'href="{reverse("reflections:exercise", args=[7])}"' in open_list
+    assert "Thinking it through" in open_list
+    assert "Done already" not in open_list
+    assert "Time the course takes" in page
+    assert "certificate of completion" in page
+    assert reverse("reflections:cpd_record") in page
+
+
+def test_the_summary_lists_the_lessons_still_to_complete(
+    signed_in, practitioner, exercise, last_lesson
+):
+    complete_lesson(practitioner, last_lesson)
+
+    page = signed_in.get(reverse("reflections:course_summary")).content.decode()
+
+    assert "You have 1 lesson still to mark complete and 1 reflective exercise to submit" in page
+    lessons_list = page[page.index("Lessons still to complete") :]
+    assert exercise.lesson.get_absolute_url() in lessons_list
+    assert last_lesson.get_absolute_url() not in lessons_list
+
+
+def test_the_summary_is_only_ever_ones_own(signed_in, practitioner, colleague, exercise):
+    ExerciseResponseFactory(user=colleague, exercise=exercise, submitted_at=timezone.now())
+
+    page = signed_in.get(reverse("reflections:course_summary")).content.decode()
+
+    assert '<dd class="col-sm-7">0 of 1</dd>' in page
+
+
+def test_the_summary_queries_do_not_grow_with_the_course(
+    signed_in, practitioner, exercise, last_lesson, django_assert_max_num_queries
+):
+    url = reverse("reflections:course_summary")
+    bound = 7  # session, user, email verified, standing (2), outline (2)
+    with django_assert_max_num_queries(bound):
+        response = signed_in.get(url)
+    assert response.status_code == 200
+    assert "Thinking it through" in response.content.decode()
+
+    for number in range(20, 30):
+        done = ExerciseFactory(number=number, lesson=LessonFactory())
+        ExerciseResponseFactory(user=practitioner, exercise=done, submitted_at=timezone.now())
+        complete_lesson(practitioner, done.lesson)
+
+    with django_assert_max_num_queries(bound):
+        response = signed_in.get(url)
+    assert response.status_code == 200
+    assert '<dd class="col-sm-7">10 of 11</dd>' in response.content.decode()
 
 
 def test_the_completed_page_before_completion_goes_to_the_course_home(signed_in, exercise):
