@@ -93,6 +93,9 @@ def test_full_pair_journey(
     # Sam submits: both see each other's answers, and the pair questions open.
     sam.reload()
     sam.get_by_role("button", name="Submit exercise 1").click()
+    # The submitter is told at once, with a link to the comparison.
+    opened = sam.get_by_role("status").filter(has_text="Alex Jones's answers are now open.")
+    expect(opened.get_by_role("link", name="Compare your answers side by side")).to_be_visible()
     expect(share_panel(sam)).to_contain_text("Alex reckons 1")
     expect(sam.get_by_text("Who can read this answer: You and Alex Jones").first).to_be_visible()
     assert_accessible(sam)
@@ -102,6 +105,14 @@ def test_full_pair_journey(
     expect(share_panel(sam)).to_contain_text("Alex Jones's answers")
 
     alex.reload()
+    # The partner is told on their next page (and by email), with no answer text.
+    notice = alex.get_by_role("status").filter(
+        has_text="Sam Patel's answers to exercise 1 are now open"
+    )
+    expect(notice.get_by_role("link", name="Compare answers")).to_be_visible()
+    [opened_email] = [email for email in mail.outbox if "are open" in email.subject]
+    assert opened_email.to == ["alex@example.org"]
+    assert "Sam thinks" not in opened_email.body
     panel = share_panel(alex)
     expect(panel).to_contain_text("Sam thinks 3")
     expect(panel).to_contain_text("Sam on comparing")
@@ -130,6 +141,13 @@ def test_full_pair_journey(
 
     response = alex.goto(detail_url)
     assert response.status == 404
+    # Alex is told who ended it, on the next page he opens and by email.
+    expect(
+        alex.get_by_role("status").filter(
+            has_text="Sam Patel ended comparing answers on exercise 1"
+        )
+    ).to_be_visible()
+    assert [e.to for e in mail.outbox if "has ended" in e.subject] == [["alex@example.org"]]
     alex.goto(EXERCISE)
     expect(alex.get_by_text("Sam thinks 1")).to_have_count(0)
     # Alex's own pair answers stay his: still there, and still his to change.
