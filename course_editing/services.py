@@ -122,6 +122,10 @@ def draft_publish(
         note=draft.note,
         reread_summary=reread_summary,
     )
+    if reread_summary:
+        Lesson.objects.filter(pk=locked.pk).update(
+            reread_requested_at=revision.created_at, reread_summary=reread_summary
+        )
     draft.delete()
     _bump(lesson)
     audit_record(

@@ -9,6 +9,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 
 from .rendering import reading_minutes, render_markdown, split_at_first_section
@@ -118,6 +119,11 @@ class Lesson(models.Model):
     legal_review_note_by_reviewer = models.TextField(
         blank=True, help_text="What the last reviewer found or changed."
     )
+    # The last time a trainer published the lesson asking people who had completed it to
+    # read it again, and what changed, copied from that LessonRevision so the outline
+    # reads it with the lessons (LessonProgress.needs_rereading compares against it).
+    reread_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reread_summary = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = LessonQuerySet.as_manager()
 
@@ -271,6 +277,14 @@ class LessonProgressQuerySet(models.QuerySet):
         no longer count towards completing it."""
         return self.filter(lesson__archived_at__isnull=True)
 
+    def needs_rereading(self):
+        """Completed before a trainer asked for the lesson to be read again, and not
+        read again since: the same rule as `LessonProgress.needs_rereading`."""
+        asked_at = F("lesson__reread_requested_at")
+        return self.filter(completed_at__lt=asked_at).filter(
+            Q(read_again_at__isnull=True) | Q(read_again_at__lt=asked_at)
+        )
+
 
 class LessonProgress(models.Model):
     """One person's progress in one lesson: opened, last seen, completed."""
@@ -282,6 +296,9 @@ class LessonProgress(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     last_viewed_at = models.DateTimeField(db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When they last marked the lesson as read again after a trainer asked them to (see
+    # `needs_rereading`); their completion is never changed by such a request.
+    read_again_at = models.DateTimeField(null=True, blank=True)
 
     objects = LessonProgressQuerySet.as_manager()
 
@@ -297,3 +314,12 @@ class LessonProgress(models.Model):
     @property
     def is_completed(self):
         return self.completed_at is not None
+
+    @property
+    def needs_rereading(self) -> bool:
+        """The rule of `LessonProgressQuerySet.needs_rereading`, for a row already read
+        (with its lesson, which the course outline sets from the lessons it has)."""
+        asked_at = self.lesson.reread_requested_at
+        if asked_at is None or self.completed_at is None or self.completed_at >= asked_at:
+            return False
+        return self.read_again_at is None or self.read_again_at < asked_at

@@ -517,10 +517,19 @@ def progress_mark_complete(*, user: User, lesson: Lesson) -> LessonProgress:
     progress, _created = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"last_viewed_at": now, "completed_at": now}
     )
+    progress.lesson = lesson
     if progress.completed_at is None:
         progress.completed_at = now
         progress.save(update_fields=["completed_at"])
+    elif progress.needs_rereading:  # marking it complete again is reading it again
+        progress_mark_read_again(user=user, lesson=lesson)
     return progress
+
+
+def progress_mark_read_again(*, user: User, lesson: Lesson) -> None:
+    """`user` has read the lesson again since a trainer asked: the notice goes. Their
+    completion (and any certificate) is unchanged."""
+    LessonProgress.objects.filter(user=user, lesson=lesson).update(read_again_at=timezone.now())
 
 
 def progress_mark_incomplete(*, user: User, lesson: Lesson) -> None:

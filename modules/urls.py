@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("lessons/<slug:slug>/", views.lesson_detail, name="lesson"),
     path("lessons/<slug:slug>/complete/", views.lesson_complete, name="lesson_complete"),
+    path("lessons/<slug:slug>/read-again/", views.lesson_read_again, name="lesson_read_again"),
 ]

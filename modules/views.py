@@ -6,7 +6,12 @@ from django.views.decorators.http import require_POST
 
 from .models import Lesson
 from .selectors import course_outline, lesson_get_for_reading
-from .services import progress_mark_complete, progress_mark_incomplete, progress_record_view
+from .services import (
+    progress_mark_complete,
+    progress_mark_incomplete,
+    progress_mark_read_again,
+    progress_record_view,
+)
 from .signals import lesson_completed
 
 
@@ -57,4 +62,15 @@ def lesson_complete(request, slug):
     for _receiver, next_url in lesson_completed.send(Lesson, user=request.user, lesson=lesson):
         if next_url:
             return redirect(next_url)
+    return redirect(lesson)
+
+
+@login_required
+@require_POST
+def lesson_read_again(request, slug):
+    """The practitioner has read the updated lesson: the "updated since you completed
+    it" notice goes; the lesson stays completed."""
+    lesson = get_object_or_404(Lesson.objects.current(), slug=slug)
+    progress_mark_read_again(user=request.user, lesson=lesson)
+    messages.success(request, f"“{lesson.title}” is marked as read again.")
     return redirect(lesson)

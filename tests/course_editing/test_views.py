@@ -2,11 +2,13 @@
 draft as practitioners will see it, publishing, history and the diff."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from course_editing import services
 from course_editing.models import LessonDraft
 from modules.models import LessonRevision
+from modules.services import progress_mark_complete
 from tests.modules.test_rendering import HOSTILE_MARKDOWN, TRUNCATING, _dangers
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +185,26 @@ def test_publish_discard_history_diff_and_revert(editor_client, lesson, editor):
         reverse("course_editing:discard", args=[lesson.slug]), {"version": lesson.edit_version}
     )
     assert not LessonDraft.objects.exists()
+
+
+def test_a_practitioner_who_had_completed_the_lesson_sees_the_reread_notice(
+    editor_client, lesson, practitioner
+):
+    progress_mark_complete(user=practitioner, lesson=lesson)
+    _edit(editor_client, lesson, body_markdown="## The Act\n\nThe 2023 guidance applies.")
+    lesson.refresh_from_db()
+    editor_client.post(
+        reverse("course_editing:publish", args=[lesson.slug]),
+        {"version": lesson.edit_version, "learners_reread": "on", "reread_summary": "New law."},
+    )
+
+    reader = Client()
+    reader.force_login(practitioner)
+    page = reader.get(lesson.get_absolute_url()).content.decode()
+    assert "Updated since you completed it" in page
+    assert "New law." in page
+    reader.post(reverse("modules:lesson_read_again", args=[lesson.slug]))
+    assert "Updated since you completed it" not in reader.get("/").content.decode()
 
 
 def test_publishing_with_a_reread_needs_a_summary(editor_client, lesson):
