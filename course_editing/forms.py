@@ -1,6 +1,8 @@
 from django import forms
+from django.utils.text import slugify
 from markdownx.widgets import MarkdownxWidget
 
+from modules.content import SLUG
 from modules.models import Lesson, LessonRevision
 from modules.rendering import MarkdownContentError, render_markdown
 
@@ -82,3 +84,41 @@ class LegalReviewForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+class NewLessonForm(LessonDraftForm):
+    """A new lesson's first text. The address (slug) is worked out from the title
+    unless given, and must be free: it names the lesson's file in content/."""
+
+    slug = forms.CharField(
+        label="Address (optional)",
+        max_length=Lesson._meta.get_field("slug").max_length,
+        required=False,
+        help_text="Lower-case letters, digits and hyphens, such as “police-powers”. "
+        "Left empty, it is made from the title.",
+    )
+    field_order = ("title", "slug", "summary", "body_markdown", "note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]  # nothing to be out of date with yet
+        self.fields["summary"].required = True
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get("slug") or slugify(cleaned.get("title", "")).replace("_", "-")
+        slug = slug[: Lesson._meta.get_field("slug").max_length].strip("-")
+        if not slug or not SLUG.match(slug):
+            self.add_error("slug", "Use only lower-case letters, digits and hyphens.")
+        elif Lesson.objects.filter(slug=slug).exists():
+            self.add_error("slug", f"Another lesson already has the address “{slug}”.")
+        else:
+            cleaned["slug"] = slug
+        return cleaned
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Earlier"), ("down", "Later")])

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
-from modules.models import Lesson, LessonRevision
+from modules.models import Lesson, LessonRevision, Part
 from modules.rendering import render_markdown
-from modules.services import lesson_archive
+from modules.services import lesson_archive, lesson_create_unpublished, lesson_place_in_part
 
 from .models import LegalReview, LessonDraft
 
@@ -89,6 +89,29 @@ def draft_save(
 
 
 @transaction.atomic
+def lesson_create(
+    *, part: Part, author: User, slug: str, title: str, summary: str, body_markdown: str, note: str
+) -> Lesson:
+    """A new lesson in `part`, its first text a draft: out of the course until a trainer
+    publishes it, when it becomes the last lesson of the part."""
+    render_markdown(body_markdown)
+    lesson = lesson_create_unpublished(
+        part=part, slug=slug, title=title, summary=summary, body_markdown=body_markdown
+    )
+    LessonDraft.objects.create(
+        lesson=lesson,
+        title=title,
+        summary=summary,
+        body_markdown=body_markdown,
+        note=note,
+        author=author,
+    )
+    _bump(lesson)
+    audit_record(action="lesson.created", actor=author, target=lesson, part=part.key)
+    return lesson
+
+
+@transaction.atomic
 def draft_discard(*, lesson: Lesson, actor: User, version: int) -> None:
     locked = _locked(lesson, version=version)
     deleted, _ = LessonDraft.objects.filter(lesson=locked).delete()
@@ -112,6 +135,8 @@ def draft_publish(
     locked.title, locked.summary = draft.title, draft.summary
     locked.body_markdown = draft.body_markdown
     locked.save()
+    if locked.awaiting_first_publish:
+        lesson_place_in_part(lesson=locked)
     revision = LessonRevision.objects.create(
         lesson=locked,
         title=draft.title,

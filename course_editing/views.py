@@ -8,17 +8,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import verified_email_required
-from modules.models import Lesson, LessonRevision
+from modules.models import Lesson, LessonRevision, Part
 from modules.rendering import MarkdownContentError, render_markdown, split_at_first_section
+from modules.services import lesson_move as lesson_move_service
 
 from . import selectors, services
 from .diff import text_diff
-from .forms import LegalReviewForm, LessonDraftForm, PublishForm, VersionForm
+from .forms import (
+    LegalReviewForm,
+    LessonDraftForm,
+    MoveForm,
+    NewLessonForm,
+    PublishForm,
+    VersionForm,
+)
 
 CONFLICT_MESSAGE = (
     "Another trainer changed this lesson after you opened the page, so nothing was "
@@ -279,6 +288,43 @@ def lesson_archive(request, slug):
         f"“{lesson.title}” is archived: out of the course, with its progress and history kept.",
     )
     return redirect("course_editing:home")
+
+
+@trainer_page
+@require_http_methods(["GET", "POST"])
+def lesson_create(request, part):
+    try:
+        part = selectors.part_for_editing(key=part)
+    except Part.DoesNotExist:
+        raise Http404("No such part.") from None
+    form = NewLessonForm(request.POST or None, initial={"note": "New lesson"})
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 400
+        context = {"part": part, "form": form}
+        return render(request, "course_editing/lesson_create.html", context, status=status)
+    lesson = services.lesson_create(part=part, author=request.user, **form.cleaned_data)
+    messages.success(
+        request,
+        "Lesson created as a draft. Practitioners see it once you publish it, as the "
+        "last lesson of its part.",
+    )
+    return redirect("course_editing:draft", slug=lesson.slug)
+
+
+@trainer_page
+@require_POST
+def lesson_move(request, slug):
+    lesson = _lesson_or_404(slug)
+    form = MoveForm(request.POST)
+    if lesson.is_archived or not form.is_valid():
+        raise Http404("Only a lesson in the course moves.")
+    later = form.cleaned_data["direction"] == "down"
+    if lesson_move_service(lesson=lesson, actor=request.user, later=later):
+        where = "later" if later else "earlier"
+        messages.success(request, f"“{lesson.title}” moved one place {where} in its part.")
+    else:
+        messages.info(request, f"“{lesson.title}” is already at that end of its part.")
+    return redirect(f"{reverse('course_editing:home')}#lesson-{lesson.slug}")
 
 
 @trainer_page

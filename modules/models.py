@@ -123,6 +123,10 @@ class Lesson(models.Model):
     # read it again, and what changed, copied from that LessonRevision so the outline
     # reads it with the lessons (LessonProgress.needs_rereading compares against it).
     reread_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A lesson a trainer created in the browser stays out of the course (archived, so
+    # no one reads it and the loader and export leave it alone) until its first draft
+    # is published: course_editing.services.draft_publish then places it in its part.
+    awaiting_first_publish = models.BooleanField(default=False, editable=False)
     reread_summary = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = LessonQuerySet.as_manager()

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, OuterRef, Prefetch, Subquery
+from django.db.models import F, Max, Model, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -203,6 +203,7 @@ def _load_lessons(
             "body_html": body_html,
             "minutes": reading_minutes(body_html),
             "archived_at": None,
+            "awaiting_first_publish": False,  # its file puts it in the course
         }
         loaded = text_sha256(title=spec.title, body_markdown=spec.body_markdown)
         lesson = existing.get(slug)
@@ -398,6 +399,74 @@ def lesson_archive(*, lesson: Lesson, actor: User) -> None:
         return
     _archive(lesson, label=f"lesson {lesson.slug}", report=LoadReport())
     audit_record(action="lesson.archived", actor=actor, target=lesson)
+
+
+@transaction.atomic
+def lesson_create_unpublished(
+    *, part: Part, slug: str, title: str, summary: str, body_markdown: str
+) -> Lesson:
+    """A new lesson, out of the course (archived, with an order out of the way) until
+    `lesson_place_in_part` puts it at the end of `part`. Slug and title are checked by
+    the caller; the slug must not be taken."""
+    highest = Lesson.objects.aggregate(highest=Max("order"))["highest"] or 0
+    lesson = Lesson.objects.create(
+        part=part,
+        slug=slug,
+        title=title,
+        summary=summary,
+        body_markdown=body_markdown,
+        order=max(highest, _ARCHIVED_OFFSET) + 1,  # free: above every other order
+        awaiting_first_publish=True,
+    )
+    _archive(lesson, label=f"lesson {slug}", report=LoadReport())
+    return lesson
+
+
+def _shift_from(order: int) -> None:
+    """Make room at `order`: every current lesson from there moves one place later
+    (parked first, as the orders are unique)."""
+    moving = Lesson.objects.current().filter(order__gte=order)
+    moving.update(order=F("order") + _PARKING_OFFSET)
+    Lesson.objects.current().filter(order__gte=_PARKING_OFFSET + order).update(
+        order=F("order") - _PARKING_OFFSET + 1
+    )
+
+
+@transaction.atomic
+def lesson_place_in_part(*, lesson: Lesson) -> None:
+    """Bring a lesson into the course as the last of its part; the lessons of later
+    parts move one place on."""
+    before = Lesson.objects.current().filter(part__order__lte=lesson.part.order)
+    order = (before.aggregate(highest=Max("order"))["highest"] or 0) + 1
+    _shift_from(order)
+    lesson.order, lesson.archived_at, lesson.awaiting_first_publish = order, None, False
+    Lesson.objects.filter(pk=lesson.pk).update(
+        order=order, archived_at=None, awaiting_first_publish=False
+    )
+
+
+@transaction.atomic
+def lesson_move(*, lesson: Lesson, actor: User, later: bool) -> bool:
+    """Swap a current lesson with its neighbour in the same part (the next one when
+    `later`, else the one before). False, changing nothing, when it is already last
+    (or first) in its part."""
+    siblings = Lesson.objects.current().select_for_update().filter(part_id=lesson.part_id)
+    locked = siblings.get(pk=lesson.pk)
+    if later:
+        neighbour = siblings.filter(order__gt=locked.order).order_by("order").first()
+    else:
+        neighbour = siblings.filter(order__lt=locked.order).order_by("-order").first()
+    if neighbour is None:
+        return False
+    mine, theirs = locked.order, neighbour.order
+    _park(locked)
+    Lesson.objects.filter(pk=neighbour.pk).update(order=mine)
+    Lesson.objects.filter(pk=locked.pk).update(order=theirs)
+    lesson.order = theirs
+    audit_record(
+        action="lesson.moved", actor=actor, target=locked, from_order=mine, to_order=theirs
+    )
+    return True
 
 
 # --- Export ---------------------------------------------------------------------------

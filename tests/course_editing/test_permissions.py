@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from course_editing import urls as editing_urls
 from course_editing.models import LessonDraft
-from modules.models import LessonRevision
+from modules.models import Lesson, LessonRevision
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory, second_factor_for
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def _every_editing_url(lesson, revision):
     for pattern in editing_urls.urlpatterns:
         name = f"course_editing:{pattern.name}"
         keys = set(pattern.pattern.converters)
-        kwargs = {"slug": lesson.slug, "revision_id": revision.pk}
+        kwargs = {"slug": lesson.slug, "revision_id": revision.pk, "part": lesson.part.key}
         try:
             urls.append(reverse(name, kwargs={k: v for k, v in kwargs.items() if k in keys}))
         except NoReverseMatch:  # pragma: no cover - the test below would then fail
@@ -54,7 +54,7 @@ EDITORS = ["trainer", "administrator", "superuser"]
 
 def test_every_address_is_covered(lesson, revision):
     urls = _every_editing_url(lesson, revision)
-    assert len(urls) == len(editing_urls.urlpatterns) == 12
+    assert len(urls) == len(editing_urls.urlpatterns) == 14
     assert "/course-editing/markdownx/markdownify/" in urls
     assert "/course-editing/markdownx/upload/" in urls
 
@@ -65,14 +65,27 @@ def test_markdownx_is_not_mounted_anywhere_else():
             resolve(path)
 
 
+# A form that every page taking a POST would act on, from a trainer.
+WOULD_CHANGE_SOMETHING = {
+    "content": "x",
+    "version": 0,
+    "title": "T",
+    "summary": "S",
+    "body_markdown": "Text.",
+    "note": "n",
+    "direction": "down",
+}
+
+
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_everyone_else_signed_in_gets_not_found_everywhere(client, team, lesson, revision, role):
     client.force_login(_person(role, team))
     for url in _every_editing_url(lesson, revision):
         assert client.get(url).status_code == 404, url
-        post = client.post(url, {"content": "x", "version": 0, "title": "T", "note": "n"})
+        post = client.post(url, WOULD_CHANGE_SOMETHING)
         assert post.status_code == 404, url
     assert not LessonDraft.objects.exists()
+    assert Lesson.objects.count() == 1
     lesson.refresh_from_db()
     assert lesson.archived_at is None
 
@@ -88,12 +101,15 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, lesson, revision):
 def test_trainers_and_administrators_reach_every_page(client, team, lesson, revision, role):
     client.force_login(_person(role, team))
     LessonDraft.objects.create(lesson=lesson, title="T", body_markdown="Draft text.", note="n")
-    pages = ["home", "edit", "draft", "history", "diff"]
+    pages = ["home", "edit", "draft", "history", "diff", "lesson_create"]
     for name in pages:
         kwargs = {} if name == "home" else {"slug": lesson.slug}
+        if name == "lesson_create":
+            kwargs = {"part": lesson.part.key}
         response = client.get(reverse(f"course_editing:{name}", kwargs=kwargs))
         assert response.status_code == 200, name
-        assert "The law" in response.content.decode()
+        expected = lesson.part.title if name == "lesson_create" else "The law"
+        assert expected in response.content.decode()
     preview = client.post(reverse("course_editing:markdownx_markdownify"), {"content": "*Hi*"})
     assert preview.status_code == 200
     assert preview.content.decode() == "<p><em>Hi</em></p>"

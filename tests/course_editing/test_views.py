@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from course_editing import services
 from course_editing.models import LessonDraft
-from modules.models import LessonRevision
-from modules.services import progress_mark_complete
+from modules.models import Lesson, LessonRevision
+from modules.services import lesson_archive, progress_mark_complete
+from tests.factories import LessonFactory
 from tests.modules.test_rendering import HOSTILE_MARKDOWN, TRUNCATING, _dangers
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +256,73 @@ def test_marking_reviewed_and_archiving(editor_client, lesson):
     assert lesson.is_archived
     home = editor_client.get(reverse("course_editing:home")).content.decode()
     assert "Archived lessons" in home
+
+
+# --- New lessons and their place ---------------------------------------------------------
+
+
+def _new_lesson(client, part, **changes):
+    data = {
+        "title": "Police powers today",
+        "slug": "",
+        "summary": "What the police can do.",
+        "body_markdown": "## Powers\n\nThe police can act.",
+        "note": "New lesson",
+        **changes,
+    }
+    return client.post(reverse("course_editing:lesson_create", args=[part.key]), data)
+
+
+def test_a_new_lesson_is_created_as_a_draft_with_an_address_from_its_title(editor_client, lesson):
+    form = editor_client.get(reverse("course_editing:lesson_create", args=[lesson.part.key]))
+    assert f"New lesson in “{lesson.part.title}”" in form.content.decode()
+
+    response = _new_lesson(editor_client, lesson.part)
+
+    assert response.url == reverse("course_editing:draft", args=["police-powers-today"])
+    created = Lesson.objects.get(slug="police-powers-today")
+    assert created.awaiting_first_publish
+    home = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert "New: not yet published" in home
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [("the-law", "already has the address"), ("Not A Slug", "lower-case letters")],
+)
+def test_a_new_lesson_needs_a_free_well_formed_address(editor_client, lesson, slug, message):
+    response = _new_lesson(editor_client, lesson.part, slug=slug)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Lesson.objects.count() == 1
+
+
+def test_a_new_lesson_in_an_unknown_part_is_not_found(editor_client, lesson):
+    response = editor_client.get(reverse("course_editing:lesson_create", args=["no-such-part"]))
+    assert response.status_code == 404
+
+
+def test_lessons_move_within_their_part_with_buttons(editor_client, lesson):
+    later = LessonFactory(part=lesson.part, order=lesson.order + 1, slug="later")
+    home = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert home.count("Move up") == home.count("Move down") == 1
+
+    response = editor_client.post(
+        reverse("course_editing:move", args=["later"]), {"direction": "up"}
+    )
+
+    assert response.url == reverse("course_editing:home") + "#lesson-later"
+    lesson.refresh_from_db()
+    later.refresh_from_db()
+    assert later.order < lesson.order
+
+
+def test_an_archived_lesson_does_not_move(editor_client, lesson, editor):
+    lesson_archive(lesson=lesson, actor=editor)
+
+    response = editor_client.post(
+        reverse("course_editing:move", args=[lesson.slug]), {"direction": "up"}
+    )
+
+    assert response.status_code == 404

@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from modules.models import Lesson, Question
+from course_editing.services import draft_publish, lesson_create
+from modules.models import Lesson, Part, Question
 from modules.services import content_export, content_load
+from tests.factories import UserFactory
 
 from .conftest import database_snapshot
 
@@ -135,3 +137,34 @@ def test_exporting_writes_text_that_yaml_must_quote_and_reads_it_back(loaded_sma
 def loaded_small_tree(content_tree):
     content_load(directory=content_tree.root)
     return content_tree
+
+
+def test_a_lesson_created_in_the_editor_is_exported_and_loads_back_unchanged(
+    loaded_small_tree, tmp_path
+):
+    trainer = UserFactory(role="trainer")
+    lesson = lesson_create(
+        part=Part.objects.get(key="introduction"),
+        author=trainer,
+        slug="a-new-lesson",
+        title="A new lesson",
+        summary="Written in the browser.",
+        body_markdown="## New\n\nA lesson written in the browser.\n",
+        note="New lesson",
+    )
+    content_export(directory=tmp_path)
+    assert "lessons/02-a-new-lesson.md" not in _files(tmp_path)  # a draft is not exported
+
+    lesson.refresh_from_db()
+    draft_publish(lesson=lesson, actor=trainer, version=lesson.edit_version)
+    report = content_export(directory=tmp_path)
+
+    # Last of the introduction, so the lesson of the next part moves one place on.
+    assert sorted(report.written) == ["lessons/02-a-new-lesson.md", "lessons/03-second-lesson.md"]
+    assert report.removed == ["lessons/02-second-lesson.md"]
+    exported = (tmp_path / "lessons/02-a-new-lesson.md").read_text(encoding="utf-8")
+    assert "A lesson written in the browser." in exported
+    text_before = list(Lesson.objects.order_by("order").values_list("slug", "order", "title"))
+    assert not content_load(directory=tmp_path).has_changes
+    text_after = list(Lesson.objects.order_by("order").values_list("slug", "order", "title"))
+    assert text_after == text_before
