@@ -3,7 +3,7 @@ from django.utils.text import slugify
 from markdownx.widgets import MarkdownxWidget
 
 from modules.content import SLUG
-from modules.models import Lesson, LessonRevision
+from modules.models import Exercise, Lesson, LessonRevision, Question
 from modules.rendering import MarkdownContentError, render_markdown
 
 from .models import LessonDraft
@@ -122,3 +122,101 @@ class NewLessonForm(LessonDraftForm):
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Earlier"), ("down", "Later")])
+
+
+def _storable(text: str) -> str:
+    try:
+        render_markdown(text)
+    except MarkdownContentError as error:
+        raise forms.ValidationError(
+            "This text cannot be saved: %(reason)s.", params={"reason": error}
+        ) from None
+    return text
+
+
+class ExerciseIntroForm(forms.Form):
+    intro_markdown = forms.CharField(
+        label="Introduction (Markdown)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control font-monospace"}),
+        help_text="What practitioners read before the questions.",
+    )
+
+    def clean_intro_markdown(self):
+        return _storable(self.cleaned_data["intro_markdown"])
+
+
+class QuestionForm(forms.Form):
+    """One question. An existing question's key is fixed (answers are stored against
+    it); the empty row at the end adds a question when its text is filled in."""
+
+    key = forms.SlugField(
+        label="Key",
+        max_length=Question._meta.get_field("key").max_length,
+        help_text="Lower-case letters, digits and hyphens; it never changes once saved.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    text_markdown = forms.CharField(
+        label="Question (Markdown)",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+    stage = forms.ChoiceField(
+        label="Answered",
+        choices=Question.Stage.choices,
+        initial=Question.Stage.INDIVIDUAL,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    remove = forms.BooleanField(
+        label="Remove this question",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text="It is no longer asked; the answers already given are kept.",
+    )
+
+    def __init__(self, *args, existing_keys=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_existing = self.initial.get("key") in existing_keys
+        if self.is_existing:
+            self.fields["key"].widget = forms.HiddenInput()
+        else:
+            del self.fields["remove"]
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if not SLUG.match(key):
+            raise forms.ValidationError("Use only lower-case letters, digits and hyphens.")
+        return key
+
+    def clean_text_markdown(self):
+        return _storable(self.cleaned_data["text_markdown"])
+
+
+class BaseQuestionFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        keys = [form.cleaned_data.get("key") for form in self.forms if form.cleaned_data]
+        repeated = sorted({key for key in keys if key and keys.count(key) > 1})
+        if repeated:
+            raise forms.ValidationError(
+                "Each question needs its own key: %(keys)s appear more than once.",
+                params={"keys": ", ".join(repeated)},
+            )
+
+
+QuestionFormSet = forms.formset_factory(
+    QuestionForm, formset=BaseQuestionFormSet, extra=1, max_num=50
+)
+
+
+def question_formset(exercise: Exercise, data=None) -> BaseQuestionFormSet:
+    """The exercise's current questions in order, then an empty row for a new one."""
+    questions = exercise.questions.current().order_by("order")
+    initial = [
+        {"key": q.key, "text_markdown": q.text_markdown, "stage": q.stage} for q in questions
+    ]
+    keys = frozenset(q.key for q in questions)
+    return QuestionFormSet(
+        data, initial=initial, prefix="questions", form_kwargs={"existing_keys": keys}
+    )

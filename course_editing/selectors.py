@@ -156,6 +156,10 @@ def editing_overview() -> EditingOverview:
     return EditingOverview(parts=list(parts.values()), archived=archived)
 
 
+def exercise_for_editing(*, number: int) -> Exercise:
+    return Exercise.objects.select_related("lesson").get(number=number)
+
+
 def part_for_editing(*, key: str) -> Part:
     """A part of the course as it is now (an archived one takes no new lessons)."""
     return Part.objects.current().get(key=key)

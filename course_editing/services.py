@@ -6,15 +6,18 @@ published or discarded in between, it raises `EditConflictError` and changes not
 so no one's text is overwritten without their seeing it.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
-from modules.models import Lesson, LessonRevision, Part
+from modules.models import Exercise, Lesson, LessonRevision, Part, Question
 from modules.rendering import render_markdown
 from modules.services import lesson_archive, lesson_create_unpublished, lesson_place_in_part
+from reflections.models import Answer
 
 from .models import LegalReview, LessonDraft
 
@@ -209,3 +212,99 @@ def lesson_archive_from_editor(*, lesson: Lesson, actor: User, version: int) -> 
     locked = _locked(lesson, version=version)
     lesson_archive(lesson=locked, actor=actor)
     _bump(lesson)
+
+
+# --- Exercises ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionEdit:
+    """One question as the trainer left it: `key` names an existing question (kept) or a
+    new one; `removed` retires it."""
+
+    key: str
+    text_markdown: str
+    stage: str
+    removed: bool = False
+
+
+class ExerciseEditError(Exception):
+    """The change would break someone's answers: nothing was changed."""
+
+
+def _answered_keys(exercise: Exercise) -> set[str]:
+    questions = Answer.objects.filter(question__exercise=exercise)
+    return set(questions.values_list("question__key", flat=True).distinct())
+
+
+def _check_question_edits(exercise: Exercise, edits: list[QuestionEdit]) -> dict[str, Question]:
+    """Every question of the exercise by key, once the edits are known to be safe."""
+    existing = {question.key: question for question in exercise.questions.all()}
+    answered = _answered_keys(exercise)
+    problems = []
+    for edit in edits:
+        question = existing.get(edit.key)
+        if question is None:
+            continue
+        if question.retired:
+            problems.append(
+                f"the key “{edit.key}” belonged to a question taken out of this exercise: "
+                "give the new question another key"
+            )
+        elif edit.stage != question.stage and edit.key in answered:
+            problems.append(
+                f"question “{edit.key}” has answers, so whether it is answered on your "
+                "own or with a colleague cannot change"
+            )
+    if problems:
+        raise ExerciseEditError("; ".join(problems))
+    return existing
+
+
+@transaction.atomic
+def exercise_edit(
+    *, exercise: Exercise, actor: User, intro_markdown: str, questions: list[QuestionEdit]
+) -> Exercise:
+    """A trainer's change to an exercise's introduction and questions, in their order.
+    A question keeps its key (answers are stored against it); one removed is retired,
+    never deleted, so its answers stay in people's history, export and CPD record; a
+    question's stage cannot change once anyone has answered it (ExerciseEditError)."""
+    locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    for text in [intro_markdown, *(edit.text_markdown for edit in questions)]:
+        render_markdown(text)  # MarkdownContentError if sanitising would lose words
+    existing = _check_question_edits(locked, questions)
+    locked.intro_markdown = intro_markdown
+    locked.save()
+    kept = [edit for edit in questions if not edit.removed]
+    added, changed = [], []
+    for order, edit in enumerate(kept, start=1):
+        question = existing.get(edit.key)
+        if question is None:
+            Question.objects.create(
+                exercise=locked,
+                key=edit.key,
+                order=order,
+                stage=edit.stage,
+                text_markdown=edit.text_markdown,
+            )
+            added.append(edit.key)
+            continue
+        values = (order, edit.stage, edit.text_markdown)
+        if (question.order, question.stage, question.text_markdown) != values:
+            question.order, question.stage, question.text_markdown = values
+            question.save()
+            changed.append(edit.key)
+    kept_keys = {edit.key for edit in kept}
+    retired = [q for key, q in existing.items() if not q.retired and key not in kept_keys]
+    Question.objects.filter(pk__in=[q.pk for q in retired]).update(
+        retired=True, retired_at=timezone.now()
+    )
+    audit_record(
+        action="exercise.edited",
+        actor=actor,
+        target=locked,
+        added=added,
+        changed=changed,
+        retired=[q.key for q in retired],
+    )
+    return locked

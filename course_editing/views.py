@@ -14,19 +14,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import verified_email_required
-from modules.models import Lesson, LessonRevision, Part
+from modules.models import Exercise, Lesson, LessonRevision, Part
 from modules.rendering import MarkdownContentError, render_markdown, split_at_first_section
 from modules.services import lesson_move as lesson_move_service
 
 from . import selectors, services
 from .diff import text_diff
 from .forms import (
+    ExerciseIntroForm,
     LegalReviewForm,
     LessonDraftForm,
     MoveForm,
     NewLessonForm,
     PublishForm,
     VersionForm,
+    question_formset,
 )
 
 CONFLICT_MESSAGE = (
@@ -325,6 +327,48 @@ def lesson_move(request, slug):
     else:
         messages.info(request, f"“{lesson.title}” is already at that end of its part.")
     return redirect(f"{reverse('course_editing:home')}#lesson-{lesson.slug}")
+
+
+def _question_edits(formset) -> list[services.QuestionEdit]:
+    return [
+        services.QuestionEdit(
+            key=form.cleaned_data["key"],
+            text_markdown=form.cleaned_data["text_markdown"],
+            stage=form.cleaned_data["stage"],
+            removed=form.cleaned_data.get("remove", False),
+        )
+        for form in formset.forms
+        if form.cleaned_data  # the empty row for a new question, left empty
+    ]
+
+
+@trainer_page
+@require_http_methods(["GET", "POST"])
+def exercise_edit(request, number):
+    try:
+        exercise = selectors.exercise_for_editing(number=number)
+    except Exercise.DoesNotExist:
+        raise Http404("No such exercise.") from None
+    data = request.POST if request.method == "POST" else None
+    form = ExerciseIntroForm(data, initial={"intro_markdown": exercise.intro_markdown})
+    formset = question_formset(exercise, data)
+    refusal = ""
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            services.exercise_edit(
+                exercise=exercise,
+                actor=request.user,
+                intro_markdown=form.cleaned_data["intro_markdown"],
+                questions=_question_edits(formset),
+            )
+        except services.ExerciseEditError as error:
+            refusal = f"Nothing was saved: {error}."
+        else:
+            messages.success(request, f"Saved: practitioners now see the new “{exercise.title}”.")
+            return redirect("course_editing:exercise_edit", number=exercise.number)
+    context = {"exercise": exercise, "form": form, "formset": formset, "refusal": refusal}
+    status = 200 if data is None else 400
+    return render(request, "course_editing/exercise_edit.html", context, status=status)
 
 
 @trainer_page

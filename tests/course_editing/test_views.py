@@ -9,7 +9,8 @@ from course_editing import services
 from course_editing.models import LessonDraft
 from modules.models import Lesson, LessonRevision
 from modules.services import lesson_archive, progress_mark_complete
-from tests.factories import LessonFactory
+from reflections.models import Answer, ExerciseResponse
+from tests.factories import ExerciseFactory, LessonFactory, QuestionFactory
 from tests.modules.test_rendering import HOSTILE_MARKDOWN, TRUNCATING, _dangers
 
 pytestmark = pytest.mark.django_db
@@ -325,4 +326,119 @@ def test_an_archived_lesson_does_not_move(editor_client, lesson, editor):
         reverse("course_editing:move", args=[lesson.slug]), {"direction": "up"}
     )
 
+    assert response.status_code == 404
+
+
+# --- Exercises ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def exercise(lesson):
+    exercise = ExerciseFactory(lesson=lesson, title="Thinking about the law")
+    QuestionFactory(exercise=exercise, key="alone", order=1, text_markdown="What do you think?")
+    QuestionFactory(exercise=exercise, key="together", order=2, stage="pair", text_markdown="Both?")
+    return exercise
+
+
+def _exercise_form(exercise, rows, intro="Think first."):
+    """The exercise page's form as posted: `rows` are (key, text, stage, remove), the
+    existing questions first, then the row for a new one."""
+    data = {
+        "intro_markdown": intro,
+        "questions-TOTAL_FORMS": str(len(rows)),
+        "questions-INITIAL_FORMS": str(exercise.questions.current().count()),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "50",
+    }
+    for index, (key, text, stage, remove) in enumerate(rows):
+        data |= {
+            f"questions-{index}-key": key,
+            f"questions-{index}-text_markdown": text,
+            f"questions-{index}-stage": stage,
+        }
+        if remove:
+            data[f"questions-{index}-remove"] = "on"
+    return data
+
+
+def _exercise_url(exercise):
+    return reverse("course_editing:exercise_edit", args=[exercise.number])
+
+
+def test_the_exercise_page_shows_its_questions_and_a_row_for_a_new_one(editor_client, exercise):
+    page = editor_client.get(_exercise_url(exercise)).content.decode()
+
+    assert "What do you think?" in page
+    assert "Remove this question" in page
+    assert "New question (optional)" in page
+    home = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert _exercise_url(exercise) in home
+
+
+def test_editing_an_exercise_changes_text_removes_and_adds_questions(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think now?", "individual", False),
+        ("together", "Both?", "pair", True),
+        ("next-steps", "What next?", "individual", False),
+    ]
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 302
+    current = exercise.questions.current().order_by("order")
+    assert [(q.key, q.text_markdown) for q in current] == [
+        ("alone", "What do you think now?"),
+        ("next-steps", "What next?"),
+    ]
+    assert exercise.questions.get(key="together").retired
+
+
+def test_the_empty_row_left_empty_adds_nothing(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "pair", False),
+        ("", "", "individual", False),
+    ]
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 302
+    assert exercise.questions.count() == 2
+
+
+def test_changing_an_answered_questions_stage_is_refused_with_a_message(
+    editor_client, exercise, practitioner
+):
+    response_row = ExerciseResponse.objects.create(user=practitioner, exercise=exercise)
+    Answer.objects.create(
+        response=response_row, question=exercise.questions.get(key="together"), text="Ours."
+    )
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "individual", False),
+    ]
+
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert "cannot change" in page
+    assert "Ours." not in page
+    assert exercise.questions.get(key="together").stage == "pair"
+
+
+def test_two_questions_with_one_key_are_refused(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "pair", False),
+        ("alone", "Again?", "individual", False),
+    ]
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 400
+    assert "appear more than once" in response.content.decode()
+    assert exercise.questions.count() == 2
+
+
+def test_an_unknown_exercise_is_not_found(editor_client, exercise):
+    response = editor_client.get(reverse("course_editing:exercise_edit", args=[999]))
     assert response.status_code == 404

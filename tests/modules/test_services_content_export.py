@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from course_editing.services import draft_publish, lesson_create
-from modules.models import Lesson, Part, Question
+from course_editing.services import QuestionEdit, draft_publish, exercise_edit, lesson_create
+from modules.models import Exercise, Lesson, Part, Question
 from modules.services import content_export, content_load
 from tests.factories import UserFactory
 
@@ -168,3 +168,31 @@ def test_a_lesson_created_in_the_editor_is_exported_and_loads_back_unchanged(
     assert not content_load(directory=tmp_path).has_changes
     text_after = list(Lesson.objects.order_by("order").values_list("slug", "order", "title"))
     assert text_after == text_before
+
+
+def test_an_exercise_edited_in_the_editor_is_exported_and_loads_back_unchanged(
+    loaded_small_tree, tmp_path
+):
+    exercise = Exercise.objects.get(number=1)
+    exercise_edit(
+        exercise=exercise,
+        actor=UserFactory(role="trainer"),
+        intro_markdown="Answer on your own first, then talk it over.",
+        questions=[
+            QuestionEdit("on-your-own", "What do *you* think?", "individual"),
+            QuestionEdit("together", "What do you both think?", "pair", removed=True),
+            QuestionEdit("next", "What will you change?", "individual"),
+        ],
+    )
+
+    report = content_export(directory=tmp_path)
+
+    assert "exercises/1-first-exercise.md" in report.written
+    exported = (tmp_path / "exercises/1-first-exercise.md").read_text(encoding="utf-8")
+    assert "Answer on your own first, then talk it over." in exported
+    assert "What do *you* think?" in exported
+    assert "together" not in exported
+    assert "key: next" in exported
+    before = database_snapshot()
+    assert not content_load(directory=tmp_path).has_changes
+    assert database_snapshot() == before
