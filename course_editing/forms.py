@@ -122,6 +122,7 @@ class NewLessonForm(LessonDraftForm):
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Earlier"), ("down", "Later")])
+    order = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # where it was shown
 
 
 def _storable(text: str) -> str:
@@ -135,6 +136,7 @@ def _storable(text: str) -> str:
 
 
 class ExerciseIntroForm(forms.Form):
+    opened_on = forms.CharField(widget=forms.HiddenInput, max_length=64)
     intro_markdown = forms.CharField(
         label="Introduction (Markdown)",
         required=False,
@@ -190,7 +192,10 @@ class QuestionForm(forms.Form):
         return key
 
     def clean_text_markdown(self):
-        return _storable(self.cleaned_data["text_markdown"])
+        text = self.cleaned_data["text_markdown"]
+        if not text.strip():
+            raise forms.ValidationError("Write the question.")
+        return _storable(text)
 
 
 class BaseQuestionFormSet(forms.BaseFormSet):

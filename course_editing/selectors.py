@@ -5,6 +5,7 @@ from every page here (course_editing.views.trainer_page asks `may_edit_course`).
 """
 
 import calendar
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -158,6 +159,17 @@ def editing_overview() -> EditingOverview:
 
 def exercise_for_editing(*, number: int) -> Exercise:
     return Exercise.objects.select_related("lesson").get(number=number)
+
+
+def exercise_fingerprint(exercise: Exercise) -> str:
+    """What the exercise page was opened on (introduction, every question's key, text,
+    stage, order and whether retired): a save from a page opened on something else is
+    refused, so one trainer never retires a question another has just added."""
+    questions = exercise.questions.order_by("key").values_list(
+        "key", "text_markdown", "stage", "order", "retired"
+    )
+    parts = [exercise.intro_markdown, *(repr(tuple(question)) for question in questions)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def part_for_editing(*, key: str) -> Part:

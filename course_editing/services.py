@@ -8,6 +8,7 @@ so no one's text is overwritten without their seeing it.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +21,7 @@ from modules.services import lesson_archive, lesson_create_unpublished, lesson_p
 from reflections.models import Answer
 
 from .models import LegalReview, LessonDraft
+from .selectors import exercise_fingerprint
 
 
 class EditConflictError(Exception):
@@ -237,25 +239,51 @@ def _answered_keys(exercise: Exercise) -> set[str]:
     return set(questions.values_list("question__key", flat=True).distinct())
 
 
+def _problems_with_the_set(existing: dict[str, Question], edits: list[QuestionEdit]) -> list[str]:
+    """What the exercise as a whole must keep: one to EXERCISE_MAX_QUESTIONS questions,
+    each with text, and the commitment question (it holds people's dates)."""
+    kept = [edit for edit in edits if not edit.removed]
+    problems = []
+    if not kept:
+        problems.append("an exercise needs at least one question")
+    if len(kept) > settings.EXERCISE_MAX_QUESTIONS:
+        problems.append(f"an exercise can have at most {settings.EXERCISE_MAX_QUESTIONS} questions")
+    if any(not edit.text_markdown.strip() for edit in kept):
+        problems.append("every question needs its text")
+    kept_keys = {edit.key for edit in kept}
+    problems.extend(
+        f"question “{key}” holds each person's commitment and its dates, so it cannot be removed"
+        for key, question in existing.items()
+        if question.kind == Question.Kind.COMMITMENT and not question.retired
+        if key not in kept_keys
+    )
+    return problems
+
+
+def _problems_with_a_question(
+    question: Question, edit: QuestionEdit, *, answered: set[str]
+) -> list[str]:
+    if question.retired:
+        return [
+            f"the key “{edit.key}” belonged to a question taken out of this exercise: "
+            "give the new question another key"
+        ]
+    if edit.stage != question.stage and edit.key in answered:
+        return [
+            f"question “{edit.key}” has answers, so whether it is answered on your "
+            "own or with a colleague cannot change"
+        ]
+    return []
+
+
 def _check_question_edits(exercise: Exercise, edits: list[QuestionEdit]) -> dict[str, Question]:
     """Every question of the exercise by key, once the edits are known to be safe."""
     existing = {question.key: question for question in exercise.questions.all()}
     answered = _answered_keys(exercise)
-    problems = []
+    problems = _problems_with_the_set(existing, edits)
     for edit in edits:
-        question = existing.get(edit.key)
-        if question is None:
-            continue
-        if question.retired:
-            problems.append(
-                f"the key “{edit.key}” belonged to a question taken out of this exercise: "
-                "give the new question another key"
-            )
-        elif edit.stage != question.stage and edit.key in answered:
-            problems.append(
-                f"question “{edit.key}” has answers, so whether it is answered on your "
-                "own or with a colleague cannot change"
-            )
+        if edit.key in existing:
+            problems += _problems_with_a_question(existing[edit.key], edit, answered=answered)
     if problems:
         raise ExerciseEditError("; ".join(problems))
     return existing
@@ -263,13 +291,24 @@ def _check_question_edits(exercise: Exercise, edits: list[QuestionEdit]) -> dict
 
 @transaction.atomic
 def exercise_edit(
-    *, exercise: Exercise, actor: User, intro_markdown: str, questions: list[QuestionEdit]
+    *,
+    exercise: Exercise,
+    actor: User,
+    intro_markdown: str,
+    questions: list[QuestionEdit],
+    opened_on: str | None = None,
 ) -> Exercise:
     """A trainer's change to an exercise's introduction and questions, in their order.
     A question keeps its key (answers are stored against it); one removed is retired,
     never deleted, so its answers stay in people's history, export and CPD record; a
-    question's stage cannot change once anyone has answered it (ExerciseEditError)."""
+    question's stage cannot change once anyone has answered it (ExerciseEditError).
+    `opened_on`, the fingerprint the trainer's page was opened on, must still match."""
     locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if opened_on is not None and opened_on != exercise_fingerprint(locked):
+        raise ExerciseEditError(
+            "another trainer changed this exercise after you opened the page; "
+            "look at it again before you try once more"
+        )
     for text in [intro_markdown, *(edit.text_markdown for edit in questions)]:
         render_markdown(text)  # MarkdownContentError if sanitising would lose words
     existing = _check_question_edits(locked, questions)

@@ -321,11 +321,18 @@ def lesson_move(request, slug):
     if lesson.is_archived or not form.is_valid():
         raise Http404("Only a lesson in the course moves.")
     later = form.cleaned_data["direction"] == "down"
-    if lesson_move_service(lesson=lesson, actor=request.user, later=later):
+    moved = lesson_move_service(
+        lesson=lesson, actor=request.user, later=later, from_order=form.cleaned_data["order"]
+    )
+    if moved:
         where = "later" if later else "earlier"
         messages.success(request, f"“{lesson.title}” moved one place {where} in its part.")
     else:
-        messages.info(request, f"“{lesson.title}” is already at that end of its part.")
+        messages.info(
+            request,
+            f"“{lesson.title}” was not moved: it is already at that end of its part, or "
+            "the list changed since you opened it. Here it is as it is now.",
+        )
     return redirect(f"{reverse('course_editing:home')}#lesson-{lesson.slug}")
 
 
@@ -350,7 +357,11 @@ def exercise_edit(request, number):
     except Exercise.DoesNotExist:
         raise Http404("No such exercise.") from None
     data = request.POST if request.method == "POST" else None
-    form = ExerciseIntroForm(data, initial={"intro_markdown": exercise.intro_markdown})
+    initial = {
+        "intro_markdown": exercise.intro_markdown,
+        "opened_on": selectors.exercise_fingerprint(exercise),
+    }
+    form = ExerciseIntroForm(data, initial=initial)
     formset = question_formset(exercise, data)
     refusal = ""
     if data is not None and form.is_valid() and formset.is_valid():
@@ -360,6 +371,7 @@ def exercise_edit(request, number):
                 actor=request.user,
                 intro_markdown=form.cleaned_data["intro_markdown"],
                 questions=_question_edits(formset),
+                opened_on=form.cleaned_data["opened_on"],
             )
         except services.ExerciseEditError as error:
             refusal = f"Nothing was saved: {error}."

@@ -446,12 +446,15 @@ def lesson_place_in_part(*, lesson: Lesson) -> None:
 
 
 @transaction.atomic
-def lesson_move(*, lesson: Lesson, actor: User, later: bool) -> bool:
+def lesson_move(*, lesson: Lesson, actor: User, later: bool, from_order: int | None = None) -> bool:
     """Swap a current lesson with its neighbour in the same part (the next one when
     `later`, else the one before). False, changing nothing, when it is already last
-    (or first) in its part."""
+    (or first) in its part, or no longer at `from_order` (the page the trainer pressed
+    the button on is out of date: a second press moves nothing twice)."""
     siblings = Lesson.objects.current().select_for_update().filter(part_id=lesson.part_id)
     locked = siblings.get(pk=lesson.pk)
+    if from_order is not None and locked.order != from_order:
+        return False
     if later:
         neighbour = siblings.filter(order__gt=locked.order).order_by("order").first()
     else:

@@ -138,3 +138,43 @@ def test_text_that_sanitising_would_cut_short_is_refused(exercise, editor):
         _edit(exercise, editor, QuestionEdit("alone", TRUNCATING, "individual"))
 
     assert _current(exercise)[0][3] == "What do you think?"
+
+
+def test_the_last_question_cannot_be_removed(exercise, editor):
+    with pytest.raises(services.ExerciseEditError, match="at least one question"):
+        _edit(
+            exercise,
+            editor,
+            QuestionEdit("alone", "What do you think?", "individual", removed=True),
+            QuestionEdit("together", "And together?", "pair", removed=True),
+        )
+
+    assert len(_current(exercise)) == 2
+
+
+def test_the_commitment_question_cannot_be_removed(exercise, editor):
+    QuestionFactory(exercise=exercise, key="change", order=3, kind="commitment")
+
+    with pytest.raises(services.ExerciseEditError, match="commitment"):
+        _edit(
+            exercise,
+            editor,
+            QuestionEdit("alone", "What do you think?", "individual"),
+            QuestionEdit("together", "And together?", "pair"),
+            QuestionEdit("change", "One change.", "individual", removed=True),
+        )
+
+    assert not Question.objects.get(key="change").retired
+
+
+def test_more_questions_than_the_site_accepts_are_refused(exercise, editor, settings):
+    settings.EXERCISE_MAX_QUESTIONS = 2
+
+    with pytest.raises(services.ExerciseEditError, match="at most 2"):
+        _edit(
+            exercise,
+            editor,
+            QuestionEdit("alone", "What do you think?", "individual"),
+            QuestionEdit("together", "And together?", "pair"),
+            QuestionEdit("third", "A third?", "individual"),
+        )

@@ -106,3 +106,10 @@ def test_a_lesson_does_not_move_out_of_its_part(course, editor):
 
     assert _orders() == [("one", 1), ("two", 2), ("three", 3)]
     assert not AuditEvent.objects.filter(action="lesson.moved").exists()
+
+
+def test_a_lesson_no_longer_where_the_page_showed_it_does_not_move(course, editor):
+    assert lesson_move(lesson=course[1], actor=editor, later=False, from_order=2)
+
+    assert not lesson_move(lesson=course[1], actor=editor, later=False, from_order=2)
+    assert _orders() == [("two", 1), ("one", 2), ("three", 3)]

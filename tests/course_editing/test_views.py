@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from course_editing import services
 from course_editing.models import LessonDraft
+from course_editing.selectors import exercise_fingerprint
 from modules.models import Lesson, LessonRevision
 from modules.services import lesson_archive, progress_mark_complete
 from reflections.models import Answer, ExerciseResponse
@@ -310,7 +311,7 @@ def test_lessons_move_within_their_part_with_buttons(editor_client, lesson):
     assert home.count("Move up") == home.count("Move down") == 1
 
     response = editor_client.post(
-        reverse("course_editing:move", args=["later"]), {"direction": "up"}
+        reverse("course_editing:move", args=["later"]), {"direction": "up", "order": later.order}
     )
 
     assert response.url == reverse("course_editing:home") + "#lesson-later"
@@ -319,11 +320,25 @@ def test_lessons_move_within_their_part_with_buttons(editor_client, lesson):
     assert later.order < lesson.order
 
 
+def test_pressing_move_twice_from_the_same_page_moves_once(editor_client, lesson):
+    later = LessonFactory(part=lesson.part, order=lesson.order + 1, slug="later")
+    url = reverse("course_editing:move", args=["later"])
+    pressed = {"direction": "up", "order": later.order}
+
+    editor_client.post(url, pressed)
+    response = editor_client.post(url, pressed, follow=True)
+
+    assert "the list changed since you opened it" in response.content.decode()
+    later.refresh_from_db()
+    lesson.refresh_from_db()
+    assert later.order < lesson.order
+
+
 def test_an_archived_lesson_does_not_move(editor_client, lesson, editor):
     lesson_archive(lesson=lesson, actor=editor)
 
     response = editor_client.post(
-        reverse("course_editing:move", args=[lesson.slug]), {"direction": "up"}
+        reverse("course_editing:move", args=[lesson.slug]), {"direction": "up", "order": 1}
     )
 
     assert response.status_code == 404
@@ -345,6 +360,7 @@ def _exercise_form(exercise, rows, intro="Think first."):
     existing questions first, then the row for a new one."""
     data = {
         "intro_markdown": intro,
+        "opened_on": exercise_fingerprint(exercise),
         "questions-TOTAL_FORMS": str(len(rows)),
         "questions-INITIAL_FORMS": str(exercise.questions.current().count()),
         "questions-MIN_NUM_FORMS": "0",
@@ -442,3 +458,18 @@ def test_two_questions_with_one_key_are_refused(editor_client, exercise):
 def test_an_unknown_exercise_is_not_found(editor_client, exercise):
     response = editor_client.get(reverse("course_editing:exercise_edit", args=[999]))
     assert response.status_code == 404
+
+
+def test_a_save_from_a_page_opened_before_another_trainers_save_is_refused(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "pair", False),
+    ]
+    opened = _exercise_form(exercise, rows)
+    QuestionFactory(exercise=exercise, key="added-meanwhile", order=3)
+
+    response = editor_client.post(_exercise_url(exercise), opened)
+
+    assert response.status_code == 400
+    assert "another trainer changed this exercise" in response.content.decode()
+    assert not exercise.questions.get(key="added-meanwhile").retired
