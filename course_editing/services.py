@@ -37,6 +37,12 @@ class NoDraftError(Exception):
     """There is no draft to publish or discard."""
 
 
+def _without_nul(text: str) -> str:
+    """NUL means nothing in Markdown and PostgreSQL cannot store it in text. The forms
+    refuse it already (Django's CharField); a caller of the services gets it dropped."""
+    return text.replace("\x00", "")
+
+
 def _locked(lesson: Lesson, *, version: int) -> Lesson:
     locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
     if locked.edit_version != version:
@@ -68,6 +74,7 @@ def draft_save(
 ) -> LessonDraft:
     """Keep a trainer's change as the lesson's draft; practitioners still read the
     published text. Refused (MarkdownContentError) if sanitising would lose words."""
+    body_markdown = _without_nul(body_markdown)
     render_markdown(body_markdown)
     locked = _locked(lesson, version=version)
     draft, _created = LessonDraft.objects.update_or_create(
