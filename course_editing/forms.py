@@ -109,7 +109,9 @@ class NewLessonForm(LessonDraftForm):
 
     def clean(self):
         cleaned = super().clean()
-        slug = cleaned.get("slug") or slugify(cleaned.get("title", "")).replace("_", "-")
+        if not cleaned.get("slug") and "title" not in cleaned:
+            return cleaned  # the title's own error says what to do
+        slug = cleaned.get("slug") or slugify(cleaned["title"]).replace("_", "-")
         slug = slug[: Lesson._meta.get_field("slug").max_length].strip("-")
         if not slug or not SLUG.match(slug):
             self.add_error("slug", "Use only lower-case letters, digits and hyphens.")

@@ -300,6 +300,13 @@ def test_a_new_lesson_needs_a_free_well_formed_address(editor_client, lesson, sl
     assert Lesson.objects.count() == 1
 
 
+def test_a_new_lesson_without_a_title_is_told_only_that(editor_client, lesson):
+    response = _new_lesson(editor_client, lesson.part, title="")
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"title"}
+
+
 def test_a_new_lesson_in_an_unknown_part_is_not_found(editor_client, lesson):
     response = editor_client.get(reverse("course_editing:lesson_create", args=["no-such-part"]))
     assert response.status_code == 404
