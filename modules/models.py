@@ -189,6 +189,13 @@ class LessonRevision(models.Model):
         return f"{self.lesson} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+def exercise_sha256(*, intro_markdown: str, questions) -> str:
+    """A fingerprint of an exercise's introduction and its current questions, each
+    (key, order, stage, kind, text), to tell whether any changed."""
+    parts = [intro_markdown, *(repr(tuple(question)) for question in questions)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 class Exercise(models.Model):
     class Placement(models.TextChoices):
         START = "start", "At the start of the lesson"
@@ -208,6 +215,10 @@ class Exercise(models.Model):
     minutes = models.PositiveIntegerField()
     intro_markdown = models.TextField(blank=True)
     intro_html = models.TextField(blank=True, editable=False)
+    # What the exercise's file held (introduction and questions) when it was last
+    # loaded, so the loader can tell an edit made in the browser since then from a
+    # change to the file, as for lessons (`exercise_sha256`).
+    loaded_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["number"]

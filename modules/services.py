@@ -31,6 +31,7 @@ from .models import (
     LessonRevision,
     Part,
     Question,
+    exercise_sha256,
     text_sha256,
 )
 from .rendering import reading_minutes, render_markdown
@@ -81,10 +82,48 @@ class ContentConflictError(Exception):
         super().__init__("\n".join(str(c) for c in conflicts))
 
 
+def _spec_sha256(spec: ExerciseSpec) -> str:
+    questions = [(q.key, q.order, q.stage, q.kind, q.text_markdown) for q in spec.questions]
+    return exercise_sha256(intro_markdown=spec.intro_markdown, questions=questions)
+
+
+def _stored_sha256(exercise: Exercise) -> str:
+    """The fingerprint of the exercise as stored; its `questions` prefetched, current
+    ones only, in order (see `_exercise_conflicts`)."""
+    questions = [
+        (q.key, q.order, q.stage, q.kind, q.text_markdown) for q in exercise.questions.all()
+    ]
+    return exercise_sha256(intro_markdown=exercise.intro_markdown, questions=questions)
+
+
+def _exercise_conflicts(tree: ContentTree) -> list[Conflict]:
+    """Exercises edited in the browser since the last load whose file differs, as for
+    lessons. One loaded before the fingerprint was kept has none: nothing to compare."""
+    current = Prefetch("questions", queryset=Question.objects.current().order_by("order"))
+    stored = Exercise.objects.prefetch_related(current).in_bulk(
+        [spec.number for spec in tree.exercises], field_name="number"
+    )
+    conflicts = []
+    for spec in tree.exercises:
+        exercise = stored.get(spec.number)
+        if exercise is None or not exercise.loaded_sha256:
+            continue
+        now, in_file = _stored_sha256(exercise), _spec_sha256(spec)
+        if now != exercise.loaded_sha256 and in_file != now:
+            conflicts.append(
+                Conflict(
+                    slug=f"exercise {exercise.number}",
+                    title=exercise.title,
+                    file_changed=in_file != exercise.loaded_sha256,
+                )
+            )
+    return conflicts
+
+
 def _conflicts(tree: ContentTree) -> list[Conflict]:
     """Lessons whose text in the database is not what their file held when last loaded
-    (an edit in the browser) and differs from the file now. When the file has caught up
-    with the edit (exported, say) there is nothing to lose."""
+    (an edit in the browser) and differs from the file now, then exercises likewise.
+    When the file has caught up with the edit (exported, say) there is nothing to lose."""
     lessons = Lesson.objects.in_bulk([spec.slug for spec in tree.lessons], field_name="slug")
     conflicts = []
     for spec in tree.lessons:
@@ -100,7 +139,7 @@ def _conflicts(tree: ContentTree) -> list[Conflict]:
                     file_changed=in_file != lesson.loaded_text_sha256,
                 )
             )
-    return conflicts
+    return conflicts + _exercise_conflicts(tree)
 
 
 def _archive(row: Part | Lesson, *, label: str, report: LoadReport) -> None:
@@ -350,6 +389,10 @@ def _load_exercises(*, tree: ContentTree, lessons: dict[str, Lesson], report: Lo
         else:
             report.unchanged.append(f"exercise {spec.number}")
         _load_questions(exercise=exercise, specs=spec.questions, report=report)
+        loaded = _spec_sha256(spec)
+        if exercise.loaded_sha256 != loaded:  # bookkeeping, not a change to report
+            exercise.loaded_sha256 = loaded
+            Exercise.objects.filter(pk=exercise.pk).update(loaded_sha256=loaded)
 
 
 def content_load(*, directory: str | Path, overwrite: bool = False) -> LoadReport:
