@@ -5,7 +5,6 @@ from every page here (course_editing.views.trainer_page asks `may_edit_course`).
 """
 
 import calendar
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -16,7 +15,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from modules.models import Exercise, Lesson, LessonRevision, Part
+from modules.models import Exercise, Lesson, LessonRevision, Part, exercise_sha256
 
 from .models import LegalReview, LessonDraft
 
@@ -168,8 +167,7 @@ def exercise_fingerprint(exercise: Exercise) -> str:
     questions = exercise.questions.order_by("key").values_list(
         "key", "text_markdown", "stage", "order", "retired"
     )
-    parts = [exercise.intro_markdown, *(repr(tuple(question)) for question in questions)]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return exercise_sha256(intro_markdown=exercise.intro_markdown, questions=questions)
 
 
 def part_for_editing(*, key: str) -> Part:
