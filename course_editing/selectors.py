@@ -11,11 +11,11 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from modules.models import Exercise, Lesson, LessonRevision, Part
+from modules.models import Exercise, Lesson, LessonRevision, Part, exercise_sha256
 
 from .models import LegalReview, LessonDraft
 
@@ -70,10 +70,15 @@ class LessonRow:
     draft: LessonDraft | None
     last_published: LessonRevision | None
     legal_status: str
+    movable_earlier: bool = False  # within its part, for lessons in the course
+    movable_later: bool = False
 
     @property
     def states(self) -> list[str]:
-        states = ["archived" if self.lesson.is_archived else "published"]
+        if self.lesson.awaiting_first_publish:
+            states = ["new"]
+        else:
+            states = ["archived" if self.lesson.is_archived else "published"]
         if self.draft is not None:
             states.append("draft")
         return states
@@ -117,16 +122,18 @@ def _latest_revisions(lesson_ids: list[int]) -> dict[int, LessonRevision]:
 
 
 def editing_overview() -> EditingOverview:
-    """Every lesson (current in course order, then archived) with its exercises, draft,
-    last published version and legal-review status. A fixed number of queries."""
+    """Every lesson (current in course order, with new ones not yet published at the
+    end of their part, then archived) with its exercises, draft, last published version
+    and legal-review status. Every current part is listed, even with no lessons yet.
+    A fixed number of queries."""
     lessons = list(
         Lesson.objects.select_related("part", "draft__author")
         .prefetch_related(Prefetch("exercises", queryset=Exercise.objects.order_by("number")))
-        .order_by("archived_at", "order")
+        .order_by(F("archived_at").asc(nulls_first=True), "order")
     )
     latest = _latest_revisions([lesson.pk for lesson in lessons])
     now = timezone.now()
-    parts: dict[int, PartRows] = {}
+    parts = {part.pk: PartRows(part=part) for part in Part.objects.current().order_by("order")}
     archived: list[LessonRow] = []
     for lesson in lessons:
         row = LessonRow(
@@ -136,11 +143,36 @@ def editing_overview() -> EditingOverview:
             last_published=latest.get(lesson.pk),
             legal_status=legal_review_status(lesson, now=now),
         )
-        if lesson.is_archived:
+        if lesson.is_archived and not lesson.awaiting_first_publish:
             archived.append(row)
         else:
             parts.setdefault(lesson.part_id, PartRows(part=lesson.part)).rows.append(row)
+    for part_rows in parts.values():
+        in_course = [row for row in part_rows.rows if not row.lesson.is_archived]
+        for row in in_course[1:]:
+            row.movable_earlier = True
+        for row in in_course[:-1]:
+            row.movable_later = True
     return EditingOverview(parts=list(parts.values()), archived=archived)
+
+
+def exercise_for_editing(*, number: int) -> Exercise:
+    return Exercise.objects.select_related("lesson").get(number=number)
+
+
+def exercise_fingerprint(exercise: Exercise) -> str:
+    """What the exercise page was opened on (introduction, every question's key, text,
+    stage, order and whether retired): a save from a page opened on something else is
+    refused, so one trainer never retires a question another has just added."""
+    questions = exercise.questions.order_by("key").values_list(
+        "key", "text_markdown", "stage", "order", "retired"
+    )
+    return exercise_sha256(intro_markdown=exercise.intro_markdown, questions=questions)
+
+
+def part_for_editing(*, key: str) -> Part:
+    """A part of the course as it is now (an archived one takes no new lessons)."""
+    return Part.objects.current().get(key=key)
 
 
 def lesson_for_editing(*, slug: str) -> Lesson:

@@ -6,17 +6,22 @@ published or discarded in between, it raises `EditConflictError` and changes not
 so no one's text is overwritten without their seeing it.
 """
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
-from modules.models import Lesson, LessonRevision
+from modules.models import Exercise, Lesson, LessonRevision, Part, Question
 from modules.rendering import render_markdown
-from modules.services import lesson_archive
+from modules.services import lesson_archive, lesson_create_unpublished, lesson_place_in_part
+from reflections.models import Answer
 
 from .models import LegalReview, LessonDraft
+from .selectors import exercise_fingerprint
 
 
 class EditConflictError(Exception):
@@ -30,6 +35,12 @@ class EditConflictError(Exception):
 
 class NoDraftError(Exception):
     """There is no draft to publish or discard."""
+
+
+def _without_nul(text: str) -> str:
+    """NUL means nothing in Markdown and PostgreSQL cannot store it in text. The forms
+    refuse it already (Django's CharField); a caller of the services gets it dropped."""
+    return text.replace("\x00", "")
 
 
 def _locked(lesson: Lesson, *, version: int) -> Lesson:
@@ -50,10 +61,6 @@ def _latest_revision(lesson: Lesson) -> LessonRevision | None:
     return lesson.revisions.order_by("created_at", "id").last()
 
 
-def _without_nul(text: str) -> str:
-    return text.replace("\x00", "\ufffd")
-
-
 @transaction.atomic
 def draft_save(
     *,
@@ -68,8 +75,7 @@ def draft_save(
     """Keep a trainer's change as the lesson's draft; practitioners still read the
     published text. Refused (MarkdownContentError) if sanitising would lose words.
 
-    A NUL character becomes U+FFFD, as CommonMark reads it (a database column cannot
-    hold one, and it means nothing in a lesson)."""
+    A NUL character is dropped (`_without_nul`)."""
     title, summary, body_markdown = (_without_nul(text) for text in (title, summary, body_markdown))
     render_markdown(body_markdown)
     locked = _locked(lesson, version=version)
@@ -97,6 +103,29 @@ def draft_save(
 
 
 @transaction.atomic
+def lesson_create(
+    *, part: Part, author: User, slug: str, title: str, summary: str, body_markdown: str, note: str
+) -> Lesson:
+    """A new lesson in `part`, its first text a draft: out of the course until a trainer
+    publishes it, when it becomes the last lesson of the part."""
+    render_markdown(body_markdown)
+    lesson = lesson_create_unpublished(
+        part=part, slug=slug, title=title, summary=summary, body_markdown=body_markdown
+    )
+    LessonDraft.objects.create(
+        lesson=lesson,
+        title=title,
+        summary=summary,
+        body_markdown=body_markdown,
+        note=note,
+        author=author,
+    )
+    _bump(lesson)
+    audit_record(action="lesson.created", actor=author, target=lesson, part=part.key)
+    return lesson
+
+
+@transaction.atomic
 def draft_discard(*, lesson: Lesson, actor: User, version: int) -> None:
     locked = _locked(lesson, version=version)
     deleted, _ = LessonDraft.objects.filter(lesson=locked).delete()
@@ -120,6 +149,8 @@ def draft_publish(
     locked.title, locked.summary = draft.title, draft.summary
     locked.body_markdown = draft.body_markdown
     locked.save()
+    if locked.awaiting_first_publish:
+        lesson_place_in_part(lesson=locked)
     revision = LessonRevision.objects.create(
         lesson=locked,
         title=draft.title,
@@ -130,6 +161,10 @@ def draft_publish(
         note=draft.note,
         reread_summary=reread_summary,
     )
+    if reread_summary:
+        Lesson.objects.filter(pk=locked.pk).update(
+            reread_requested_at=revision.created_at, reread_summary=reread_summary
+        )
     draft.delete()
     _bump(lesson)
     audit_record(
@@ -188,3 +223,136 @@ def lesson_archive_from_editor(*, lesson: Lesson, actor: User, version: int) -> 
     locked = _locked(lesson, version=version)
     lesson_archive(lesson=locked, actor=actor)
     _bump(lesson)
+
+
+# --- Exercises ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionEdit:
+    """One question as the trainer left it: `key` names an existing question (kept) or a
+    new one; `removed` retires it."""
+
+    key: str
+    text_markdown: str
+    stage: str
+    removed: bool = False
+
+
+class ExerciseEditError(Exception):
+    """The change would break someone's answers: nothing was changed."""
+
+
+def _answered_keys(exercise: Exercise) -> set[str]:
+    questions = Answer.objects.filter(question__exercise=exercise)
+    return set(questions.values_list("question__key", flat=True).distinct())
+
+
+def _problems_with_the_set(existing: dict[str, Question], edits: list[QuestionEdit]) -> list[str]:
+    """What the exercise as a whole must keep: one to EXERCISE_MAX_QUESTIONS questions,
+    each with text, and the commitment question (it holds people's dates)."""
+    kept = [edit for edit in edits if not edit.removed]
+    problems = []
+    if not kept:
+        problems.append("an exercise needs at least one question")
+    if len(kept) > settings.EXERCISE_MAX_QUESTIONS:
+        problems.append(f"an exercise can have at most {settings.EXERCISE_MAX_QUESTIONS} questions")
+    if any(not edit.text_markdown.strip() for edit in kept):
+        problems.append("every question needs its text")
+    kept_keys = {edit.key for edit in kept}
+    problems.extend(
+        f"question “{key}” holds each person's commitment and its dates, so it cannot be removed"
+        for key, question in existing.items()
+        if question.kind == Question.Kind.COMMITMENT and not question.retired
+        if key not in kept_keys
+    )
+    return problems
+
+
+def _problems_with_a_question(
+    question: Question, edit: QuestionEdit, *, answered: set[str]
+) -> list[str]:
+    if question.retired:
+        return [
+            f"the key “{edit.key}” belonged to a question taken out of this exercise: "
+            "give the new question another key"
+        ]
+    if edit.stage != question.stage and edit.key in answered:
+        return [
+            f"question “{edit.key}” has answers, so whether it is answered on your "
+            "own or with a colleague cannot change"
+        ]
+    return []
+
+
+def _check_question_edits(exercise: Exercise, edits: list[QuestionEdit]) -> dict[str, Question]:
+    """Every question of the exercise by key, once the edits are known to be safe."""
+    existing = {question.key: question for question in exercise.questions.all()}
+    answered = _answered_keys(exercise)
+    problems = _problems_with_the_set(existing, edits)
+    for edit in edits:
+        if edit.key in existing:
+            problems += _problems_with_a_question(existing[edit.key], edit, answered=answered)
+    if problems:
+        raise ExerciseEditError("; ".join(problems))
+    return existing
+
+
+@transaction.atomic
+def exercise_edit(
+    *,
+    exercise: Exercise,
+    actor: User,
+    intro_markdown: str,
+    questions: list[QuestionEdit],
+    opened_on: str | None = None,
+) -> Exercise:
+    """A trainer's change to an exercise's introduction and questions, in their order.
+    A question keeps its key (answers are stored against it); one removed is retired,
+    never deleted, so its answers stay in people's history, export and CPD record; a
+    question's stage cannot change once anyone has answered it (ExerciseEditError).
+    `opened_on`, the fingerprint the trainer's page was opened on, must still match."""
+    locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if opened_on is not None and opened_on != exercise_fingerprint(locked):
+        raise ExerciseEditError(
+            "another trainer changed this exercise after you opened the page; "
+            "look at it again before you try once more"
+        )
+    for text in [intro_markdown, *(edit.text_markdown for edit in questions)]:
+        render_markdown(text)  # MarkdownContentError if sanitising would lose words
+    existing = _check_question_edits(locked, questions)
+    locked.intro_markdown = intro_markdown
+    locked.save()
+    kept = [edit for edit in questions if not edit.removed]
+    added, changed = [], []
+    for order, edit in enumerate(kept, start=1):
+        question = existing.get(edit.key)
+        if question is None:
+            Question.objects.create(
+                exercise=locked,
+                key=edit.key,
+                order=order,
+                stage=edit.stage,
+                text_markdown=edit.text_markdown,
+            )
+            added.append(edit.key)
+            continue
+        values = (order, edit.stage, edit.text_markdown)
+        if (question.order, question.stage, question.text_markdown) != values:
+            question.order, question.stage, question.text_markdown = values
+            question.save()
+            changed.append(edit.key)
+    kept_keys = {edit.key for edit in kept}
+    retired = [q for key, q in existing.items() if not q.retired and key not in kept_keys]
+    Question.objects.filter(pk__in=[q.pk for q in retired]).update(
+        retired=True, retired_at=timezone.now()
+    )
+    audit_record(
+        action="exercise.edited",
+        actor=actor,
+        target=locked,
+        added=added,
+        changed=changed,
+        retired=[q.key for q in retired],
+    )
+    return locked

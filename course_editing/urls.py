@@ -27,6 +27,9 @@ urlpatterns = [
     ),
     path("lessons/<slug:slug>/legal-review/", views.legal_review, name="legal_review"),
     path("lessons/<slug:slug>/archive/", views.lesson_archive, name="archive"),
+    path("lessons/<slug:slug>/move/", views.lesson_move, name="move"),
+    path("exercises/<int:number>/edit/", views.exercise_edit, name="exercise_edit"),
+    path("parts/<slug:part>/new-lesson/", views.lesson_create, name="lesson_create"),
     path("markdownx/markdownify/", views.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", views.upload, name="markdownx_upload"),
 ]

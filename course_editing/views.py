@@ -8,17 +8,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import verified_email_required
-from modules.models import Lesson, LessonRevision
-from modules.rendering import MarkdownContentError, lesson_text_parts, render_markdown
+from modules.models import Exercise, Lesson, LessonRevision, Part
+from modules.rendering import (
+    MarkdownContentError,
+    lesson_text_parts,
+    render_markdown,
+)
+from modules.services import lesson_move as lesson_move_service
 
 from . import selectors, services
 from .diff import text_diff
-from .forms import LegalReviewForm, LessonDraftForm, PublishForm, VersionForm
+from .forms import (
+    ExerciseIntroForm,
+    LegalReviewForm,
+    LessonDraftForm,
+    MoveForm,
+    NewLessonForm,
+    PublishForm,
+    VersionForm,
+    question_formset,
+)
 
 CONFLICT_MESSAGE = (
     "Another trainer changed this lesson after you opened the page, so nothing was "
@@ -271,6 +286,97 @@ def lesson_archive(request, slug):
         f"“{lesson.title}” is archived: out of the course, with its progress and history kept.",
     )
     return redirect("course_editing:home")
+
+
+@trainer_page
+@require_http_methods(["GET", "POST"])
+def lesson_create(request, part):
+    try:
+        part = selectors.part_for_editing(key=part)
+    except Part.DoesNotExist:
+        raise Http404("No such part.") from None
+    form = NewLessonForm(request.POST or None, initial={"note": "New lesson"})
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 400
+        context = {"part": part, "form": form}
+        return render(request, "course_editing/lesson_create.html", context, status=status)
+    lesson = services.lesson_create(part=part, author=request.user, **form.cleaned_data)
+    messages.success(
+        request,
+        "Lesson created as a draft. Practitioners see it once you publish it, as the "
+        "last lesson of its part.",
+    )
+    return redirect("course_editing:draft", slug=lesson.slug)
+
+
+@trainer_page
+@require_POST
+def lesson_move(request, slug):
+    lesson = _lesson_or_404(slug)
+    form = MoveForm(request.POST)
+    if lesson.is_archived or not form.is_valid():
+        raise Http404("Only a lesson in the course moves.")
+    later = form.cleaned_data["direction"] == "down"
+    moved = lesson_move_service(
+        lesson=lesson, actor=request.user, later=later, from_order=form.cleaned_data["order"]
+    )
+    if moved:
+        where = "later" if later else "earlier"
+        messages.success(request, f"“{lesson.title}” moved one place {where} in its part.")
+    else:
+        messages.info(
+            request,
+            f"“{lesson.title}” was not moved: it is already at that end of its part, or "
+            "the list changed since you opened it. Here it is as it is now.",
+        )
+    return redirect(f"{reverse('course_editing:home')}#lesson-{lesson.slug}")
+
+
+def _question_edits(formset) -> list[services.QuestionEdit]:
+    return [
+        services.QuestionEdit(
+            key=form.cleaned_data["key"],
+            text_markdown=form.cleaned_data["text_markdown"],
+            stage=form.cleaned_data["stage"],
+            removed=form.cleaned_data.get("remove", False),
+        )
+        for form in formset.forms
+        if form.cleaned_data  # the empty row for a new question, left empty
+    ]
+
+
+@trainer_page
+@require_http_methods(["GET", "POST"])
+def exercise_edit(request, number):
+    try:
+        exercise = selectors.exercise_for_editing(number=number)
+    except Exercise.DoesNotExist:
+        raise Http404("No such exercise.") from None
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        "intro_markdown": exercise.intro_markdown,
+        "opened_on": selectors.exercise_fingerprint(exercise),
+    }
+    form = ExerciseIntroForm(data, initial=initial)
+    formset = question_formset(exercise, data)
+    refusal = ""
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            services.exercise_edit(
+                exercise=exercise,
+                actor=request.user,
+                intro_markdown=form.cleaned_data["intro_markdown"],
+                questions=_question_edits(formset),
+                opened_on=form.cleaned_data["opened_on"],
+            )
+        except services.ExerciseEditError as error:
+            refusal = f"Nothing was saved: {error}."
+        else:
+            messages.success(request, f"Saved: practitioners now see the new “{exercise.title}”.")
+            return redirect("course_editing:exercise_edit", number=exercise.number)
+    context = {"exercise": exercise, "form": form, "formset": formset, "refusal": refusal}
+    status = 200 if data is None else 400
+    return render(request, "course_editing/exercise_edit.html", context, status=status)
 
 
 @trainer_page

@@ -9,6 +9,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 
 from .rendering import GlossaryLink, reading_minutes, render_markdown
@@ -161,6 +162,15 @@ class Lesson(models.Model):
     legal_review_note_by_reviewer = models.TextField(
         blank=True, help_text="What the last reviewer found or changed."
     )
+    # The last time a trainer published the lesson asking people who had completed it to
+    # read it again, and what changed, copied from that LessonRevision so the outline
+    # reads it with the lessons (LessonProgress.needs_rereading compares against it).
+    reread_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A lesson a trainer created in the browser stays out of the course (archived, so
+    # no one reads it and the loader and export leave it alone) until its first draft
+    # is published: course_editing.services.draft_publish then places it in its part.
+    awaiting_first_publish = models.BooleanField(default=False, editable=False)
+    reread_summary = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = LessonQuerySet.as_manager()
 
@@ -216,6 +226,13 @@ class LessonRevision(models.Model):
         return f"{self.lesson} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+def exercise_sha256(*, intro_markdown: str, questions) -> str:
+    """A fingerprint of an exercise's introduction and its current questions, each
+    (key, order, stage, kind, text), to tell whether any changed."""
+    parts = [intro_markdown, *(repr(tuple(question)) for question in questions)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 class Exercise(models.Model):
     class Placement(models.TextChoices):
         START = "start", "At the start of the lesson"
@@ -235,6 +252,10 @@ class Exercise(models.Model):
     minutes = models.PositiveIntegerField()
     intro_markdown = models.TextField(blank=True)
     intro_html = models.TextField(blank=True, editable=False)
+    # What the exercise's file held (introduction and questions) when it was last
+    # loaded, so the loader can tell an edit made in the browser since then from a
+    # change to the file, as for lessons (`exercise_sha256`).
+    loaded_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["number"]
@@ -308,6 +329,14 @@ class LessonProgressQuerySet(models.QuerySet):
         no longer count towards completing it."""
         return self.filter(lesson__archived_at__isnull=True)
 
+    def needs_rereading(self):
+        """Completed before a trainer asked for the lesson to be read again, and not
+        read again since: the same rule as `LessonProgress.needs_rereading`."""
+        asked_at = F("lesson__reread_requested_at")
+        return self.filter(completed_at__lt=asked_at).filter(
+            Q(read_again_at__isnull=True) | Q(read_again_at__lt=asked_at)
+        )
+
 
 class LessonProgress(models.Model):
     """One person's progress in one lesson: opened, last seen, completed."""
@@ -319,6 +348,9 @@ class LessonProgress(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     last_viewed_at = models.DateTimeField(db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When they last marked the lesson as read again after a trainer asked them to (see
+    # `needs_rereading`); their completion is never changed by such a request.
+    read_again_at = models.DateTimeField(null=True, blank=True)
 
     objects = LessonProgressQuerySet.as_manager()
 
@@ -334,3 +366,12 @@ class LessonProgress(models.Model):
     @property
     def is_completed(self):
         return self.completed_at is not None
+
+    @property
+    def needs_rereading(self) -> bool:
+        """The rule of `LessonProgressQuerySet.needs_rereading`, for a row already read
+        (with its lesson, which the course outline sets from the lessons it has)."""
+        asked_at = self.lesson.reread_requested_at
+        if asked_at is None or self.completed_at is None or self.completed_at >= asked_at:
+            return False
+        return self.read_again_at is None or self.read_again_at < asked_at

@@ -30,6 +30,8 @@ class OutlineEntry:
     lesson: Lesson
     state: str
     number: int  # position in reading order, from 1
+    # Completed before a trainer asked for it to be read again, not read since.
+    needs_rereading: bool = False
 
     @property
     def state_label(self) -> str:
@@ -146,7 +148,14 @@ def course_outline(*, user: User | AnonymousUser) -> Outline:
             state = LessonState.COMPLETED
         else:
             state = LessonState.IN_PROGRESS
-        entry = OutlineEntry(lesson=lesson, state=state, number=len(entries) + 1)
+        if record is not None:
+            record.lesson = lesson  # already read: no query for `needs_rereading`
+        entry = OutlineEntry(
+            lesson=lesson,
+            state=state,
+            number=len(entries) + 1,
+            needs_rereading=record is not None and record.needs_rereading,
+        )
         entries.append(entry)
         if not parts or parts[-1].part.pk != lesson.part_id:
             parts.append(OutlinePart(part=lesson.part, entries=[]))

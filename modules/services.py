@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, OuterRef, Prefetch, Subquery
+from django.db.models import F, Max, Model, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,6 +33,7 @@ from .models import (
     LessonRevision,
     Part,
     Question,
+    exercise_sha256,
     text_sha256,
 )
 from .rendering import reading_minutes, render_markdown
@@ -83,10 +84,48 @@ class ContentConflictError(Exception):
         super().__init__("\n".join(str(c) for c in conflicts))
 
 
+def _spec_sha256(spec: ExerciseSpec) -> str:
+    questions = [(q.key, q.order, q.stage, q.kind, q.text_markdown) for q in spec.questions]
+    return exercise_sha256(intro_markdown=spec.intro_markdown, questions=questions)
+
+
+def _stored_sha256(exercise: Exercise) -> str:
+    """The fingerprint of the exercise as stored; its `questions` prefetched, current
+    ones only, in order (see `_exercise_conflicts`)."""
+    questions = [
+        (q.key, q.order, q.stage, q.kind, q.text_markdown) for q in exercise.questions.all()
+    ]
+    return exercise_sha256(intro_markdown=exercise.intro_markdown, questions=questions)
+
+
+def _exercise_conflicts(tree: ContentTree) -> list[Conflict]:
+    """Exercises edited in the browser since the last load whose file differs, as for
+    lessons. One loaded before the fingerprint was kept has none: nothing to compare."""
+    current = Prefetch("questions", queryset=Question.objects.current().order_by("order"))
+    stored = Exercise.objects.prefetch_related(current).in_bulk(
+        [spec.number for spec in tree.exercises], field_name="number"
+    )
+    conflicts = []
+    for spec in tree.exercises:
+        exercise = stored.get(spec.number)
+        if exercise is None or not exercise.loaded_sha256:
+            continue
+        now, in_file = _stored_sha256(exercise), _spec_sha256(spec)
+        if now != exercise.loaded_sha256 and in_file != now:
+            conflicts.append(
+                Conflict(
+                    slug=f"exercise {exercise.number}",
+                    title=exercise.title,
+                    file_changed=in_file != exercise.loaded_sha256,
+                )
+            )
+    return conflicts
+
+
 def _conflicts(tree: ContentTree) -> list[Conflict]:
     """Lessons whose text in the database is not what their file held when last loaded
-    (an edit in the browser) and differs from the file now. When the file has caught up
-    with the edit (exported, say) there is nothing to lose."""
+    (an edit in the browser) and differs from the file now, then exercises likewise.
+    When the file has caught up with the edit (exported, say) there is nothing to lose."""
     lessons = Lesson.objects.in_bulk([spec.slug for spec in tree.lessons], field_name="slug")
     conflicts = []
     for spec in tree.lessons:
@@ -102,7 +141,7 @@ def _conflicts(tree: ContentTree) -> list[Conflict]:
                     file_changed=in_file != lesson.loaded_text_sha256,
                 )
             )
-    return conflicts
+    return conflicts + _exercise_conflicts(tree)
 
 
 def _archive(row: Part | Lesson, *, label: str, report: LoadReport) -> None:
@@ -231,6 +270,7 @@ def _load_lessons(
             "body_html": body_html,
             "minutes": reading_minutes(body_html),
             "archived_at": None,
+            "awaiting_first_publish": False,  # its file puts it in the course
         }
         loaded = text_sha256(title=spec.title, body_markdown=spec.body_markdown)
         lesson = existing.get(slug)
@@ -377,6 +417,10 @@ def _load_exercises(*, tree: ContentTree, lessons: dict[str, Lesson], report: Lo
         else:
             report.unchanged.append(f"exercise {spec.number}")
         _load_questions(exercise=exercise, specs=spec.questions, report=report)
+        loaded = _spec_sha256(spec)
+        if exercise.loaded_sha256 != loaded:  # bookkeeping, not a change to report
+            exercise.loaded_sha256 = loaded
+            Exercise.objects.filter(pk=exercise.pk).update(loaded_sha256=loaded)
 
 
 def content_load(*, directory: str | Path, overwrite: bool = False) -> LoadReport:
@@ -428,6 +472,77 @@ def lesson_archive(*, lesson: Lesson, actor: User) -> None:
         return
     _archive(lesson, label=f"lesson {lesson.slug}", report=LoadReport())
     audit_record(action="lesson.archived", actor=actor, target=lesson)
+
+
+@transaction.atomic
+def lesson_create_unpublished(
+    *, part: Part, slug: str, title: str, summary: str, body_markdown: str
+) -> Lesson:
+    """A new lesson, out of the course (archived, with an order out of the way) until
+    `lesson_place_in_part` puts it at the end of `part`. Slug and title are checked by
+    the caller; the slug must not be taken."""
+    highest = Lesson.objects.aggregate(highest=Max("order"))["highest"] or 0
+    lesson = Lesson.objects.create(
+        part=part,
+        slug=slug,
+        title=title,
+        summary=summary,
+        body_markdown=body_markdown,
+        order=max(highest, _ARCHIVED_OFFSET) + 1,  # free: above every other order
+        awaiting_first_publish=True,
+    )
+    _archive(lesson, label=f"lesson {slug}", report=LoadReport())
+    return lesson
+
+
+def _shift_from(order: int) -> None:
+    """Make room at `order`: every current lesson from there moves one place later
+    (parked first, as the orders are unique)."""
+    moving = Lesson.objects.current().filter(order__gte=order)
+    moving.update(order=F("order") + _PARKING_OFFSET)
+    Lesson.objects.current().filter(order__gte=_PARKING_OFFSET + order).update(
+        order=F("order") - _PARKING_OFFSET + 1
+    )
+
+
+@transaction.atomic
+def lesson_place_in_part(*, lesson: Lesson) -> None:
+    """Bring a lesson into the course as the last of its part; the lessons of later
+    parts move one place on."""
+    before = Lesson.objects.current().filter(part__order__lte=lesson.part.order)
+    order = (before.aggregate(highest=Max("order"))["highest"] or 0) + 1
+    _shift_from(order)
+    lesson.order, lesson.archived_at, lesson.awaiting_first_publish = order, None, False
+    Lesson.objects.filter(pk=lesson.pk).update(
+        order=order, archived_at=None, awaiting_first_publish=False
+    )
+
+
+@transaction.atomic
+def lesson_move(*, lesson: Lesson, actor: User, later: bool, from_order: int | None = None) -> bool:
+    """Swap a current lesson with its neighbour in the same part (the next one when
+    `later`, else the one before). False, changing nothing, when it is already last
+    (or first) in its part, or no longer at `from_order` (the page the trainer pressed
+    the button on is out of date: a second press moves nothing twice)."""
+    siblings = Lesson.objects.current().select_for_update().filter(part_id=lesson.part_id)
+    locked = siblings.get(pk=lesson.pk)
+    if from_order is not None and locked.order != from_order:
+        return False
+    if later:
+        neighbour = siblings.filter(order__gt=locked.order).order_by("order").first()
+    else:
+        neighbour = siblings.filter(order__lt=locked.order).order_by("-order").first()
+    if neighbour is None:
+        return False
+    mine, theirs = locked.order, neighbour.order
+    _park(locked)
+    Lesson.objects.filter(pk=neighbour.pk).update(order=mine)
+    Lesson.objects.filter(pk=locked.pk).update(order=theirs)
+    lesson.order = theirs
+    audit_record(
+        action="lesson.moved", actor=actor, target=locked, from_order=mine, to_order=theirs
+    )
+    return True
 
 
 # --- Export ---------------------------------------------------------------------------
@@ -557,10 +672,19 @@ def progress_mark_complete(*, user: User, lesson: Lesson) -> LessonProgress:
     progress, _created = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"last_viewed_at": now, "completed_at": now}
     )
+    progress.lesson = lesson
     if progress.completed_at is None:
         progress.completed_at = now
         progress.save(update_fields=["completed_at"])
+    elif progress.needs_rereading:  # marking it complete again is reading it again
+        progress_mark_read_again(user=user, lesson=lesson)
     return progress
+
+
+def progress_mark_read_again(*, user: User, lesson: Lesson) -> None:
+    """`user` has read the lesson again since a trainer asked: the notice goes. Their
+    completion (and any certificate) is unchanged."""
+    LessonProgress.objects.filter(user=user, lesson=lesson).update(read_again_at=timezone.now())
 
 
 def progress_mark_incomplete(*, user: User, lesson: Lesson) -> None:

@@ -7,7 +7,12 @@ from django.views.decorators.http import require_POST
 from .models import Lesson
 from .rendering import lesson_text_parts
 from .selectors import course_outline, glossary_terms, lesson_get_for_reading, lesson_place
-from .services import progress_mark_complete, progress_mark_incomplete, progress_record_view
+from .services import (
+    progress_mark_complete,
+    progress_mark_incomplete,
+    progress_mark_read_again,
+    progress_record_view,
+)
 from .signals import lesson_completed
 
 
@@ -75,3 +80,14 @@ def lesson_complete(request, slug):
     if next_lesson is not None:
         return redirect(next_lesson)
     return redirect(lesson.get_absolute_url() + LESSON_END)
+
+
+@login_required
+@require_POST
+def lesson_read_again(request, slug):
+    """The practitioner has read the updated lesson: the "updated since you completed
+    it" notice goes; the lesson stays completed."""
+    lesson = get_object_or_404(Lesson.objects.current(), slug=slug)
+    progress_mark_read_again(user=request.user, lesson=lesson)
+    messages.success(request, f"“{lesson.title}” is marked as read again.")
+    return redirect(lesson)

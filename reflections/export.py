@@ -130,6 +130,7 @@ def _lesson_progress(user):
             "started_at": _iso(progress.started_at),
             "last_viewed_at": _iso(progress.last_viewed_at),
             "completed_at": _iso(progress.completed_at),
+            "read_again_at": _iso(progress.read_again_at),
         }
         for progress in LessonProgress.objects.for_user(user)
         .select_related("lesson")

@@ -8,7 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from modules.models import LessonRevision
-from tests.factories import LessonFactory, UserFactory, second_factor_for
+from tests.factories import (
+    ExerciseFactory,
+    LessonFactory,
+    QuestionFactory,
+    UserFactory,
+    second_factor_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,6 +93,10 @@ def test_a_trainer_edits_previews_publishes_compares_and_reverts(
     reader.goto("/lessons/the-law/")
     expect(reader.get_by_text(OLD)).to_be_visible()
     expect(reader.get_by_text(NEW)).to_have_count(0)
+    with reader.expect_navigation():
+        reader.get_by_role("button", name="Mark this lesson complete").click()
+    reader.goto("/lessons/the-law/")
+    expect(reader.get_by_text("You have completed this lesson.")).to_be_visible()
 
     page.get_by_label("Learners should re-read this").check()
     page.get_by_label("What changed, for learners (one line)").fill("The guidance is now 2023's.")
@@ -99,6 +109,23 @@ def test_a_trainer_edits_previews_publishes_compares_and_reverts(
 
     reader.reload()
     expect(reader.get_by_text(NEW)).to_be_visible()
+    # Completed before this version: asked to read it again, on the lesson and outline.
+    notice = reader.locator(".reread-notice").first
+    expect(notice).to_contain_text("Updated since you completed it")
+    expect(notice).to_contain_text("The guidance is now 2023's.")
+    assert_accessible(reader)
+    reader.goto("/")
+    expect(reader.locator(".outline-item .reread-notice")).to_contain_text(
+        "The guidance is now 2023's."
+    )
+    assert_accessible(reader)
+    reader.goto("/lessons/the-law/")
+    reader.get_by_role("button", name="Mark as read").click()
+    expect(reader.get_by_text("marked as read again")).to_be_visible()
+    expect(reader.locator(".reread-notice")).to_have_count(0)
+    expect(reader.get_by_text("You have completed this lesson.")).to_be_visible()
+    reader.goto("/")
+    expect(reader.locator(".reread-notice")).to_have_count(0)
 
     page.get_by_role("link", name="Compare the last two versions").click()
     expect(page.locator("del", has_text="2017")).to_be_visible()
@@ -108,7 +135,7 @@ def test_a_trainer_edits_previews_publishes_compares_and_reverts(
     page.get_by_role("button", name=re.compile("Revert to version 1")).click()
     expect(page.get_by_role("heading", name="Draft of “The law”")).to_be_visible()
     expect(page.locator("article").get_by_text(OLD)).to_be_visible()
-    reader.reload()
+    reader.goto("/lessons/the-law/")
     expect(reader.get_by_text(NEW)).to_be_visible()  # a revert is a draft until published
 
 
@@ -151,3 +178,39 @@ def test_a_second_trainer_sees_both_texts_and_loses_neither(
     assert_accessible(mine)
     mine.get_by_role("button", name="Save draft").click()  # keep mine, knowingly
     expect(mine.locator("article").get_by_text("Morgan's text.")).to_be_visible()
+
+
+def test_a_trainer_adds_a_lesson_moves_it_and_edits_an_exercise(
+    editor, lesson, new_page, assert_accessible
+):
+    exercise = ExerciseFactory(lesson=lesson, title="Thinking about the law")
+    QuestionFactory(exercise=exercise, key="alone", text_markdown="What do you think?")
+    page = new_page(editor)
+    page.goto("/course-editing/")
+    page.get_by_role("link", name=f"New lesson in {lesson.part.title}").click()
+    expect(page.get_by_role("heading", name=re.compile("New lesson in"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Police powers")
+    page.get_by_label("Summary").fill("What the police can do.")
+    page.get_by_label("Lesson text (Markdown)").fill("## Powers\n\nThe police can act.")
+    page.get_by_role("button", name="Create the lesson as a draft").click()
+    expect(page.get_by_role("heading", name="Draft of “Police powers”")).to_be_visible()
+    page.get_by_role("button", name="Publish this draft").click()
+    expect(page.get_by_role("heading", name="History of “Police powers”")).to_be_visible()
+
+    page.goto("/course-editing/")
+    move = page.get_by_role("button", name=re.compile(r"Move up\W+Police powers"))
+    move.focus()
+    page.keyboard.press("Enter")  # no script needed: a form's button
+    expect(page.get_by_text("moved one place earlier")).to_be_visible()
+    rows = page.locator(".editing-table tbody tr th a:first-child")
+    expect(rows.first).to_have_text("Police powers")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile("Reflective exercise")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("Edit reflective exercise"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Question (Markdown)").first.fill("What do you think now?")
+    page.get_by_role("button", name="Save the exercise").click()
+    expect(page.get_by_text("Saved: practitioners now see")).to_be_visible()
+    expect(page.get_by_label("Question (Markdown)").first).to_have_value("What do you think now?")

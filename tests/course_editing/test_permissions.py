@@ -9,8 +9,15 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from course_editing import urls as editing_urls
 from course_editing.models import LessonDraft
-from modules.models import LessonRevision
-from tests.factories import OrganisationFactory, TeamFactory, UserFactory, second_factor_for
+from modules.models import Lesson, LessonRevision
+from tests.factories import (
+    ExerciseFactory,
+    OrganisationFactory,
+    QuestionFactory,
+    TeamFactory,
+    UserFactory,
+    second_factor_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +27,12 @@ def _every_editing_url(lesson, revision):
     for pattern in editing_urls.urlpatterns:
         name = f"course_editing:{pattern.name}"
         keys = set(pattern.pattern.converters)
-        kwargs = {"slug": lesson.slug, "revision_id": revision.pk}
+        kwargs = {
+            "slug": lesson.slug,
+            "revision_id": revision.pk,
+            "part": lesson.part.key,
+            "number": lesson.exercises.get().number,
+        }
         try:
             urls.append(reverse(name, kwargs={k: v for k, v in kwargs.items() if k in keys}))
         except NoReverseMatch:  # pragma: no cover - the test below would then fail
@@ -30,6 +42,7 @@ def _every_editing_url(lesson, revision):
 
 @pytest.fixture
 def revision(lesson):
+    QuestionFactory(exercise=ExerciseFactory(lesson=lesson, title="Thinking about the law"))
     return LessonRevision.objects.create(
         lesson=lesson, title=lesson.title, body_markdown=lesson.body_markdown, source="file"
     )
@@ -54,7 +67,7 @@ EDITORS = ["trainer", "administrator", "superuser"]
 
 def test_every_address_is_covered(lesson, revision):
     urls = _every_editing_url(lesson, revision)
-    assert len(urls) == len(editing_urls.urlpatterns) == 12
+    assert len(urls) == len(editing_urls.urlpatterns) == 15
     assert "/course-editing/markdownx/markdownify/" in urls
     assert "/course-editing/markdownx/upload/" in urls
 
@@ -65,14 +78,27 @@ def test_markdownx_is_not_mounted_anywhere_else():
             resolve(path)
 
 
+# A form that every page taking a POST would act on, from a trainer.
+WOULD_CHANGE_SOMETHING = {
+    "content": "x",
+    "version": 0,
+    "title": "T",
+    "summary": "S",
+    "body_markdown": "Text.",
+    "note": "n",
+    "direction": "down",
+}
+
+
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_everyone_else_signed_in_gets_not_found_everywhere(client, team, lesson, revision, role):
     client.force_login(_person(role, team))
     for url in _every_editing_url(lesson, revision):
         assert client.get(url).status_code == 404, url
-        post = client.post(url, {"content": "x", "version": 0, "title": "T", "note": "n"})
+        post = client.post(url, WOULD_CHANGE_SOMETHING)
         assert post.status_code == 404, url
     assert not LessonDraft.objects.exists()
+    assert Lesson.objects.count() == 1
     lesson.refresh_from_db()
     assert lesson.archived_at is None
 
@@ -88,12 +114,17 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, lesson, revision):
 def test_trainers_and_administrators_reach_every_page(client, team, lesson, revision, role):
     client.force_login(_person(role, team))
     LessonDraft.objects.create(lesson=lesson, title="T", body_markdown="Draft text.", note="n")
-    pages = ["home", "edit", "draft", "history", "diff"]
+    pages = ["home", "edit", "draft", "history", "diff", "lesson_create", "exercise_edit"]
+    special = {
+        "home": ({}, "The law"),
+        "lesson_create": ({"part": lesson.part.key}, lesson.part.title),
+        "exercise_edit": ({"number": lesson.exercises.get().number}, "Thinking about the law"),
+    }
     for name in pages:
-        kwargs = {} if name == "home" else {"slug": lesson.slug}
+        kwargs, expected = special.get(name, ({"slug": lesson.slug}, "The law"))
         response = client.get(reverse(f"course_editing:{name}", kwargs=kwargs))
         assert response.status_code == 200, name
-        assert "The law" in response.content.decode()
+        assert expected in response.content.decode()
     preview = client.post(reverse("course_editing:markdownx_markdownify"), {"content": "*Hi*"})
     assert preview.status_code == 200
     assert preview.content.decode() == "<p><em>Hi</em></p>"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from course_editing import selectors
 from course_editing.models import LessonDraft
 from modules.models import Lesson
-from tests.factories import ExerciseFactory, LessonFactory, UserFactory
+from tests.factories import ExerciseFactory, LessonFactory, PartFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,14 +69,15 @@ def test_the_period_comes_from_the_settings(settings):
 def test_the_overview_lists_every_lesson_in_order_and_counts_the_flagged(
     django_assert_max_num_queries,
 ):
-    second = LessonFactory(order=2, legal_review="Check.")
-    first = LessonFactory(order=1)
-    gone = LessonFactory(order=3, legal_review="Check.")
+    part = PartFactory()
+    second = LessonFactory(part=part, order=2, legal_review="Check.")
+    first = LessonFactory(part=part, order=1)
+    gone = LessonFactory(part=part, order=3, legal_review="Check.")
     Lesson.objects.filter(pk=gone.pk).update(archived_at=timezone.now(), order=2_000_000)
     ExerciseFactory(lesson=first)
     LessonDraft.objects.create(lesson=second, title="T", body_markdown="B", note="n")
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         overview = selectors.editing_overview()
         rows = [row for part in overview.parts for row in part.rows]
         assert [row.lesson for row in rows] == [first, second]

@@ -2,6 +2,7 @@
 writes, its history row and audit event, and the two-trainer conflict."""
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from course_editing import services
@@ -75,6 +76,40 @@ def test_publishing_makes_the_draft_the_lesson_with_a_history_row(lesson, editor
     assert revision.reread_summary == "New guidance."
     assert not LessonDraft.objects.exists()
     assert _audited("lesson.published", lesson).get().actor == editor
+
+
+def test_publishing_with_a_reread_asks_those_who_completed_it_before(
+    lesson, editor, practitioner, colleague
+):
+    LessonProgressFactory(user=practitioner, lesson=lesson, completed_at=timezone.now())
+    _save(lesson, editor)
+
+    revision = services.draft_publish(
+        lesson=lesson, actor=editor, version=lesson.edit_version, reread_summary="New guidance."
+    )
+    LessonProgressFactory(user=colleague, lesson=lesson, completed_at=timezone.now())
+
+    lesson.refresh_from_db()
+    assert (lesson.reread_requested_at, lesson.reread_summary) == (
+        revision.created_at,
+        "New guidance.",
+    )
+    assert LessonProgress.objects.needs_rereading().get().user == practitioner
+
+
+def test_publishing_without_a_reread_keeps_an_earlier_request(lesson, editor, practitioner):
+    LessonProgressFactory(user=practitioner, lesson=lesson, completed_at=timezone.now())
+    _save(lesson, editor)
+    services.draft_publish(
+        lesson=lesson, actor=editor, version=lesson.edit_version, reread_summary="New guidance."
+    )
+    _save(lesson, editor, body="A typo fixed.")
+
+    services.draft_publish(lesson=lesson, actor=editor, version=lesson.edit_version)
+
+    lesson.refresh_from_db()
+    assert lesson.reread_summary == "New guidance."
+    assert LessonProgress.objects.needs_rereading().get().user == practitioner
 
 
 def test_discarding_removes_only_the_draft(lesson, editor):

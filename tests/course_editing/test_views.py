@@ -2,11 +2,16 @@
 draft as practitioners will see it, publishing, history and the diff."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from course_editing import services
 from course_editing.models import LessonDraft
-from modules.models import LessonRevision
+from course_editing.selectors import exercise_fingerprint
+from modules.models import Lesson, LessonRevision
+from modules.services import lesson_archive, progress_mark_complete
+from reflections.models import Answer, ExerciseResponse
+from tests.factories import ExerciseFactory, LessonFactory, QuestionFactory
 from tests.modules.test_rendering import HOSTILE_MARKDOWN, TRUNCATING, _dangers
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +190,26 @@ def test_publish_discard_history_diff_and_revert(editor_client, lesson, editor):
     assert not LessonDraft.objects.exists()
 
 
+def test_a_practitioner_who_had_completed_the_lesson_sees_the_reread_notice(
+    editor_client, lesson, practitioner
+):
+    progress_mark_complete(user=practitioner, lesson=lesson)
+    _edit(editor_client, lesson, body_markdown="## The Act\n\nThe 2023 guidance applies.")
+    lesson.refresh_from_db()
+    editor_client.post(
+        reverse("course_editing:publish", args=[lesson.slug]),
+        {"version": lesson.edit_version, "learners_reread": "on", "reread_summary": "New law."},
+    )
+
+    reader = Client()
+    reader.force_login(practitioner)
+    page = reader.get(lesson.get_absolute_url()).content.decode()
+    assert "Updated since you completed it" in page
+    assert "New law." in page
+    reader.post(reverse("modules:lesson_read_again", args=[lesson.slug]))
+    assert "Updated since you completed it" not in reader.get("/").content.decode()
+
+
 def test_publishing_with_a_reread_needs_a_summary(editor_client, lesson):
     _edit(editor_client, lesson, body_markdown="New text.")
     lesson.refresh_from_db()
@@ -233,3 +258,225 @@ def test_marking_reviewed_and_archiving(editor_client, lesson):
     assert lesson.is_archived
     home = editor_client.get(reverse("course_editing:home")).content.decode()
     assert "Archived lessons" in home
+
+
+# --- New lessons and their place ---------------------------------------------------------
+
+
+def _new_lesson(client, part, **changes):
+    data = {
+        "title": "Police powers today",
+        "slug": "",
+        "summary": "What the police can do.",
+        "body_markdown": "## Powers\n\nThe police can act.",
+        "note": "New lesson",
+        **changes,
+    }
+    return client.post(reverse("course_editing:lesson_create", args=[part.key]), data)
+
+
+def test_a_new_lesson_is_created_as_a_draft_with_an_address_from_its_title(editor_client, lesson):
+    form = editor_client.get(reverse("course_editing:lesson_create", args=[lesson.part.key]))
+    assert f"New lesson in “{lesson.part.title}”" in form.content.decode()
+
+    response = _new_lesson(editor_client, lesson.part)
+
+    assert response.url == reverse("course_editing:draft", args=["police-powers-today"])
+    created = Lesson.objects.get(slug="police-powers-today")
+    assert created.awaiting_first_publish
+    home = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert "New: not yet published" in home
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [("the-law", "already has the address"), ("Not A Slug", "lower-case letters")],
+)
+def test_a_new_lesson_needs_a_free_well_formed_address(editor_client, lesson, slug, message):
+    response = _new_lesson(editor_client, lesson.part, slug=slug)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Lesson.objects.count() == 1
+
+
+def test_a_new_lesson_without_a_title_is_told_only_that(editor_client, lesson):
+    response = _new_lesson(editor_client, lesson.part, title="")
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"title"}
+
+
+def test_a_new_lesson_in_an_unknown_part_is_not_found(editor_client, lesson):
+    response = editor_client.get(reverse("course_editing:lesson_create", args=["no-such-part"]))
+    assert response.status_code == 404
+
+
+def test_lessons_move_within_their_part_with_buttons(editor_client, lesson):
+    later = LessonFactory(part=lesson.part, order=lesson.order + 1, slug="later")
+    home = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert home.count("Move up") == home.count("Move down") == 1
+
+    response = editor_client.post(
+        reverse("course_editing:move", args=["later"]), {"direction": "up", "order": later.order}
+    )
+
+    assert response.url == reverse("course_editing:home") + "#lesson-later"
+    lesson.refresh_from_db()
+    later.refresh_from_db()
+    assert later.order < lesson.order
+
+
+def test_pressing_move_twice_from_the_same_page_moves_once(editor_client, lesson):
+    later = LessonFactory(part=lesson.part, order=lesson.order + 1, slug="later")
+    url = reverse("course_editing:move", args=["later"])
+    pressed = {"direction": "up", "order": later.order}
+
+    editor_client.post(url, pressed)
+    response = editor_client.post(url, pressed, follow=True)
+
+    assert "the list changed since you opened it" in response.content.decode()
+    later.refresh_from_db()
+    lesson.refresh_from_db()
+    assert later.order < lesson.order
+
+
+def test_an_archived_lesson_does_not_move(editor_client, lesson, editor):
+    lesson_archive(lesson=lesson, actor=editor)
+
+    response = editor_client.post(
+        reverse("course_editing:move", args=[lesson.slug]), {"direction": "up", "order": 1}
+    )
+
+    assert response.status_code == 404
+
+
+# --- Exercises ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def exercise(lesson):
+    exercise = ExerciseFactory(lesson=lesson, title="Thinking about the law")
+    QuestionFactory(exercise=exercise, key="alone", order=1, text_markdown="What do you think?")
+    QuestionFactory(exercise=exercise, key="together", order=2, stage="pair", text_markdown="Both?")
+    return exercise
+
+
+def _exercise_form(exercise, rows, intro="Think first."):
+    """The exercise page's form as posted: `rows` are (key, text, stage, remove), the
+    existing questions first, then the row for a new one."""
+    data = {
+        "intro_markdown": intro,
+        "opened_on": exercise_fingerprint(exercise),
+        "questions-TOTAL_FORMS": str(len(rows)),
+        "questions-INITIAL_FORMS": str(exercise.questions.current().count()),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "50",
+    }
+    for index, (key, text, stage, remove) in enumerate(rows):
+        data |= {
+            f"questions-{index}-key": key,
+            f"questions-{index}-text_markdown": text,
+            f"questions-{index}-stage": stage,
+        }
+        if remove:
+            data[f"questions-{index}-remove"] = "on"
+    return data
+
+
+def _exercise_url(exercise):
+    return reverse("course_editing:exercise_edit", args=[exercise.number])
+
+
+def test_the_exercise_page_shows_its_questions_and_a_row_for_a_new_one(editor_client, exercise):
+    page = editor_client.get(_exercise_url(exercise)).content.decode()
+
+    assert "What do you think?" in page
+    assert "Remove this question" in page
+    assert "New question (optional)" in page
+    home = editor_client.get(reverse("course_editing:home")).content.decode()
+    assert _exercise_url(exercise) in home
+
+
+def test_editing_an_exercise_changes_text_removes_and_adds_questions(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think now?", "individual", False),
+        ("together", "Both?", "pair", True),
+        ("next-steps", "What next?", "individual", False),
+    ]
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 302
+    current = exercise.questions.current().order_by("order")
+    assert [(q.key, q.text_markdown) for q in current] == [
+        ("alone", "What do you think now?"),
+        ("next-steps", "What next?"),
+    ]
+    assert exercise.questions.get(key="together").retired
+
+
+def test_the_empty_row_left_empty_adds_nothing(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "pair", False),
+        ("", "", "individual", False),
+    ]
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 302
+    assert exercise.questions.count() == 2
+
+
+def test_changing_an_answered_questions_stage_is_refused_with_a_message(
+    editor_client, exercise, practitioner
+):
+    response_row = ExerciseResponse.objects.create(user=practitioner, exercise=exercise)
+    Answer.objects.create(
+        response=response_row, question=exercise.questions.get(key="together"), text="Ours."
+    )
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "individual", False),
+    ]
+
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert "cannot change" in page
+    assert "Ours." not in page
+    assert exercise.questions.get(key="together").stage == "pair"
+
+
+def test_two_questions_with_one_key_are_refused(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "pair", False),
+        ("alone", "Again?", "individual", False),
+    ]
+    response = editor_client.post(_exercise_url(exercise), _exercise_form(exercise, rows))
+
+    assert response.status_code == 400
+    assert "appear more than once" in response.content.decode()
+    assert exercise.questions.count() == 2
+
+
+def test_an_unknown_exercise_is_not_found(editor_client, exercise):
+    response = editor_client.get(reverse("course_editing:exercise_edit", args=[999]))
+    assert response.status_code == 404
+
+
+def test_a_save_from_a_page_opened_before_another_trainers_save_is_refused(editor_client, exercise):
+    rows = [
+        ("alone", "What do you think?", "individual", False),
+        ("together", "Both?", "pair", False),
+    ]
+    opened = _exercise_form(exercise, rows)
+    QuestionFactory(exercise=exercise, key="added-meanwhile", order=3)
+
+    response = editor_client.post(_exercise_url(exercise), opened)
+
+    assert response.status_code == 400
+    assert "another trainer changed this exercise" in response.content.decode()
+    assert not exercise.questions.get(key="added-meanwhile").retired

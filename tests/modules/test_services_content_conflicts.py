@@ -3,7 +3,8 @@
 import pytest
 
 from audit.models import AuditEvent
-from modules.models import Lesson, LessonRevision
+from course_editing.services import QuestionEdit, exercise_edit
+from modules.models import Exercise, Lesson, LessonRevision, Question
 from modules.services import (
     ContentConflictError,
     content_export,
@@ -14,6 +15,8 @@ from tests.factories import UserFactory
 
 from .conftest import database_snapshot
 from .content_cases import LESSON_1
+
+EXERCISE_FILE = "exercises/1-first-exercise.md"
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +111,56 @@ def test_an_edited_lesson_whose_file_is_loaded_with_overwrite_is_no_longer_a_con
         content_load(directory=edited.root)
 
     assert [c.slug for c in raised.value.conflicts] == ["second-lesson"]
+
+
+# --- Exercises edited in the browser ----------------------------------------------------
+
+
+@pytest.fixture
+def exercise_edited(content_tree):
+    """The small tree loaded, then exercise 1's first question reworded in the browser."""
+    content_load(directory=content_tree.root)
+    exercise_edit(
+        exercise=Exercise.objects.get(number=1),
+        actor=UserFactory(role="trainer"),
+        intro_markdown="Answer on your own first.\n",
+        questions=[
+            QuestionEdit("on-your-own", "What do you think now?", "individual"),
+            QuestionEdit("together", "What do you both think?", "pair"),
+        ],
+    )
+    return content_tree
+
+
+def test_an_exercise_edited_in_the_browser_is_not_reverted_by_its_old_file(exercise_edited):
+    before = database_snapshot()
+
+    with pytest.raises(ContentConflictError) as raised:
+        content_load(directory=exercise_edited.root)
+
+    assert [(c.slug, c.file_changed) for c in raised.value.conflicts] == [("exercise 1", False)]
+    assert database_snapshot() == before
+
+
+def test_overwrite_loads_the_exercise_file_over_the_edit(exercise_edited):
+    content_load(directory=exercise_edited.root, overwrite=True)
+
+    question = Question.objects.get(key="on-your-own")
+    assert question.text_markdown == "What do you think?"
+    assert not content_load(directory=exercise_edited.root).has_changes
+
+
+def test_an_exported_exercise_edit_loads_without_conflict(exercise_edited):
+    content_export(directory=exercise_edited.root)
+
+    assert not content_load(directory=exercise_edited.root).has_changes
+    assert Question.objects.get(key="on-your-own").text_markdown == "What do you think now?"
+
+
+def test_an_exercise_changed_only_in_its_file_is_no_conflict(content_tree):
+    content_load(directory=content_tree.root)
+    content_tree.replace(EXERCISE_FILE, "What do you think?", "What do you think today?")
+
+    report = content_load(directory=content_tree.root)
+
+    assert report.changed == ["exercise 1 question on-your-own"]

@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from modules.models import Lesson, Question
+from course_editing.services import QuestionEdit, draft_publish, exercise_edit, lesson_create
+from modules.models import Exercise, Lesson, Part, Question
 from modules.services import content_export, content_load
+from tests.factories import UserFactory
 
 from .conftest import database_snapshot
 
@@ -135,3 +137,72 @@ def test_exporting_writes_text_that_yaml_must_quote_and_reads_it_back(loaded_sma
 def loaded_small_tree(content_tree):
     content_load(directory=content_tree.root)
     return content_tree
+
+
+def test_a_lesson_created_in_the_editor_is_exported_and_loads_back_unchanged(
+    loaded_small_tree, tmp_path
+):
+    trainer = UserFactory(role="trainer")
+    lesson = lesson_create(
+        part=Part.objects.get(key="introduction"),
+        author=trainer,
+        slug="a-new-lesson",
+        title="A new lesson",
+        summary="Written in the browser.",
+        body_markdown="## New\n\nA lesson written in the browser.\n",
+        note="New lesson",
+    )
+    content_export(directory=tmp_path)
+    assert "lessons/02-a-new-lesson.md" not in _files(tmp_path)  # a draft is not exported
+
+    lesson.refresh_from_db()
+    draft_publish(lesson=lesson, actor=trainer, version=lesson.edit_version)
+    report = content_export(directory=tmp_path)
+
+    # Last of the introduction, so the lesson of the next part moves one place on.
+    assert sorted(report.written) == ["lessons/02-a-new-lesson.md", "lessons/03-second-lesson.md"]
+    assert report.removed == ["lessons/02-second-lesson.md"]
+    exported = (tmp_path / "lessons/02-a-new-lesson.md").read_text(encoding="utf-8")
+    assert "A lesson written in the browser." in exported
+    text_before = list(Lesson.objects.order_by("order").values_list("slug", "order", "title"))
+    assert not content_load(directory=tmp_path).has_changes
+    text_after = list(Lesson.objects.order_by("order").values_list("slug", "order", "title"))
+    assert text_after == text_before
+
+
+def test_an_exercise_edited_in_the_editor_is_exported_and_loads_back_unchanged(
+    loaded_small_tree, tmp_path
+):
+    exercise = Exercise.objects.get(number=1)
+    exercise_edit(
+        exercise=exercise,
+        actor=UserFactory(role="trainer"),
+        intro_markdown="Answer on your own first, then talk it over.",
+        questions=[
+            QuestionEdit("on-your-own", "What do *you* think?", "individual"),
+            QuestionEdit("together", "What do you both think?", "pair", removed=True),
+            QuestionEdit("next", "What will you change?", "individual"),
+        ],
+    )
+
+    report = content_export(directory=tmp_path)
+
+    assert "exercises/1-first-exercise.md" in report.written
+    exported = (tmp_path / "exercises/1-first-exercise.md").read_text(encoding="utf-8")
+    assert "Answer on your own first, then talk it over." in exported
+    assert "What do *you* think?" in exported
+    assert "together" not in exported
+    assert "key: next" in exported
+    before = _exercises_and_questions()
+    assert not content_load(directory=tmp_path).has_changes
+    assert _exercises_and_questions() == before
+
+
+def _exercises_and_questions():
+    """What the exercises say, without the loader's bookkeeping (`loaded_sha256`, set
+    when the file has caught up with an edit made in the browser)."""
+    snapshot = database_snapshot()
+    exercises = [
+        tuple(item for item in row if item[0] != "loaded_sha256") for row in snapshot["Exercise"]
+    ]
+    return exercises, snapshot["Question"]

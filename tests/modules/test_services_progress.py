@@ -6,7 +6,12 @@ import pytest
 from django.utils import timezone
 
 from modules.models import LessonProgress
-from modules.services import progress_mark_complete, progress_mark_incomplete, progress_record_view
+from modules.services import (
+    progress_mark_complete,
+    progress_mark_incomplete,
+    progress_mark_read_again,
+    progress_record_view,
+)
 from tests.factories import LessonFactory, LessonProgressFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +110,16 @@ def test_marking_complete_runs_a_fixed_number_of_queries(django_assert_max_num_q
         progress_mark_complete(user=user, lesson=lessons[0])
 
     assert LessonProgress.objects.get(user=user, lesson=lessons[0]).is_completed
+
+
+def test_reading_again_after_an_update_keeps_the_completion(practitioner, lesson):
+    progress = progress_mark_complete(user=practitioner, lesson=lesson)
+    lesson.reread_requested_at, lesson.reread_summary = timezone.now(), "New figures."
+    lesson.save()
+
+    progress_mark_read_again(user=practitioner, lesson=lesson)
+
+    progress.refresh_from_db()
+    assert progress.read_again_at >= lesson.reread_requested_at
+    assert progress.is_completed
+    assert not LessonProgress.objects.needs_rereading().exists()

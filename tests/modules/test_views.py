@@ -393,6 +393,119 @@ def test_a_practitioner_changes_only_their_own_progress(client, practitioner, co
     assert _state(practitioner, lessons[1]) == "completed"
 
 
+# --- Updated since you completed it ---------------------------------------------------------
+
+NOTICE = "Updated since you completed it"
+
+
+def _ask_to_reread(lesson, *, summary="The 2023 figures replace the 2017 ones."):
+    lesson.reread_requested_at, lesson.reread_summary = timezone.now(), summary
+    lesson.save()
+
+
+def _reread_url(lesson):
+    return reverse("modules:lesson_read_again", kwargs={"slug": lesson.slug})
+
+
+def test_someone_who_completed_a_lesson_before_an_update_sees_a_notice_everywhere(
+    signed_in, practitioner, lessons
+):
+    progress_mark_complete(user=practitioner, lesson=lessons[1])
+    _ask_to_reread(lessons[1])
+
+    home = signed_in.get("/").content.decode()
+    lesson_page = signed_in.get(lessons[1].get_absolute_url()).content.decode()
+    other_page = signed_in.get(lessons[0].get_absolute_url()).content.decode()
+
+    for page in (home, lesson_page, other_page):  # the outline is on each
+        assert NOTICE in page
+        assert "The 2023 figures replace the 2017 ones." in page
+    assert _reread_url(lessons[1]) in lesson_page
+    assert "Mark as read" in lesson_page
+    assert "Mark as read" not in other_page
+
+
+@pytest.mark.parametrize("completed", ["never", "after"])
+def test_no_notice_for_someone_who_had_not_completed_the_lesson_before_it_changed(
+    signed_in, practitioner, lessons, completed
+):
+    progress_record_view(user=practitioner, lesson=lessons[1])
+    _ask_to_reread(lessons[1])
+    if completed == "after":
+        progress_mark_complete(user=practitioner, lesson=lessons[1])
+
+    assert NOTICE not in signed_in.get("/").content.decode()
+    assert NOTICE not in signed_in.get(lessons[1].get_absolute_url()).content.decode()
+
+
+def test_a_colleague_who_had_completed_it_sees_the_notice_and_others_do_not(
+    client, practitioner, colleague, lessons
+):
+    progress_mark_complete(user=colleague, lesson=lessons[1])
+    _ask_to_reread(lessons[1])
+
+    client.force_login(practitioner)
+    assert NOTICE not in client.get("/").content.decode()
+    client.force_login(colleague)
+    assert NOTICE in client.get("/").content.decode()
+
+
+def test_marking_as_read_clears_the_notice_and_keeps_the_completion(
+    signed_in, practitioner, lessons
+):
+    progress_mark_complete(user=practitioner, lesson=lessons[1])
+    completed_at = LessonProgress.objects.get(user=practitioner, lesson=lessons[1]).completed_at
+    _ask_to_reread(lessons[1])
+
+    response = signed_in.post(_reread_url(lessons[1]))
+
+    assert response.status_code == 302
+    assert response.url == lessons[1].get_absolute_url()
+    progress = LessonProgress.objects.get(user=practitioner, lesson=lessons[1])
+    assert progress.completed_at == completed_at
+    assert not progress.needs_rereading
+    assert NOTICE not in signed_in.get("/").content.decode()
+    assert NOTICE not in signed_in.get(lessons[1].get_absolute_url()).content.decode()
+
+
+def test_marking_complete_again_clears_the_notice(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[1])
+    _ask_to_reread(lessons[1])
+
+    signed_in.post(_complete_url(lessons[1]))
+
+    assert NOTICE not in signed_in.get("/").content.decode()
+    assert _state(practitioner, lessons[1]) == "completed"
+
+
+def test_a_later_request_to_reread_brings_the_notice_back(signed_in, practitioner, lessons):
+    progress_mark_complete(user=practitioner, lesson=lessons[1])
+    _ask_to_reread(lessons[1])
+    signed_in.post(_reread_url(lessons[1]))
+
+    _ask_to_reread(lessons[1], summary="The guidance changed again.")
+
+    assert "The guidance changed again." in signed_in.get("/").content.decode()
+
+
+def test_marking_as_read_is_post_only_and_for_people_signed_in(client, lessons):
+    assert client.post(_reread_url(lessons[0])).status_code == 302
+    assert client.post(_reread_url(lessons[0])).url.startswith(reverse("account_login"))
+
+
+def test_marking_as_read_changes_only_the_signed_in_persons_progress(
+    signed_in, practitioner, colleague, lessons
+):
+    for person in (practitioner, colleague):
+        progress_mark_complete(user=person, lesson=lessons[1])
+    _ask_to_reread(lessons[1])
+
+    assert signed_in.get(_reread_url(lessons[1])).status_code == 405
+    signed_in.post(_reread_url(lessons[1]), {"user": colleague.pk})
+
+    assert LessonProgress.objects.needs_rereading().get().user == colleague
+
+
 # --- Query counts ------------------------------------------------------------------------------
 
 
@@ -410,12 +523,16 @@ def test_home_queries_do_not_grow_with_lessons_or_people(
     assert "Opening" in response.content.decode()
 
     add_volume(user=practitioner)
+    for lesson in Lesson.objects.all():  # every lesson updated since they completed it
+        _ask_to_reread(lesson)
 
     with django_assert_max_num_queries(bound):
         response = client.get("/")
     assert response.status_code == 200
     assert "Closing" in response.content.decode()
     assert response.context["outline"].total == len(lessons) + 25
+    if signed_in_as_practitioner:
+        assert sum(e.needs_rereading for e in response.context["outline"].entries) > 1
 
 
 def test_lesson_page_queries_do_not_grow_with_lessons_or_people(
@@ -434,6 +551,8 @@ def test_lesson_page_queries_do_not_grow_with_lessons_or_people(
     add_volume(user=practitioner)
     QuestionFactory.create_batch(10, exercise=exercise)
     ExerciseFactory(lesson=lessons[1], placement="start")
+    for lesson in Lesson.objects.all():  # every lesson updated since they completed it
+        _ask_to_reread(lesson)
 
     with django_assert_max_num_queries(bound):
         response = signed_in.get(url)

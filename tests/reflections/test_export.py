@@ -117,6 +117,13 @@ def test_export_holds_account_progress_commitments_and_shares(data):
     assert exported["account"]["team"] == "Children in Care"
     assert exported["account"]["organisation"] == "Test Borough Council"
     assert len(exported["lesson_progress"]) == 3
+    assert set(exported["lesson_progress"][0]) == {
+        "lesson",
+        "started_at",
+        "last_viewed_at",
+        "completed_at",
+        "read_again_at",  # when they read it again after a trainer asked
+    }
     assert exported["commitments"][0]["review_on"] == "2030-02-01"
     assert exported["shares"][0]["partner"] == "Alex Jones"
 

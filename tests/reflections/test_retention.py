@@ -389,7 +389,8 @@ def test_each_unverified_registration_costs_a_fixed_number_of_queries(
         registration(days=8)
 
     # Finding and locking them, then the erasure of each through the register (with the
-    # deletion collector's look at each table that points at the account).
+    # deletion collector's look at each table that points at the account, two of them
+    # the trainers' drafts and legal reviews in course_editing).
     with django_assert_max_num_queries(3 + 47 * count):
         assert retention.unverified_accounts_purge(now=NOW) == count
 

@@ -23,8 +23,8 @@ class Command(BaseCommand):
         except ContentConflictError as error:
             lines = [f"  {conflict}" for conflict in error.conflicts]
             raise CommandError(
-                "Nothing was loaded: these lessons were edited in the browser since the last "
-                "load, and their files differ:\n"
+                "Nothing was loaded: these lessons or exercises were edited in the browser "
+                "since the last load, and their files differ:\n"
                 + "\n".join(lines)
                 + "\nRun export_content to write the edits to the files, or load_content "
                 "--overwrite to replace the edits with the files."
