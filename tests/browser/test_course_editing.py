@@ -94,7 +94,7 @@ def test_a_trainer_edits_previews_publishes_compares_and_reverts(
     expect(reader.get_by_text(OLD)).to_be_visible()
     expect(reader.get_by_text(NEW)).to_have_count(0)
     with reader.expect_navigation():
-        reader.get_by_role("button", name="Mark this lesson complete").click()
+        reader.get_by_role("button", name="Mark complete and continue").click()
     reader.goto("/lessons/the-law/")
     expect(reader.get_by_text("You have completed this lesson.")).to_be_visible()
 
