@@ -243,6 +243,10 @@ class ExerciseEditError(Exception):
     """The change would break someone's answers: nothing was changed."""
 
 
+class ExerciseChangedElsewhere(ExerciseEditError):
+    """Another trainer saved the exercise after this page was opened: nothing was changed."""
+
+
 def _answered_keys(exercise: Exercise) -> set[str]:
     questions = Answer.objects.filter(question__exercise=exercise)
     return set(questions.values_list("question__key", flat=True).distinct())
@@ -314,9 +318,8 @@ def exercise_edit(
     `opened_on`, the fingerprint the trainer's page was opened on, must still match."""
     locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
     if opened_on is not None and opened_on != exercise_fingerprint(locked):
-        raise ExerciseEditError(
-            "another trainer changed this exercise after you opened the page; "
-            "look at it again before you try once more"
+        raise ExerciseChangedElsewhere(
+            "another trainer changed this exercise after you opened the page"
         )
     for text in [intro_markdown, *(edit.text_markdown for edit in questions)]:
         render_markdown(text)  # MarkdownContentError if sanitising would lose words

@@ -360,6 +360,7 @@ def exercise_edit(request, number):
     form = ExerciseIntroForm(data, initial=initial)
     formset = question_formset(exercise, data)
     refusal = ""
+    saved_version = None
     if data is not None and form.is_valid() and formset.is_valid():
         try:
             services.exercise_edit(
@@ -369,13 +370,32 @@ def exercise_edit(request, number):
                 questions=_question_edits(formset),
                 opened_on=form.cleaned_data["opened_on"],
             )
+        except services.ExerciseChangedElsewhere:
+            # The typed text stays in the form and the saved version is shown below it;
+            # saving again is refused until the page is opened on the saved version, so a
+            # question the other trainer added is never retired unseen.
+            refusal = (
+                "Nothing was saved: another trainer changed this exercise after you opened "
+                "the page. Your text is still in the form and the saved version is below: "
+                "copy what you need, open the exercise again and make your change there."
+            )
+            saved_version = exercise
         except services.ExerciseEditError as error:
             refusal = f"Nothing was saved: {error}."
         else:
             messages.success(request, f"Saved: practitioners now see the new “{exercise.title}”.")
             return redirect("course_editing:exercise_edit", number=exercise.number)
-    context = {"exercise": exercise, "form": form, "formset": formset, "refusal": refusal}
-    status = 200 if data is None else 400
+    context = {
+        "exercise": exercise,
+        "form": form,
+        "formset": formset,
+        "refusal": refusal,
+        "saved_version": saved_version,
+        "saved_questions": list(exercise.questions.current().order_by("order"))
+        if saved_version is not None
+        else [],
+    }
+    status = 200 if data is None else (409 if saved_version is not None else 400)
     return render(request, "course_editing/exercise_edit.html", context, status=status)
 
 

@@ -475,8 +475,16 @@ def test_a_save_from_a_page_opened_before_another_trainers_save_is_refused(edito
     opened = _exercise_form(exercise, rows)
     QuestionFactory(exercise=exercise, key="added-meanwhile", order=3)
 
+    opened["questions-0-text_markdown"] = "TYPED-BY-ME in the meantime"
+
     response = editor_client.post(_exercise_url(exercise), opened)
 
-    assert response.status_code == 400
-    assert "another trainer changed this exercise" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "another trainer changed this exercise" in page
     assert not exercise.questions.get(key="added-meanwhile").retired
+    # Nothing typed is lost: it is still in the form, with the saved version below it.
+    assert "TYPED-BY-ME in the meantime</textarea>" in page
+    saved = page.split('id="saved-version-heading"')[1]
+    assert "<code>added-meanwhile</code>" in saved
+    assert "What do you think?" in saved
