@@ -50,9 +50,20 @@ from .exercise_page import (
 
 
 def _render_page(
-    request, exercise, own, sharing, fields, dates, *, status=200, problems=(), refused=()
+    request,
+    exercise,
+    own,
+    sharing,
+    fields,
+    dates,
+    *,
+    status=200,
+    problems=(),
+    refused=(),
+    messages_at_actions=False,
 ):
     context = {
+        "messages_at_actions": messages_at_actions,
         "exercise": exercise,
         "own": own,
         "response": own.response,
@@ -74,6 +85,12 @@ def _render_page(
 
 # The exercise whose submit just failed for want of answers (see `_form_post`).
 SUBMIT_GAPS_SESSION_KEY = "reflections_submit_gaps"
+
+
+def exercise_saved_url(exercise) -> str:
+    """The exercise page after its form was saved: the confirmation is shown by the
+    buttons (`?saved`), and the browser goes there (`#exercise-saved`)."""
+    return reverse("reflections:exercise", args=[exercise.number]) + "?saved=1#exercise-saved"
 
 
 @login_required
@@ -124,7 +141,17 @@ def exercise_page(request, number):
         del request.session[SUBMIT_GAPS_SESSION_KEY]
         gaps = submission_gaps(response=own.response, exercise=exercise)
         problems = gaps_mark(fields, dates, gaps)
-    return _render_page(request, exercise, own, sharing, fields, dates, problems=problems)
+    at_actions = "saved" in request.GET
+    return _render_page(
+        request,
+        exercise,
+        own,
+        sharing,
+        fields,
+        dates,
+        problems=problems,
+        messages_at_actions=at_actions and not problems,
+    )
 
 
 @sensitive_post_parameters()
@@ -232,7 +259,9 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
         )
     if outcome.course_completed:
         return redirect("reflections:course_completed")
-    return redirect("reflections:exercise", number=exercise.number)
+    # Back to the buttons just pressed, with the confirmation beside them, not at the top
+    # of a long page.
+    return redirect(exercise_saved_url(exercise))
 
 
 def _revealed_by_submitting(request, exercise, before):

@@ -10,6 +10,8 @@ from reflections.models import Answer, AnswerVersion, ExerciseResponse
 from reflections.services.answers import answer_save, response_submit
 from tests.factories import ExerciseFactory, QuestionFactory
 
+SAVED = "?saved=1#exercise-saved"  # back by the buttons, the confirmation beside them
+
 pytestmark = pytest.mark.django_db
 
 EXACT_TEXT = "NUL\x00 עברית \u202eشكرا\u202c 👩\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈 <b>&amp;"
@@ -180,10 +182,16 @@ def form(first="", second="", first_version=0, second_version=0, **extra):
 def test_save_button_saves_every_answer_and_comes_back(signed_in, practitioner, exercise):
     url = reverse("reflections:exercise", args=[7])
     response = signed_in.post(url, form("One", "Two"), follow=True)
-    assert response.redirect_chain == [(url, 302)]
+    assert response.redirect_chain == [(url + SAVED, 302)]
     assert "Saved at" in response.content.decode()
     assert stored_text(practitioner, exercise, "first") == "One"
     assert stored_text(practitioner, exercise, "second") == "Two"
+    # The confirmation is by the buttons just pressed, not at the top of the page.
+    page = response.content.decode()
+    by_buttons = page.split('<div id="exercise-saved" tabindex="-1">')[1].split("answer-actions")[0]
+    assert "Saved at" in by_buttons
+    assert page.index('id="exercise-saved"') > page.index('id="answer-first"')
+    assert '<div class="messages" role="status">' not in page.split('id="exercise-saved"')[0]
 
 
 def test_save_button_with_nothing_changed_says_so(signed_in, practitioner, exercise):
@@ -203,7 +211,7 @@ def test_form_with_nul_text_unchanged_keeps_the_nul(signed_in, practitioner, exe
     save(practitioner, exercise, "first", "a\x00b")
     url = reverse("reflections:exercise", args=[7])
     response = signed_in.post(url, form("a\ufffdb", first_version=1), follow=True)
-    assert response.redirect_chain == [(url, 302)]
+    assert response.redirect_chain == [(url + SAVED, 302)]
     assert "There were no changes to save." in response.content.decode()
     assert stored_text(practitioner, exercise, "first") == "a\x00b"
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 from reflections.models import Answer, ExerciseResponse
 from reflections.services.answers import answer_save
 
+SAVED = "?saved=1#exercise-saved"  # back by the buttons, the confirmation beside them
+
 pytestmark = pytest.mark.django_db
 
 TYPED = "Typed before <b>the</b> session ended\nsecond line"
@@ -134,7 +136,7 @@ def test_right_password_signs_in_saves_and_goes_to_the_exercise(
     response = posted(csrf_client, RESUME, sign_in(practitioner.email, password))
 
     assert response.status_code == 302
-    assert response["Location"] == PAGE
+    assert response["Location"] == PAGE + SAVED
     assert csrf_client.session[SESSION_KEY] == str(practitioner.pk)
     assert stored() == TYPED
     page = csrf_client.get(PAGE).content.decode()
@@ -155,7 +157,7 @@ def test_signing_in_to_submit_saves_and_submits(csrf_client, practitioner, passw
 
     response = posted(csrf_client, RESUME, data)
 
-    assert response["Location"] == PAGE
+    assert response["Location"] == PAGE + SAVED
     assert ExerciseResponse.objects.get(user=practitioner).is_submitted
 
 
@@ -209,7 +211,7 @@ def test_signing_in_and_saving_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(40):
         response = posted(csrf_client, RESUME, sign_in(practitioner.email, password))
     assert response.status_code == 302
-    assert response.url == PAGE
+    assert response.url == PAGE + SAVED
     assert stored() == TYPED
     for base in range(1, 8):
         for key in ("first", "second"):
@@ -229,7 +231,7 @@ def test_signing_in_and_saving_runs_a_fixed_number_of_queries(
             sign_in(practitioner.email, password, **{"version-first": "8", "version-second": "7"}),
         )
     assert response.status_code == 302
-    assert response.url == PAGE
+    assert response.url == PAGE + SAVED
     assert (stored("first"), stored("second")) == (TYPED, "")
 
 
