@@ -291,7 +291,7 @@ def test_without_javascript_signed_out_save_keeps_the_text_and_saves_after_signi
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in and save").click()
 
-    expect(page).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(EXERCISE) + r"\?saved=1#exercise-saved$"))
     expect(page.locator(".messages")).to_contain_text("Signed in again and saved")
     expect(page.locator(FIRST)).to_have_value("Typed while the session ran out.\nSecond line.")
     assert stored() == "Typed while the session ran out.\nSecond line."

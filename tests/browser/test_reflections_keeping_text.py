@@ -217,7 +217,7 @@ def test_without_javascript_a_stale_token_shows_the_text_and_a_button_that_saves
 
     exercise.get_by_role("button", name="Save now").click()
 
-    expect(exercise).to_have_url(re.compile(re.escape(EXERCISE) + "$"))
+    expect(exercise).to_have_url(re.compile(re.escape(EXERCISE) + r"\?saved=1#exercise-saved$"))
     expect(exercise.locator(".messages")).to_contain_text("Saved at")
     assert Answer.objects.get().typed_text == "Typed on a page sent before signing in again"
 

@@ -154,7 +154,7 @@ def test_form_save_stays_within_its_bound(
     with django_assert_max_num_queries(WRITE_LIMIT):
         response = client.post(reverse("reflections:exercise", args=[7]), data)
     assert response.status_code == 302
-    assert response.url == reverse("reflections:exercise", args=[7])
+    assert response.url == reverse("reflections:exercise", args=[7]) + "?saved=1#exercise-saved"
     assert [stored(key) for key in ALONE] == ["Bounded"] * 2
 
 
