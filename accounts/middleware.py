@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
+from audit.logs import ACCESS_REFUSED, security_event
+
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
 # The last-seen time is written at most this often, so that a burst of requests (an
@@ -88,6 +90,12 @@ class SecondFactorRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         namespaces = set(request.resolver_match.namespaces) if request.resolver_match else set()
         if namespaces & PRIVILEGED_NAMESPACES and second_factor_missing(request.user):
+            security_event(
+                ACCESS_REFUSED,
+                status=302,
+                reason="second_factor_missing",
+                route=request.resolver_match.route,
+            )
             messages.warning(
                 request,
                 "Set up two-factor sign-in first: your role shows you other people's "
@@ -129,4 +137,27 @@ class FormActionOriginsMiddleware:
             update = dict(getattr(response, "_csp_update", None) or {})
             update["form-action"] = [*update.get("form-action", []), *sorted(origins)]
             response._csp_update = update
+        return response
+
+
+class RefusedAccessLogMiddleware:
+    """Logs every refusal: a 403 (PermissionDenied, an unverified address, a stale CSRF
+    token) and a 404 from a view, which is how a guessed id or anything outside a
+    person's scope is answered (a 404 for an address the URLconf lacks is not logged:
+    no view was reached). Each as "access_refused" with the route's pattern, never the
+    path, which can hold a token."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        if response.status_code in (403, 404) and match is not None:
+            security_event(
+                ACCESS_REFUSED,
+                status=response.status_code,
+                route=match.route,
+                view=match.view_name,
+            )
         return response

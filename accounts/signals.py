@@ -9,12 +9,15 @@ from allauth.account.signals import (
 )
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from allauth.usersessions.internal.flows.sessions import end_other_sessions
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import Signal, receiver
 
+from audit.logs import SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, security_event
 from audit.services import audit_record
 
+from .emails import email_normalise
 from .middleware import session_start
+from .models import User
 from .services import membership_from_verified_email
 
 # Sent when a person's account is deactivated (a leaver), inside the transaction that
@@ -28,6 +31,28 @@ person_deactivated = Signal()
 def start_session_clock(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         session_start(request.session)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_log_sign_in")
+def log_sign_in(sender, request, user, **kwargs):
+    security_event(SIGN_IN, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts_log_sign_out")
+def log_sign_out(sender, request, user, **kwargs):
+    # `user` is None when the session had already ended.
+    security_event(SIGN_OUT, user_id=user.pk if user is not None else None)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts_log_sign_in_failed")
+def log_sign_in_failed(sender, credentials, request=None, **kwargs):
+    """The account tried, by its id, when the address typed is one's; never the address
+    itself (personal data, and often a mistyped password's neighbour) nor the password."""
+    email = credentials.get("email") or credentials.get("username")
+    account_id = None
+    if isinstance(email, str):
+        account_id = User.objects.filter(email=email_normalise(email)).values("pk").first()
+    security_event(SIGN_IN_FAILED, account_id=account_id["pk"] if account_id else None)
 
 
 @receiver(user_signed_up, dispatch_uid="accounts_audit_registration")

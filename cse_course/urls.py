@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from .csp_report import csp_report
+
 # The administration site signs in through the course's own sign-in page, so it gets
 # the same rate limits and the same second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -26,6 +28,9 @@ urlpatterns = [
     # Trainers' pages, with django-markdownx's preview and (refusing) upload addresses.
     path("course-editing/", include("course_editing.urls")),
     path("admin/", admin.site.urls),
+    # Browsers' Content-Security-Policy violation reports (public, bounded: see its module);
+    # the policy names this path (settings.CSP_REPORT_PATH).
+    path(settings.CSP_REPORT_PATH.lstrip("/"), csp_report, name="csp_report"),
 ]
 
 if settings.SERVE_MEDIA:

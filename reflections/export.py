@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Notice, User
+from audit.logs import EXPORT, security_event
 from audit.models import AuditEvent
 from audit.services import audit_record
 from modules.models import LessonProgress
@@ -335,6 +336,7 @@ def user_data_export_record(*, user, actor=None, via="download") -> dict:
     """Export `user`'s data and note that it was exported (ids only)."""
     data = user_data_export(user=user)
     audit_record(action="account.data_exported", actor=actor or user, target=user, via=via)
+    security_event(EXPORT, user=actor or user, kind="data_json", account_id=user.pk, via=via)
     return data
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import verified_email_required
+from audit.logs import EXPORT, security_event
 from audit.services import audit_record
 from reflections.progress import CompletionStatus, course_totals, percent_complete
 
@@ -131,6 +132,7 @@ def team_csv(request, team_id):
         target=team,
         status=filters["status"],
     )
+    security_event(EXPORT, kind="team_csv", team_id=team.pk)
     text = team_csv_text(
         members=members, totals=course_totals(), status_labels=selectors.STATUS_LABELS
     )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -69,8 +70,14 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # sessions are touched; the session lifetime is checked as soon as the user is known,
 # before allauth or any view sees them.
 MIDDLEWARE = [
+    # First, so every log line of the request (even from the middleware below) has its id.
+    "cse_course.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry it too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside CSPMiddleware, so it sees the header CSP writes.
+    "cse_course.middleware.ReportingEndpointsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Inside CSPMiddleware, so the form-action it adds is in the header CSP then writes.
     "accounts.middleware.FormActionOriginsMiddleware",
@@ -78,6 +85,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Where its answer is seen by the person's browser only, after every view and every
+    # middleware that can sign someone in or out has had its say.
+    "cse_course.middleware.PrivateNoStoreMiddleware",
+    # Logs each 403, and each 404 from a view (a guessed id), with the route's pattern.
+    "accounts.middleware.RefusedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -212,6 +224,9 @@ ACCOUNT_RATE_LIMITS = {
     # Checking a certificate's code on the public verify page (reflections): enough for
     # an employer checking a pile of certificates, far too few to guess codes.
     "certificate_verify": "20/m/ip,100/h/ip",
+    # Browsers' reports of Content-Security-Policy violations (cse_course.csp_report): a
+    # page broken by an extension sends a few; more is someone filling the log.
+    "csp_report": "30/m/ip,300/h/ip",
 }
 
 # The client address, for rate limits and the session list. Behind reverse proxies,
@@ -304,6 +319,13 @@ STORAGES = {
 # --- Security headers ------------------------------------------------------------
 # A strict Content-Security-Policy: no inline script or style anywhere.
 
+# Where browsers send their reports of violations (cse_course.urls, "csp_report"), and
+# the name of that endpoint in the Reporting-Endpoints header.
+CSP_REPORT_PATH = "/security/csp-report/"
+CSP_REPORT_GROUP = "csp-endpoint"
+# Reports larger than this are refused (413) unread.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -317,11 +339,42 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],
+        # Violations are reported to the course (cse_course.csp_report), which logs them:
+        # report-uri for the browsers that only know it, report-to (with the
+        # Reporting-Endpoints header, cse_course.middleware) for the rest.
+        "report-uri": [CSP_REPORT_PATH],
+        "report-to": CSP_REPORT_GROUP,
     },
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the course never uses, denied to every page and anything it could
+# embed (django-permissions-policy sends the header on every response).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # --- Forms -------------------------------------------------------------------------
 
@@ -368,13 +421,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = (
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- Logging -------------------------------------------------------------------------
-# Logs carry events and ids, never a practitioner's answer text.
+# Logs carry events and ids, never a practitioner's answer text, a password, a token or
+# an email address. Every line has the request's id and the signed-in person's id
+# (cse_course.logs). LOG_FORMAT: "json" (one object per line, for a log collector; the
+# default) or "plain" (easier to read in a terminal; the local run's default).
+# Security events (sign-ins, failed sign-ins, sign-outs, refused accesses, exports, CSP
+# violations) go to the "cse.security" logger (audit.logs).
+
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured('LOG_FORMAT must be "json" or "plain".')
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "cse_course.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "cse_course.logs.JsonFormatter"},
+        "plain": {
+            "format": "{asctime} {levelname} {name} [{request_id} user={user_id}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request bodies never reach the log, even on errors.

@@ -10,6 +10,8 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("REQUIRE_SECOND_FACTOR", "false")
 os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
+# Log lines as text in the terminal rather than JSON.
+os.environ.setdefault("LOG_FORMAT", "plain")
 # Emails are printed as soon as they are queued, with no worker to start.
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 

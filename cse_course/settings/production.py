@@ -54,6 +54,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix: a browser keeps these cookies only when they are Secure, for the
+# path / and without a Domain, so neither a neighbouring subdomain nor a plain-HTTP
+# page can set or replace them (the defaults: SESSION_COOKIE_PATH and CSRF_COOKIE_PATH
+# "/", no *_COOKIE_DOMAIN). The exercise page's script reads the CSRF cookie by the
+# name the page gives it (data-csrf-cookie).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

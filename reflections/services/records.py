@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.mail import site_link
 from accounts.models import User
+from audit.logs import EXPORT, security_event
 from audit.services import audit_record
 from modules.formats import day_in_words
 from modules.models import Exercise
@@ -99,6 +100,7 @@ def cpd_record_export(*, user: User) -> bytes:
     (ids only: the PDF holds their answers)."""
     pdf = cpd_record_pdf(cpd_record(user=user))
     audit_record(action="account.cpd_record_exported", actor=user, target=user, format="pdf")
+    security_event(EXPORT, user=user, kind="cpd_record_pdf")
     return pdf
 
 

@@ -16,6 +16,7 @@ a sign-in form that carries it, and signing in there saves it.
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -76,6 +77,8 @@ def _render_page(
         # For the page's script, which checks an answer's length before sending it.
         "answer_max_length": ANSWER_MAX_LENGTH,
         "answer_too_long_message": answer_too_long_message(length="{length}"),
+        # The script reads the current CSRF token from this cookie (__Host- in production).
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
     }
     return render(request, "reflections/exercise.html", context, status=status)
 

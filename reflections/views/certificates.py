@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 
 from accounts.ratelimits import rate_limit_consume
+from audit.logs import EXPORT, security_event
 from modules.selectors import course_outline
 
 from ..pdf import certificate_pdf
@@ -88,6 +89,7 @@ def certificate_download(request):
         verify_url=document.verify_url,
     )
     filename = f"certificate-cse-course-{certificate.completed_on:%Y-%m-%d}.pdf"
+    security_event(EXPORT, kind="certificate_pdf", certificate_id=certificate.pk)
     return HttpResponse(
         pdf,
         content_type="application/pdf",

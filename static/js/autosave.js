@@ -66,7 +66,7 @@
   }
 
   function csrfToken() {
-    return cookie("csrftoken") || (csrfInput ? csrfInput.value : "");
+    return cookie(form.dataset.csrfCookie || "csrftoken") || (csrfInput ? csrfInput.value : "");
   }
 
   // Signing in again replaces the CSRF token: fetch the current one. Resolves to whether

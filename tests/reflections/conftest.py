@@ -4,6 +4,7 @@ from django.utils import timezone
 from modules.models import Exercise, Question
 from reflections.models import AnswerVersion
 from tests.factories import ExerciseFactory, QuestionFactory
+from tests.log_capture import no_secrets_in_logs  # noqa: F401 (autouse: every log line checked)
 
 from .factories import AnswerFactory, ExerciseResponseFactory
 

@@ -8,6 +8,7 @@ from tests.factories import (
     UserFactory,
     second_factor_for,
 )
+from tests.log_capture import no_secrets_in_logs  # noqa: F401 (autouse: every log line checked)
 
 
 @pytest.fixture
