@@ -225,8 +225,11 @@ OTHER_STORES = {
         export_erasure="Not exported; expire on their own within the hour",
     ),
     "Logs": Facts(
-        where="The app server's standard error (`LOG_LEVEL`), kept by the host",
-        what="Events, ids and errors; never answer text or request bodies",
+        where="The app server's standard error (`LOG_LEVEL`, `LOG_FORMAT`), kept by the host",
+        what="Events, ids and errors, each line with its request's id and the signed-in "
+        "person's id; sign-ins, failed sign-ins (the account's id, never the address typed), "
+        "sign-outs, refused accesses and exports, with who and when; never answer text, "
+        "request bodies, email addresses, passwords or tokens",
         seen_by="The people who run the service",
         kept="As long as the host keeps logs: set it to 30 days or less",
         export_erasure="Not exported; age out with the host's log retention",
