@@ -7,7 +7,7 @@ Used (autouse) by the reflections and team_progress tests, which handle the most
 private data. Each record is formatted by the real JSON formatter with the request
 filter, as production writes it. A handler goes on the root logger and on every logger
 that keeps its records to itself (django.request); for the test the root's level is
-lowered to DEBUG, as LOG_LEVEL=DEBUG would, so nothing a deployment could print escapes.
+lowered to DEBUG, as LOG_LEVEL=DEBUG would (a few chatty loggers excepted: `_QUIETED`).
 
 Cheap when a test logs nothing; otherwise a handful of queries at the end of the test.
 """
@@ -32,9 +32,10 @@ from tests.factories import PASSWORD
 # Texts shorter than this are too common to mean anything ("Yes", "None").
 SHORTEST_SECRET = 7
 _LINK = re.compile(r"https?://[^\s<>\"']+")
-# The test tools' own loggers (factory_boy's describes every object it builds, with its
-# field values): not the course's log, and quieted during the test.
-_TEST_TOOLS = ("factory", "faker")
+# Quieted to warnings during the test: the test tools' own loggers (factory_boy's
+# describes every object it builds, with its field values: not the course's log), and
+# Markdown's debug lines, which only name the extensions it loads (thousands a run).
+_QUIETED = ("factory", "faker", "MARKDOWN")
 _DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "live_server"})
 
 
@@ -68,7 +69,7 @@ def collector_attach():
     collector = LineCollector()
     root = logging.getLogger()
     loggers = [root, *_loggers_keeping_their_records()]
-    tools = [logging.getLogger(name) for name in _TEST_TOOLS]
+    tools = [logging.getLogger(name) for name in _QUIETED]
     levels = {logger: logger.level for logger in [root, *tools]}
     root.setLevel(logging.DEBUG)
     for tool in tools:
