@@ -65,9 +65,23 @@ def _known_user_id(request: HttpRequest) -> int | None:
     return user.pk
 
 
+def _route_for_path(record: logging.LogRecord) -> None:
+    """Django's own lines about a request ("Forbidden (CSRF token missing.): <path>")
+    name its path, which can hold a token (an invitation link, a password reset key).
+    Where the path matched a route, its pattern stands in for it."""
+    request = getattr(record, "request", None)
+    match = getattr(request, "resolver_match", None)
+    if match is None or not isinstance(record.args, tuple):
+        return
+    path = request.path  # type: ignore[union-attr]
+    route = "/" + match.route
+    record.args = tuple(route if arg == path else arg for arg in record.args)
+
+
 class RequestContextFilter(logging.Filter):
     """Adds `request_id` and `user_id` to every record (None outside a request, in the
-    worker or a management command). A value the caller gave in `extra` is kept."""
+    worker or a management command); a value the caller gave in `extra` is kept. Puts
+    the route's pattern in place of a request's path (`_route_for_path`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = _current_request.get()
@@ -75,6 +89,7 @@ class RequestContextFilter(logging.Filter):
             record.request_id = getattr(request, "request_id", None)
         if not hasattr(record, "user_id"):
             record.user_id = _known_user_id(request) if request is not None else None
+        _route_for_path(record)
         return True
 
 

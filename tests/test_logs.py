@@ -6,11 +6,12 @@ import logging
 
 import pytest
 from django.http import HttpResponse
-from django.test import override_settings
-from django.urls import path
+from django.test import Client, override_settings
+from django.urls import path, reverse
 
 from cse_course.logs import JsonFormatter, RequestContextFilter, request_id_for
 from tests.factories import UserFactory
+from tests.reflections.factories import ShareFactory
 
 from .log_capture import collector_attach
 from .test_settings import _run, _settings_in
@@ -145,3 +146,18 @@ def test_an_unknown_log_format_is_refused():
 
     assert finished.returncode != 0
     assert "LOG_FORMAT" in finished.stderr
+
+
+@pytest.mark.django_db
+def test_a_refused_post_to_a_link_with_a_token_logs_the_route_not_the_token(lines):
+    share = ShareFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(share.colleague)
+
+    response = client.post(reverse("reflections:invitation", args=[share.token]))
+
+    assert response.status_code == 403
+    csrf_lines = [line for line in lines if '"django.security.csrf"' in line]
+    assert len(csrf_lines) == 1
+    assert "/reflections/invitations/<str:token>/" in csrf_lines[0]
+    assert share.token not in "\n".join(lines)
