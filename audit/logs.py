@@ -31,4 +31,6 @@ def security_event(event: str, *, user=None, **fields: Any) -> None:
     if user is not None:
         extra["user_id"] = user.pk if user.is_authenticated else None
     level = logging.WARNING if event in _WARNINGS else logging.INFO
-    security_log.log(level, event, extra=extra)
+    # The fields in the message too, for the plain format (LOG_FORMAT=plain).
+    message = " ".join([event, *(f"{name}={value}" for name, value in fields.items())])
+    security_log.log(level, message, extra=extra)
