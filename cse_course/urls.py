@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from .health import health
+
 # The administration site signs in through the course's own sign-in page, so it gets
 # the same rate limits and the same second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -26,6 +28,8 @@ urlpatterns = [
     # Trainers' pages, with django-markdownx's preview and (refusing) upload addresses.
     path("course-editing/", include("course_editing.urls")),
     path("admin/", admin.site.urls),
+    # For load balancers: the database and the cache answer (see its module).
+    path("health/", health, name="health"),
 ]
 
 if settings.SERVE_MEDIA:
