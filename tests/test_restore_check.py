@@ -23,6 +23,7 @@ pytestmark = [
 ]
 
 SCRIPT = settings.BASE_DIR / "ops" / "restore-check"
+BACKUP = settings.BASE_DIR / "ops" / "backup"
 
 
 def _server_url():
@@ -34,12 +35,21 @@ def _server_url():
     )
 
 
-def _dump(path):
-    pg_dump = shutil.which("pg_dump")
+def _backup(directory, media):
+    """ops/backup of the test database; returns the dump it wrote."""
     database = f"{_server_url()}/{connection.settings_dict['NAME']}"
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [pg_dump, "--format=custom", f"--file={path}", database], check=True, timeout=120
+    environment = {"PATH": os.environ["PATH"], "DATABASE_URL": database, "MEDIA_ROOT": str(media)}
+    finished = subprocess.run(  # noqa: S603 - fixed arguments
+        [str(BACKUP), str(directory)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
+    assert finished.returncode == 0, finished.stderr
+    (dump,) = directory.glob("cse-*.dump")
+    return dump
 
 
 def _restore_check(dump):
@@ -70,10 +80,12 @@ def test_a_backup_restores_and_the_course_runs_on_it(tmp_path):
     UserFactory(email="sam@example.org")
     UserFactory(email="alex@example.org")
     LessonFactory()
-    _dump(tmp_path / "backup.dump")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "logo.png").write_bytes(b"logo")
+    dump = _backup(tmp_path / "backups", tmp_path / "media")
     before = _restore_databases()
 
-    finished = _restore_check(tmp_path / "backup.dump")
+    finished = _restore_check(dump)
 
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert "/health/ -> 200" in finished.stdout
@@ -81,6 +93,8 @@ def test_a_backup_restores_and_the_course_runs_on_it(tmp_path):
     assert "lessons: 1" in finished.stdout
     assert "the backup restores and the course runs on it" in finished.stdout
     assert _restore_databases() == before  # the scratch database is dropped
+    assert len(list((tmp_path / "backups").glob("cse-media-*.tar.gz"))) == 1
+    assert not list((tmp_path / "backups").glob("*.partial"))
 
 
 def _truncated(whole):
@@ -96,8 +110,8 @@ def _overwritten_at_the_end(whole):
 def test_a_damaged_backup_fails(tmp_path, damage):
     UserFactory()
     LessonFactory()
-    _dump(tmp_path / "backup.dump")
-    (tmp_path / "damaged.dump").write_bytes(damage((tmp_path / "backup.dump").read_bytes()))
+    dump = _backup(tmp_path / "backups", tmp_path / "no-media")
+    (tmp_path / "damaged.dump").write_bytes(damage(dump.read_bytes()))
     before = _restore_databases()
 
     finished = _restore_check(tmp_path / "damaged.dump")

@@ -39,7 +39,7 @@ if "EMAIL_URL" not in os.environ or EMAIL_CONFIG["EMAIL_BACKEND"].endswith(
 if "TRUSTED_PROXY_COUNT" not in os.environ:
     raise ImproperlyConfigured(
         "Set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the course "
-        "(0 if none). See README.md."
+        "(0 if none). See docs/deploy.md."
     )
 
 # Answers, progress and the email queue need PostgreSQL: SQLite (the default) serves one
