@@ -4,6 +4,8 @@ is said."""
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
 
@@ -27,12 +29,47 @@ def test_answers_ok_when_the_database_and_the_cache_answer(client, django_assert
     assert response["Content-Type"].startswith("text/plain")
 
 
+def test_with_the_database_cache_of_production_it_stays_a_handful_of_queries(
+    client, settings, django_assert_max_num_queries
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cse_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+
+    # SELECT 1; the set (count, savepoint, look up, insert, release), the get, the delete.
+    with django_assert_max_num_queries(8):
+        response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
 def test_the_answer_is_never_stored_and_sets_no_cookie(client):
     response = client.get(URL)
 
     assert "no-store" in response["Cache-Control"]
     assert "Set-Cookie" not in response.headers
     assert not response.cookies
+
+
+def test_no_header_says_more_than_any_other_response_does(client):
+    """Only the headers every response carries (security headers and the like), plus
+    those that forbid caching: nothing naming the server, its version or what it checked."""
+    everywhere = set(client.get("/no-such-page/").headers)
+
+    extra = set(client.get(URL).headers) - everywhere
+
+    assert extra <= {"Cache-Control", "Expires"}
+
+
+def test_the_probe_leaves_nothing_in_the_cache(client):
+    client.get(URL)
+
+    assert not cache._cache  # the test settings' in-memory cache, emptied before each test
 
 
 def test_a_signed_in_browser_gets_no_cookie_either(client, practitioner):
