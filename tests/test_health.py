@@ -137,3 +137,12 @@ def test_a_balancer_reaches_it_over_plain_http_in_production(client, settings):
     assert client.get(URL).status_code == 200
     assert client.get("/").status_code == 301
     assert client.get("/health/x").status_code == 301
+
+
+def test_a_balancer_probing_by_address_needs_the_address_in_allowed_hosts(client, settings):
+    """docs/deploy.md, "The health check": a host Django does not know gets 400."""
+    settings.ALLOWED_HOSTS = ["course.example.org"]
+    assert client.get(URL, headers={"host": "10.0.0.11:8001"}).status_code == 400
+
+    settings.ALLOWED_HOSTS = ["course.example.org", "10.0.0.11"]
+    assert client.get(URL, headers={"host": "10.0.0.11:8001"}).status_code == 200
