@@ -159,6 +159,7 @@ def test_production_refuses_to_start_without_a_required_setting(missing, message
     [
         ("EMAIL_URL", "consolemail://", "Set EMAIL_URL to a real mail server"),
         ("SITE_URL", "http://course.example.org", "SITE_URL must be the public https://"),
+        ("DEBUG", "true", "DEBUG must be off in production"),
         ("DATABASE_URL", "sqlite:////srv/cse/db.sqlite3", "Set DATABASE_URL to the PostgreSQL"),
         ("CACHE_URL", "locmemcache://", "Set REDIS_URL (or CACHE_URL) to a cache every app"),
         ("CACHE_URL", "dummycache://", "Set REDIS_URL (or CACHE_URL) to a cache every app"),

@@ -14,7 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ.setdefault("DEBUG", "false")
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, EMAIL_CONFIG, REDIS_URL, TASKS, env
+from .base import CACHES, DATABASES, DEBUG, EMAIL_CONFIG, REDIS_URL, TASKS, env
+
+# DEBUG shows any visitor a traceback with the settings in it.
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production: unset DEBUG.")
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
