@@ -10,8 +10,8 @@ Writes into --out:
   must contain;
 - floor_bytes: the size of the longest lesson page, which the floor's body copies.
 
-With --refresh-versions only the version column of practitioners.tsv is read again
-from the database (bench/run does this before each autosave run).
+With --refresh-versions only the version column of practitioners.tsv and check.tsv is
+read again from the database (bench/run does this before each autosave run).
 """
 
 from pathlib import Path
@@ -65,7 +65,8 @@ class Command(BaseCommand):
     def handle(self, *args, connections, out, refresh_versions, **options):
         question = _autosave_question()
         if refresh_versions:
-            self._refresh_versions(out / "practitioners.tsv", question)
+            for name in ("practitioners.tsv", "check.tsv"):
+                self._refresh_versions(out / name, question)
             return
         out.mkdir(parents=True, exist_ok=True)
         people = practitioners_for_load(connections + 1)
