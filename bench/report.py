@@ -3,10 +3,11 @@
 RESULTS has one line per wrk run: target name, round, and the BENCH_RESULT line that
 bench/load.lua prints. For each target, over its measured rounds: requests per second
 (all requests over all seconds), the median of the rounds' p50 and p99 latencies, the
-replies that were not 2xx, and the ratio to the floor's requests per second in the same
-run. Prints the table, writes it as Markdown to OUT.md (with the settings and the
-machine, from the environment bench/run sets), and exits 1 if any reply was not 2xx or
-any connection failed.
+replies that were not 2xx, the ratio to the floor's requests per second in the same
+run, and the lowest and highest ratio of one round to the floor's in that round (how
+noisy the machine was). Prints the table, writes it as Markdown to OUT.md (with the
+settings and the machine, from the environment bench/run sets), and exits 1 if any
+reply was not 2xx or any connection failed.
 """
 
 import os
@@ -51,12 +52,34 @@ def rows(path: Path) -> list[dict]:
             }
         )
     floor = next((row["rps"] for row in table if row["page"] == FLOOR), 0.0)
+    floor_rounds = [_rps(result) for result in runs.get(FLOOR, [])]
     for row in table:
         row["ratio"] = row["rps"] / floor if floor else float("nan")
+        # How much the ratio moved from round to round: the noise of the machine.
+        ratios = [
+            _rps(result) / floor_rps
+            for result, floor_rps in zip(runs[row["page"]], floor_rounds, strict=False)
+            if floor_rps
+        ]
+        row["ratio_range"] = (min(ratios), max(ratios)) if ratios else (0.0, 0.0)
     return table
 
 
-HEADER = ["page", "req/s", "p50 ms", "p99 ms", "non-2xx", "ratio to floor", "bytes/reply"]
+def _rps(result: dict[str, str]) -> float:
+    seconds = int(result["duration_us"]) / 1e6
+    return int(result["requests"]) / seconds if seconds else 0.0
+
+
+HEADER = [
+    "page",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "non-2xx",
+    "ratio to floor",
+    "ratio by round",
+    "bytes/reply",
+]
 
 
 def _cells(row: dict) -> list[str]:
@@ -67,6 +90,7 @@ def _cells(row: dict) -> list[str]:
         f"{row['p99']:.1f}",
         str(row["non2xx"] + row["socket_errors"]),
         f"{row['ratio']:.2f}",
+        "{:.2f} to {:.2f}".format(*row["ratio_range"]),
         f"{row['bytes']:,}",
     ]
 

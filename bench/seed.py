@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.middleware.csrf import _get_new_csrf_string
+from django.middleware.csrf import CSRF_SESSION_KEY, _get_new_csrf_string
 from django.utils import timezone
 
 from accounts.middleware import session_start
@@ -170,11 +170,13 @@ def sign_in_create(user: User, *, second_factor: bool = False) -> SignIn:
         methods.append({"method": "mfa", "at": now, "id": authenticator.pk, "type": "totp"})
     store[AUTHENTICATION_METHODS_SESSION_KEY] = methods
     session_start(store, now=now)
-    store.create()
     token = _get_new_csrf_string()
-    cookie = (
-        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={token}"
-    )
+    if settings.CSRF_USE_SESSIONS:
+        store[CSRF_SESSION_KEY] = token
+    store.create()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    if not settings.CSRF_USE_SESSIONS:
+        cookie += f"; {settings.CSRF_COOKIE_NAME}={token}"
     return SignIn(user=user, cookie=cookie, csrf_token=token)
 
 
