@@ -124,3 +124,5 @@ ADDRESSES: dict[str, str] = {
 }
 
 EVERY_TEXT: dict[str, str] = PAYLOADS | MARKDOWN_ONLY
+# What a database can store (PostgreSQL refuses a NUL in text).
+STORABLE: dict[str, str] = {name: text for name, text in EVERY_TEXT.items() if "\x00" not in text}
