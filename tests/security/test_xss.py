@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMultiAlternatives
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from fpdf import FPDF
@@ -22,6 +23,7 @@ from fpdf import FPDF
 from accounts.models import Organisation, User
 from modules.models import Exercise
 from modules.rendering import MarkdownContentError
+from modules.services import progress_mark_complete
 from reflections.models import Certificate, ExerciseResponse, Share
 from reflections.pdf import certificate_pdf
 from tests.factories import (
@@ -164,6 +166,41 @@ def test_lesson_markdown_on_the_lesson_page(client, practitioner, name):
     assert response_dangers(response) == []
 
 
+def test_lesson_titles_summaries_and_reread_notes_through_the_editor(
+    trainer_client, practitioner, findings
+):
+    """What a trainer writes beside the Markdown: the title, the summary, the note of what
+    changed and the re-read summary learners who completed the lesson are shown."""
+    lesson = LessonFactory(slug="the-law", title="The law")
+    progress_mark_complete(user=practitioner, lesson=lesson)
+    reader = Client()
+    reader.force_login(practitioner)
+    for name, text in PAYLOADS.items():
+        lesson.refresh_from_db()
+        edit = trainer_client.post(
+            reverse("course_editing:edit", args=[lesson.slug]),
+            {"title": text, "summary": text, "body_markdown": f"Text for {name}.",
+             "note": text, "version": lesson.edit_version},
+        )  # fmt: skip
+        assert edit.status_code == 302, (name, edit.status_code)
+        lesson.refresh_from_db()
+        publish = trainer_client.post(
+            reverse("course_editing:publish", args=[lesson.slug]),
+            {"version": lesson.edit_version, "note": text, "learners_reread": "on",
+             "reread_summary": text},
+        )  # fmt: skip
+        assert publish.status_code == 302, (name, publish.status_code)
+        findings.page(reader, reverse("modules:lesson", args=[lesson.slug]), f"{name}: lesson")
+        findings.page(reader, reverse("modules:home"), f"{name}: course home")
+    findings.page(trainer_client, reverse("course_editing:home"))
+    findings.page(trainer_client, reverse("course_editing:history", args=[lesson.slug]))
+    findings.page(trainer_client, reverse("course_editing:diff", args=[lesson.slug]))
+    assert (
+        "Updated since you completed it" in reader.get(lesson.get_absolute_url()).content.decode()
+    )
+    findings.assert_none(2 * len(PAYLOADS) + 3)
+
+
 # --- Exercise questions and introductions ---------------------------------------------------
 
 
@@ -238,6 +275,34 @@ def test_answers_in_the_partners_view_of_a_revealed_share(client, colleague, ans
     assert "Question" in page
     findings.page(client, reverse("reflections:exercise", args=[answered["exercise"].number]))
     findings.assert_none(2)
+
+
+def test_partner_names_in_the_message_that_answers_are_revealed(
+    client, practitioner, team, findings
+):
+    """Submitting answers reveals a partner's: the message says so, naming them."""
+    for number, (name, text) in enumerate(PAYLOADS.items(), start=1):
+        exercise = ExerciseFactory(number=number)
+        QuestionFactory(exercise=exercise, key="first", order=1)
+        partner = UserFactory(team=team, full_name=text, email=f"partner{number}@example.org")
+        theirs = ExerciseResponse.objects.create(
+            user=partner, exercise=exercise, submitted_at=timezone.now()
+        )
+        theirs.answers.create(question=exercise.questions.get(), text="Theirs.")
+        ShareFactory(
+            owner=practitioner, colleague=partner, exercise=exercise, status=Share.Status.ACCEPTED
+        )
+        client.force_login(practitioner)
+        response = client.post(
+            reverse("reflections:submit", args=[number]),
+            {"answer-first": "Mine.", "version-first": "0"},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert "answers are now open" in response.content.decode(), name
+        findings.add(f"{name}: revealed message", response_dangers(response))
+    findings.page(client, reverse("reflections:mine"))
+    findings.assert_none(len(PAYLOADS))
 
 
 def test_answers_in_the_json_export(client, answered, findings):
