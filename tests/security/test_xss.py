@@ -11,11 +11,12 @@ import io
 import json
 
 import pytest
+from django.contrib import admin
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMultiAlternatives
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from fpdf import FPDF
@@ -512,6 +513,40 @@ def test_every_name_at_once_in_a_certificate_pdf():
 
     assert pdf_dangers(content) == []
     assert "onerror=alert(1)" in "".join(pdf_text(content).split())
+
+
+def test_every_admin_list_and_change_page(client, administrator, practitioner, findings):
+    """Whatever holds a payload (people, teams, organisations, lessons, exercises,
+    answers' responses, certificates, audit events), in every list of the admin site
+    and the change pages of the rows holding it."""
+    for n, text in enumerate(PAYLOADS.values()):
+        organisation = OrganisationFactory(name=text, slug=f"organisation-{n}")
+        team = TeamFactory(organisation=organisation, name=text)
+        person = UserFactory(team=team, full_name=text, job_role=text, email=f"a{n}@example.org")
+        CertificateFactory(user=person)
+        exercise = ExerciseFactory(title=text, number=n + 1)
+        exercise.lesson.title = text
+        exercise.lesson.save()
+        ExerciseResponse.objects.create(user=person, exercise=exercise)
+        progress_mark_complete(user=person, lesson=exercise.lesson)
+    ShareFactory(owner=practitioner, invited_email=ADDRESSES["quoted img onerror"])
+    client.force_login(administrator)
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        findings.page(client, changelist)
+        findings.page(client, changelist, f"{changelist} searched", q="script")
+        if model_admin.has_change_permission(_request(administrator)):
+            for pk in model.objects.order_by("-pk").values_list("pk", flat=True)[:3]:
+                change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+                findings.page(client, change)
+    findings.assert_none(2 * len(admin.site._registry))
+
+
+def _request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
 
 
 # --- Team and organisation names ------------------------------------------------------------
