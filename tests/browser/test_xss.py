@@ -151,6 +151,21 @@ def test_no_payload_runs_for_anyone_who_reads_it(planted, new_context):
             _visit(page, path, findings)
         all_dialogs += dialogs
 
+    # The colleague search draws the names the server sends into a list as you type.
+    other = ExerciseFactory(number=2, lesson=lesson, pairing=Exercise.Pairing.PAIR)
+    QuestionFactory(exercise=other, key="first", order=1)
+    for n, text in enumerate(list(PAYLOADS.values())[:20]):
+        UserFactory(team=planted["team"], full_name=f"Ann {text}", email=f"ann{n}@example.org")
+    page, dialogs = _watched_page(new_context, planted["colleague"])
+    _visit(page, f"/reflections/exercises/{other.number}/share/", findings)
+    page.get_by_role("combobox", name="Colleague's name").press_sequentially("Ann", delay=50)
+    expect(page.get_by_role("option").first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    _collect(page, "the colleague search", findings)
+    all_dialogs += dialogs
+
     # The trainer's editor draws its live preview from the server's sanitised HTML.
     page, dialogs = _watched_page(new_context, planted["trainer"])
     _visit(page, f"/course-editing/lessons/{lesson.slug}/edit/", findings)
