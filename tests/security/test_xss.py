@@ -322,6 +322,44 @@ def test_partner_names_in_the_message_that_answers_are_revealed(
     findings.assert_none(1)
 
 
+def test_typed_answers_shown_again_when_a_save_cannot_be_made(practitioner, findings):
+    """The pages that keep what was typed when it cannot be saved: an answer changed
+    elsewhere meanwhile (409, both texts shown), a page whose CSRF token expired (403,
+    the text in a fresh form) and a session that ended (the text in hidden fields)."""
+    exercise = _exercise_with_payload_questions(texts={n: f"Question {n}?" for n in STORABLE_TEXT})
+    keys = {f"q{order}": text for order, text in enumerate(STORABLE_TEXT.values(), start=1)}
+    typed = {f"answer-{key}": f"{text} typed" for key, text in keys.items()}
+    url = reverse("reflections:exercise", args=[exercise.number])
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(practitioner)
+    token = strict.get(reverse("reflections:csrf_token")).json()["token"]
+    saved = strict.post(url, {"csrfmiddlewaretoken": token, **typed,
+                              **{f"version-{key}": "0" for key in keys}})  # fmt: skip
+    assert saved.status_code == 302, saved.status_code
+    response = ExerciseResponse.objects.get(user=practitioner)
+    assert response.answers.count() == len(keys)
+
+    conflict = strict.post(url, {"csrfmiddlewaretoken": token, **{
+        f"answer-{key}": text for key, text in keys.items()},
+        **{f"version-{key}": "0" for key in keys}})  # fmt: skip
+    assert conflict.status_code == 409, conflict.status_code
+    findings.add("409: both texts", response_dangers(conflict))
+
+    expired = strict.post(url, {"csrfmiddlewaretoken": "stale" * 8, **typed})
+    assert expired.status_code == 403, expired.status_code
+    findings.add("403: the expired page", response_dangers(expired))
+
+    signed_out = Client(enforce_csrf_checks=True)
+    signed_out.get(reverse("reflections:csrf_token"))
+    token = signed_out.cookies["csrftoken"].value
+    kept = signed_out.post(url, {"csrfmiddlewaretoken": token, **typed})
+    assert kept.status_code == 200, kept.status_code
+    assert "typed" in kept.content.decode()
+    findings.add("signed out: the text kept", response_dangers(kept))
+    findings.assert_none(3)
+
+
 def test_answers_in_the_json_export(client, answered, findings):
     response = client.get(reverse("reflections:data_export"))
 
