@@ -77,7 +77,7 @@ class Config:
     redis_url: str = os.environ.get("SOAK_REDIS_URL", "redis://127.0.0.1:6379/13")
     practitioners: int = _env_int("SOAK_PRACTITIONERS", 200)
     seconds: int = _env_int("SOAK_SECONDS", 300)
-    ramp_seconds: int = _env_int("SOAK_RAMP_SECONDS", 30)
+    sign_in_concurrency: int = _env_int("SOAK_SIGN_IN_AT_ONCE", 8)
     min_interval: float = float(os.environ.get("SOAK_MIN_INTERVAL", "2"))
     max_interval: float = float(os.environ.get("SOAK_MAX_INTERVAL", "6"))
     ports: tuple[int, int] = (_env_int("SOAK_PORT_A", 8731), _env_int("SOAK_PORT_B", 8732))
@@ -381,6 +381,7 @@ class Tally:
     gave_up: int = 0  # a save not stored after MOST_TRIES attempts
     sign_in_failures: int = 0
     other_failures: list[str] = field(default_factory=list)
+    sign_in_seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)  # autosaves
     page_latencies: list[float] = field(default_factory=list)  # sign-in, pages
 
@@ -390,16 +391,20 @@ class Tally:
 
 
 class Practitioner:
-    def __init__(self, index: int, http, tally: Tally, start: float) -> None:
+    def __init__(self, index: int) -> None:
         self.index = index
         self.email = f"soak.p{index:04d}@soak.example"
         self.marker = f"[p{index:04d}]"
         self.address = f"198.18.{index // 250}.{index % 250 + 1}"
+        self.cookies: dict[str, str] = {}
+        self.signed_in = False
+
+    def begin_mode(self, http, tally: Tally, start: float) -> None:
+        """A new mode: the same person, still signed in, with the answer deleted."""
         self.http = http
         self.tally = tally
         self.start = start
-        self.cookies: dict[str, str] = {}
-        self.server = index % 2
+        self.server = self.index % 2
         self.token = ""
         self.url = ""
         self.version = 0
@@ -486,6 +491,7 @@ class Practitioner:
             if status and status < 500:
                 self.tally.other_failures.append(f"{self.email}: sign-in answered {status}")
                 return False
+        self.tally.other_failures.append(f"{self.email}: sign-in failed {MOST_TRIES} times")
         return False
 
     async def open_exercise(self, number: int) -> bool:
@@ -594,13 +600,18 @@ class Practitioner:
             self.server = 1 - self.server
             await asyncio.sleep(min(FIRST_RETRY * 2 ** (tries - 1), LONGEST_RETRY))
 
-    async def run(self, *, number: int, begin_after: float, until: float) -> None:
-        await asyncio.sleep(begin_after)
-        if not await self.sign_in():
-            self.tally.sign_in_failures += 1
-            return
-        if not await self.open_exercise(number):
-            return
+    async def enter(self, number: int, gate: asyncio.Semaphore) -> bool:
+        """Sign in and open the exercise page, a few practitioners at a time (signing in
+        checks a real password hash: costly on purpose)."""
+        if not self.signed_in:
+            async with gate:
+                if not await self.sign_in():
+                    self.tally.sign_in_failures += 1
+                    return False
+                self.signed_in = True
+        return await self.open_exercise(number)
+
+    async def autosave(self, *, until: float) -> None:
         while True:
             await asyncio.sleep(random.uniform(CONFIG.min_interval, CONFIG.max_interval))  # noqa: S311
             if time.monotonic() >= until:
@@ -630,24 +641,39 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def drive(mode: str, processes: Processes, sink: Sink, number: int) -> ModeResult:
+async def drive(
+    mode: str, processes: Processes, sink: Sink, number: int, clients: list["Practitioner"]
+) -> ModeResult:
     soak_data = _data()
     tally = Tally()
-    start = time.monotonic()
-    until = start + CONFIG.seconds
     events: list[str] = []
     limits = httpx.Limits(max_connections=CONFIG.practitioners * 2, max_keepalive_connections=0)
     email: dict | None = None
     async with httpx.AsyncClient(
-        limits=limits, timeout=httpx.Timeout(30.0), cookies=_NoCookies()
+        limits=limits, timeout=httpx.Timeout(60.0), cookies=_NoCookies()
     ) as http:
-        clients = [Practitioner(i, http, tally, start) for i in range(CONFIG.practitioners)]
-        ramp = CONFIG.ramp_seconds / max(1, CONFIG.practitioners)
+        began = time.monotonic()
+        signing_in = sum(not c.signed_in for c in clients)
+        for client in clients:
+            client.begin_mode(http, tally, began)
+        gate = asyncio.Semaphore(CONFIG.sign_in_concurrency)
+        entered = await asyncio.gather(*(c.enter(number, gate) for c in clients))
+        start = time.monotonic()
+        tally.sign_in_seconds = start - began
+        events.append(
+            f"{signing_in} signed in ({CONFIG.sign_in_concurrency} at a time), "
+            f"{sum(entered)} of {len(clients)} opened the exercise, in {start - began:.0f}s"
+        )
+        log(events[-1])
+        until = start + CONFIG.seconds
+        for client in clients:
+            client.start = start
         tasks = [
-            asyncio.create_task(c.run(number=number, begin_after=i * ramp, until=until))
-            for i, c in enumerate(clients)
+            asyncio.create_task(c.autosave(until=until))
+            for c, ok in zip(clients, entered, strict=True)
+            if ok
         ]
-        midway = CONFIG.ramp_seconds + (CONFIG.seconds - CONFIG.ramp_seconds) / 2
+        midway = CONFIG.seconds / 2
         if mode == "kill":
             await asyncio.sleep(midway)
             port = CONFIG.ports[1]
@@ -665,7 +691,7 @@ async def drive(mode: str, processes: Processes, sink: Sink, number: int) -> Mod
             events.append(f"t={time.monotonic() - start:.0f}s terminated {ended} backends")
             log(events[-1])
         elif mode == "email":
-            await asyncio.sleep(CONFIG.ramp_seconds)
+            await asyncio.sleep(min(10, CONFIG.seconds / 4))
             email = await burst(sink, events, start)
         await asyncio.gather(*tasks)
         if email is not None and "drained_s" not in email:
@@ -789,15 +815,17 @@ def _event_time(result: ModeResult, word: str) -> float | None:
 
 def table(results: list[ModeResult]) -> str:
     rows = [
-        "| mode | practitioners | seconds | requests | saves sent | acknowledged | save p50 ms | "
-        "save p99 ms | 5xx | refused | other network errors | own-save 409s | retried to the end "
+        "| mode | practitioners | signing in s | autosaving s | requests | saves sent | "
+        "acknowledged | save p50 ms | save p99 ms | 5xx | refused | other network errors | "
+        "own-save 409s | retried to the end "
         "| lost | mixed up | acknowledged missing | result |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         t, v = r.tally, r.verdict
         rows.append(
-            f"| {r.mode} | {CONFIG.practitioners} | {r.seconds:.0f} | {t.requests} | "
+            f"| {r.mode} | {CONFIG.practitioners} | {t.sign_in_seconds:.0f} | {r.seconds:.0f} | "
+            f"{t.requests} | "
             f"{t.saves_sent} | {t.saves_acked} | {percentile(t.latencies, 50) * 1000:.0f} | "
             f"{percentile(t.latencies, 99) * 1000:.0f} | {len(t.server_errors)} | "
             f"{t.refused_connections} | {t.network_errors} | {t.own_conflicts} | "
@@ -859,9 +887,10 @@ def main() -> int:
     sink = Sink(CONFIG.smtp_port)
     sink.controller.start()
     results: list[ModeResult] = []
+    clients = [Practitioner(i) for i in range(CONFIG.practitioners)]
     try:
         for mode in CONFIG.modes:
-            soak_data.reset()
+            soak_data.reset(sessions=not results)
             soak_data.close()
             flush_redis()
             processes = Processes(run_dir)
@@ -872,7 +901,7 @@ def main() -> int:
                 for port in CONFIG.ports:
                     wait_for_port(port)
                 log(f"mode {mode}: {CONFIG.practitioners} practitioners for {CONFIG.seconds}s")
-                result = asyncio.run(drive(mode, processes, sink, number))
+                result = asyncio.run(drive(mode, processes, sink, number, clients))
             finally:
                 processes.stop()
             judge(result)

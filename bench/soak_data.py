@@ -112,15 +112,16 @@ def exercise_target() -> tuple[int, str]:
     return exercise.number, question.key
 
 
-def reset() -> None:
-    """Before each mode: no answers, sessions, reminders or queued email left from the
-    last one."""
+def reset(*, sessions: bool) -> None:
+    """Before each mode: no answers, reminders or queued email left from the last one
+    (and, before the first, no sessions: everyone signs in again)."""
     soak_users = User.objects.filter(email__endswith="@soak.example")
     ExerciseResponse.objects.filter(user__in=soak_users).delete()
     Nudge.objects.filter(member__in=soak_users).delete()
     EmailDelivery.objects.all().delete()
     DBTaskResult.objects.all().delete()
-    Session.objects.all().delete()
+    if sessions:
+        Session.objects.all().delete()
 
 
 def close() -> None:
