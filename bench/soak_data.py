@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
-from django.db import connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
@@ -149,6 +149,17 @@ class QueueState:
 
 
 def queue_state() -> QueueState:
+    """How far the worker has got (the soak's own connection may have been dropped by
+    the dbterm and emaildb modes: it is checked, and replaced, first)."""
+    close_old_connections()
+    try:
+        return _queue_state()
+    except OperationalError:
+        connection.close()
+        return _queue_state()
+
+
+def _queue_state() -> QueueState:
     by_status = dict(
         DBTaskResult.objects.values_list("status")
         .annotate(n=Count("id"))
@@ -184,6 +195,7 @@ def verify(clients: list[dict], *, exercise_number: int, key: str) -> Verdict:
       save keeps its own history entry in the soak: ANSWER_HISTORY_COALESCE_MINUTES=0),
       or a stored version lower than the last acknowledged one.
     """
+    close_old_connections()  # replaced if a mode dropped it
     verdict = Verdict()
     answers = {
         answer.response.user.email: answer
