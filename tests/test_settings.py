@@ -97,6 +97,57 @@ def test_the_database_is_read_from_database_url():
     assert (database["USER"], database["PASSWORD"]) == ("course", "s3cret")
 
 
+# Runs with the production settings against the test database: keeps a connection
+# (CONN_MAX_AGE), has PostgreSQL end it as a restart or failover would, then starts the
+# next unit of work the way a request or a turn of the task worker does.
+_DROPPED_CONNECTION = """
+import django, psycopg2
+django.setup()
+from django.db import close_old_connections, connection
+connection.ensure_connection()
+pid = connection.connection.get_backend_pid()
+other = psycopg2.connect(**connection.get_connection_params())
+other.autocommit = True
+other.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
+close_old_connections()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT 1")
+print("reconnected" if connection.connection.get_backend_pid() != pid else "same")
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("health_checks", "works"), [("true", True), ("false", False)])
+def test_a_kept_database_connection_the_server_dropped_is_replaced(health_checks, works):
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL) to drop a connection")
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
+        f":{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    environment = {**PRODUCTION, "DATABASE_URL": url, "CONN_MAX_AGE": "600"}
+    if health_checks == "false":
+        environment["CONN_HEALTH_CHECKS"] = "false"
+
+    finished = _run(["-c", _DROPPED_CONNECTION], **environment)
+
+    if works:
+        assert finished.returncode == 0, finished.stderr
+        assert finished.stdout.strip() == "reconnected"
+    else:
+        assert "OperationalError" in finished.stderr
+
+
+def test_kept_database_connections_are_health_checked_unless_turned_off():
+    on = _settings_in("cse_course.settings.base", ["DATABASES"], CONN_MAX_AGE="600")
+    off = _settings_in("cse_course.settings.base", ["DATABASES"], CONN_HEALTH_CHECKS="false")
+
+    assert on["DATABASES"]["default"]["CONN_MAX_AGE"] == 600
+    assert on["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+    assert off["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is False
+
+
 def test_without_database_url_a_local_sqlite_file_is_used():
     database = _settings_in("cse_course.settings.local", ["DATABASES"])["DATABASES"]["default"]
 
