@@ -120,7 +120,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # production keeps them (600 there unless set); CONN_HEALTH_CHECKS then tests a kept
 # connection before a request uses it, so a restarted database costs no request an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
+    "CONN_HEALTH_CHECKS", default=DATABASES["default"]["CONN_MAX_AGE"] > 0
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds rate-limit counts, so every app server must share it. REDIS_URL
