@@ -54,6 +54,12 @@ def named_routes(resolver: URLResolver | None = None) -> list[Route]:
     return list(seen.values())
 
 
+def url_of(key: str, world: World) -> str:
+    """The address of table entry `key`, filled in as `url_for` does."""
+    route = next(route for route in named_routes() if route.name == key.split(" [")[0])
+    return url_for(key, route, world)
+
+
 def resolver_with(*extra: URLPattern | URLResolver) -> URLResolver:
     """The project's URLconf with `extra` patterns added, as a resolver of its own (for
     proving that the table checks notice a new URL)."""
@@ -181,6 +187,10 @@ class RoleClient:
             self.client.force_login(world.people[role])
         self._cookies = deepcopy(self.client.cookies)
 
+    def keep_cookies(self):
+        """Send the client's cookies as they are now with every later request."""
+        self._cookies = deepcopy(self.client.cookies)
+
     def request(self, method: str, url: str, **kwargs):
         self.client.cookies = deepcopy(self._cookies)
         with rolled_back():
@@ -205,4 +215,5 @@ __all__ = [
     "route_keys",
     "table_problems",
     "url_for",
+    "url_of",
 ]
