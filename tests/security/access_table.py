@@ -599,3 +599,16 @@ def _admin_rows():
 
 
 TABLE = COURSE | _admin_rows()
+
+
+# Statuses that mean a role is refused before the view does anything.
+REFUSED = frozenset({403, 404, 405, LOGIN, ADMIN_LOGIN, ADMIN_HOME})
+
+
+def poster(key: str) -> str:
+    """The first role whose POST to `key` reaches the view (the owner when none does)."""
+    posts = TABLE[key][1]
+    return next(
+        (role for role, status in zip(ROLES, posts, strict=True) if status not in REFUSED),
+        "owner",
+    )

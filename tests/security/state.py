@@ -17,12 +17,15 @@ def stored_rows() -> dict[str, list[tuple]]:
     }
 
 
-def changes(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
-    """The models whose rows differ, with the rows added and removed."""
+def changes(
+    before: dict[str, list[tuple]], after: dict[str, list[tuple]], *, may_add=frozenset()
+) -> list[str]:
+    """The models whose rows differ, with the rows added and removed; models in
+    `may_add` may gain rows (and nothing else)."""
     found = []
     for label, rows in after.items():
-        if rows != before[label]:
-            added = [row for row in rows if row not in before[label]]
-            removed = [row for row in before[label] if row not in rows]
+        added = [row for row in rows if row not in before[label]]
+        removed = [row for row in before[label] if row not in rows]
+        if removed or (added and label not in may_add):
             found.append(f"{label}: added {added}, removed {removed}")
     return found

@@ -7,28 +7,16 @@ import pytest
 from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 
-from .access_table import TABLE
+from .access_table import TABLE, poster
 from .state import changes, stored_rows
 from .urlmatrix import RoleClient, named_routes, url_for, url_of
 from .world import ROLES
 
 pytestmark = pytest.mark.django_db
 
-# Statuses that mean the role is refused before the view does anything.
-REFUSED = frozenset({403, 404, 405, "302 account_login", "302 admin:login", "302 admin:index"})
-
 # URLs that take a POST without a token, each with the reason. None: the CSP violation
 # reports browsers send cannot carry one, if such an endpoint is added it belongs here.
 CSRF_EXEMPT: dict[str, str] = {}
-
-
-def poster(key: str) -> str:
-    """The first role whose POST to `key` reaches the view (owner when none does: the
-    CSRF check comes before the view all the same)."""
-    posts = TABLE[key][1]
-    return next(
-        (role for role, status in zip(ROLES, posts, strict=True) if status not in REFUSED), "owner"
-    )
 
 
 def test_some_urls_are_posted_to_by_each_kind_of_role():
