@@ -27,7 +27,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_url_has_an_entry_and_every_entry_a_url():
-    assert table_problems(route_keys(named_routes()), TABLE) == []
+    problems = table_problems(route_keys(named_routes()), TABLE)
+
+    assert not problems, (
+        "Say who may open each URL in tests/security/access_table.py:\n" + "\n".join(problems)
+    )
 
 
 def _page(request):  # pragma: no cover - never requested

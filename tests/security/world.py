@@ -49,10 +49,18 @@ ROLES = (
     "other_manager",  # the manager of another team in the same organisation
     "trainer",
     "org_admin",  # the organisation's administrator
+    "other_org_admin",  # the administrator of another organisation
     "administrator",  # staff and superuser
 )
 
-PRIVILEGED = ("manager", "other_manager", "trainer", "org_admin", "administrator")
+PRIVILEGED = (
+    "manager",
+    "other_manager",
+    "trainer",
+    "org_admin",
+    "other_org_admin",
+    "administrator",
+)
 
 
 @dataclass
@@ -119,6 +127,10 @@ def world_build() -> World:
     other_team.managers.add(other_manager)
     trainer = _privileged(world, "trainer", User.Role.TRAINER, team=other_team)
     org_admin = _privileged(world, "org_admin", User.Role.ORGANISATION_ADMIN, team=other_team)
+    elsewhere = TeamFactory(organisation=OrganisationFactory(name="Other County Council"))
+    other_org_admin = _privileged(
+        world, "other_org_admin", User.Role.ORGANISATION_ADMIN, team=elsewhere
+    )
     administrator = _privileged(
         world,
         "administrator",
@@ -147,6 +159,7 @@ def world_build() -> World:
         "other_manager": other_manager,
         "trainer": trainer,
         "org_admin": org_admin,
+        "other_org_admin": other_org_admin,
         "administrator": administrator,
     }
     world.objects = {
