@@ -612,3 +612,18 @@ def poster(key: str) -> str:
         (role for role, status in zip(ROLES, posts, strict=True) if status not in REFUSED),
         "owner",
     )
+
+
+# Addresses without a name cannot be reversed into the matrix. Only these may exist, each
+# a redirect or a file server that decides nothing about people's records.
+UNNAMED_PREFIXES = {
+    "admin/": "the administration site's shortcut to a change page, and its catch-all "
+    "(both behind its sign-in)",
+    "accounts/social/": "allauth's old addresses, redirecting to the current ones",
+    "^media/": "organisations' logos, served by Django only when SERVE_MEDIA is on",
+}
+
+
+def unknown_unnamed(patterns) -> list[str]:
+    """The unnamed patterns that are none of the kinds above."""
+    return [pattern for pattern in patterns if not pattern.startswith(tuple(UNNAMED_PREFIXES))]

@@ -11,7 +11,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpResponse
 from django.urls import include, path
 
-from .access_table import TABLE, row
+from .access_table import TABLE, row, unknown_unnamed
 from .urlmatrix import (
     RoleClient,
     named_routes,
@@ -19,6 +19,7 @@ from .urlmatrix import (
     resolver_with,
     route_keys,
     table_problems,
+    unnamed_patterns,
     url_for,
 )
 from .world import PRIVILEGED, ROLES
@@ -32,6 +33,16 @@ def test_every_url_has_an_entry_and_every_entry_a_url():
     assert not problems, (
         "Say who may open each URL in tests/security/access_table.py:\n" + "\n".join(problems)
     )
+
+
+def test_every_address_without_a_name_is_a_known_kind():
+    assert unknown_unnamed(unnamed_patterns()) == [], "Name it and give it a row above"
+
+
+def test_a_new_address_without_a_name_is_reported():
+    extra = resolver_with(path("nameless/", _page))
+
+    assert unknown_unnamed(unnamed_patterns(extra)) == ["nameless/"]
 
 
 def _page(request):  # pragma: no cover - never requested

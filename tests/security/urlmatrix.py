@@ -45,6 +45,19 @@ def _walk(patterns, prefix="", namespaces=(), params=()) -> Iterator[Route]:
             yield Route(name, params + own, prefix + str(entry.pattern))
 
 
+def unnamed_patterns(resolver: URLResolver | None = None) -> list[str]:
+    """The pattern text of every URL without a name (the matrix cannot reverse them)."""
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif not entry.name:
+                yield prefix + str(entry.pattern)
+
+    return list(walk((resolver or get_resolver()).url_patterns))
+
+
 def named_routes(resolver: URLResolver | None = None) -> list[Route]:
     """Each named URL once (a name the URLconf gives twice, as where the course's page
     stands ahead of allauth's at the same address, is one URL: `reverse` gives one)."""
@@ -214,6 +227,7 @@ __all__ = [
     "resolver_with",
     "route_keys",
     "table_problems",
+    "unnamed_patterns",
     "url_for",
     "url_of",
 ]
