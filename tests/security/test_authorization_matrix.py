@@ -36,7 +36,9 @@ def test_every_url_has_an_entry_and_every_entry_a_url():
 
 
 def test_every_address_without_a_name_is_a_known_kind():
-    assert unknown_unnamed(unnamed_patterns()) == [], "Name it and give it a row above"
+    assert unknown_unnamed(unnamed_patterns()) == [], (
+        "Name it, and give it a row in access_table.py"
+    )
 
 
 def test_a_new_address_without_a_name_is_reported():
