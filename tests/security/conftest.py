@@ -12,3 +12,18 @@ def world(django_db_setup, django_db_blocker):
         built = world_build()
         yield built
         transaction.set_rollback(True)
+
+
+def _stand_in_pdf(*args, **kwargs):
+    return b"%PDF-1.4 stand-in"
+
+
+@pytest.fixture(scope="module")
+def quick_pdfs():
+    """The CPD record's and the certificate's PDFs as a stand-in: building one takes over
+    a second, and the tests that walk every URL as every role ask only who gets one (the
+    documents themselves are tested in tests/reflections)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("reflections.services.records.cpd_record_pdf", _stand_in_pdf)
+        patch.setattr("reflections.views.certificates.certificate_pdf", _stand_in_pdf)
+        yield

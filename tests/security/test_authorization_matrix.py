@@ -24,7 +24,7 @@ from .urlmatrix import (
 )
 from .world import PRIVILEGED, ROLES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_pdfs")]
 
 
 def test_every_url_has_an_entry_and_every_entry_a_url():

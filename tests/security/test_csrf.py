@@ -12,7 +12,7 @@ from .state import changes, stored_rows
 from .urlmatrix import RoleClient, named_routes, url_for, url_of
 from .world import ROLES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_pdfs")]
 
 # URLs that take a POST without a token, each with the reason. None: the CSP violation
 # reports browsers send cannot carry one, if such an endpoint is added it belongs here.

@@ -10,7 +10,7 @@ from .state import changes, stored_rows
 from .urlmatrix import RoleClient, url_of
 from .world import ROLES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_pdfs")]
 
 # Pages that record something when opened, and why that is their job.
 GET_WRITES: dict[str, str] = {

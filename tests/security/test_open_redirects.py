@@ -16,7 +16,7 @@ from .access_table import TABLE, poster
 from .urlmatrix import REDIRECTS, RoleClient, url_of
 from .world import ROLES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_pdfs")]
 
 HOST = "testserver"
 
