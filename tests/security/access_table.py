@@ -7,8 +7,9 @@ objects (`urlmatrix.url_for`). A redirect is written "302 <the URL name it goes 
 again" (the security pages ask for it; a signed-in client in these tests has not just
 typed it), `ADMIN_LOGIN` the administration site's sign-in.
 
-A new named URL fails `test_every_url_has_an_entry` until it is given a row here: say who
-may open it. The administration site's pages are built below from one line per model.
+A new named URL fails `test_every_url_has_an_entry_and_every_entry_a_url` until it is
+given a row here: say who may open it. The administration site's pages are built below
+from one line per model.
 """
 
 from .world import ROLES
