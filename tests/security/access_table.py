@@ -372,6 +372,11 @@ COURSE = {
         row(200),
         row(200),
     ),
+    # The load balancers' check: says "ok" to anyone, and changes nothing.
+    "health": (
+        row(200),
+        row(405),
+    ),
     "organisation:members": (
         row(LOGIN, 403, org_admin=200, other_org_admin=200),
         row(LOGIN, 403, org_admin=405, other_org_admin=405),
