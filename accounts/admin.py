@@ -2,6 +2,8 @@ from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp
+from allauth.usersessions import admin as usersessions_admin
+from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -321,3 +323,14 @@ class AuditedEmailAddressAdmin(EmailAddressAdmin):
 if admin.site.is_registered(EmailAddress):
     admin.site.unregister(EmailAddress)
 admin.site.register(EmailAddress, AuditedEmailAddressAdmin)
+
+
+class UserSessionAdmin(usersessions_admin.UserSessionAdmin):
+    # allauth searches `user__username`, which this user model does not have: any search
+    # of the sessions failed with a server error.
+    search_fields = ["user__email", "user__full_name", "ip"]
+
+
+if admin.site.is_registered(UserSession):
+    admin.site.unregister(UserSession)
+admin.site.register(UserSession, UserSessionAdmin)

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from .csp_report import csp_report
+from .health import health
 
 # The administration site signs in through the course's own sign-in page, so it gets
 # the same rate limits and the same second factor.
@@ -28,6 +29,8 @@ urlpatterns = [
     # Trainers' pages, with django-markdownx's preview and (refusing) upload addresses.
     path("course-editing/", include("course_editing.urls")),
     path("admin/", admin.site.urls),
+    # For load balancers: the database and the cache answer (see its module).
+    path("health/", health, name="health"),
     # Browsers' Content-Security-Policy violation reports (public, bounded: see its module);
     # the policy names this path (settings.CSP_REPORT_PATH).
     path(settings.CSP_REPORT_PATH.lstrip("/"), csp_report, name="csp_report"),

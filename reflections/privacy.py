@@ -209,7 +209,8 @@ MODEL_FACTS = {
 
 OTHER_STORES = {
     "Sessions": Facts(
-        where="Django's session store (table `django_session`)",
+        where="Django's session store (table `django_session`; with `REDIS_URL`, a copy "
+        "in Redis too)",
         what="Who is signed in to a browser, and since when",
         seen_by="Nobody (the server reads it on each request)",
         kept="Until sign-out, `SESSION_IDLE_MINUTES` (30) without a request or "
@@ -218,7 +219,8 @@ OTHER_STORES = {
         "account is erased, removed once expired",
     ),
     "Rate-limit counts": Facts(
-        where="The cache (`CACHE_URL`; in production the table `cse_cache`)",
+        where="The cache (Redis with `REDIS_URL`, otherwise `CACHE_URL`: in production the "
+        "table `cse_cache` unless set)",
         what="Recent attempts, counted per client address, account id and hashed email address",
         seen_by="Nobody",
         kept="The longest limit's period (an hour); expired entries removed by the daily run",

@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 from tests.reflections.factories import ShareFactory
 
 from .log_capture import collector_attach
-from .test_settings import _run, _settings_in
+from .test_settings import PRODUCTION, _run, _settings_in
 
 probe_log = logging.getLogger("tests.probe")
 
@@ -122,15 +122,8 @@ def test_the_request_object_django_attaches_is_left_out():
 
 
 def test_production_logs_json_and_the_local_run_plain_text():
-    production = _settings_in(
-        "cse_course.settings.production",
-        ["LOG_FORMAT"],
-        SECRET_KEY="x" * 60,
-        ALLOWED_HOSTS="course.example.org",
-        SITE_URL="https://course.example.org",
-        EMAIL_URL="smtp+tls://mailer:pw@smtp.example.org:587",
-        TRUSTED_PROXY_COUNT="1",
-    )
+    environment = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SETTINGS_MODULE"}
+    production = _settings_in("cse_course.settings.production", ["LOG_FORMAT"], **environment)
     local = _settings_in("cse_course.settings.local", ["LOG_FORMAT"])
 
     assert production == {"LOG_FORMAT": "json"}

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -125,13 +126,40 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a worker keeps its database connection between requests (0: a new connection
+# per request). Opening a PostgreSQL connection costs more than serving most pages, so
+# production keeps them (600 there unless set); CONN_HEALTH_CHECKS then tests a kept
+# connection before a request uses it, so a restarted database costs no request an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
+    "CONN_HEALTH_CHECKS", default=DATABASES["default"]["CONN_MAX_AGE"] > 0
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds rate-limit counts. Every app server must share it in production
-# (CACHE_URL, for example dbcache://cse_cache after `manage.py createcachetable`, or
-# redis://127.0.0.1:6379/1); one process on its own can keep it in memory.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds rate-limit counts, so every app server must share it. REDIS_URL
+# (redis://host:6379/0) puts it in Redis, through Django's own backend; otherwise
+# CACHE_URL names any cache django-environ knows (production's default is the database,
+# dbcache://cse_cache after `manage.py createcachetable`); one process on its own (`./dev
+# run`, the tests) keeps it in memory.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL and "CACHE_URL" in os.environ:
+    raise ImproperlyConfigured("Set REDIS_URL or CACHE_URL, not both: they name the same cache.")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails a request in two seconds instead of
+            # holding a worker (and /health/ says so to the load balancer).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions are read from Redis and written to both, so a page view reads no session
+    # row; the database copy keeps everyone signed in if Redis is emptied. Every way the
+    # course ends a session goes through the session store, which removes both copies.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Accounts and authentication ---------------------------------------------
 

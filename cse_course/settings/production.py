@@ -2,7 +2,9 @@
 
 Required environment (the settings refuse to start without each): SECRET_KEY,
 ALLOWED_HOSTS, SITE_URL, EMAIL_URL (not the console), TRUSTED_PROXY_COUNT (0 when no
-reverse proxy sits in front), and DATABASE_URL (PostgreSQL).
+reverse proxy sits in front), and DATABASE_URL (PostgreSQL). They also refuse a cache
+that app servers cannot share and a task backend that would send email inside requests.
+docs/deploy.md lists every setting.
 """
 
 import os
@@ -12,7 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ.setdefault("DEBUG", "false")
 
 from .base import *  # noqa: F403
-from .base import EMAIL_CONFIG, env
+from .base import CACHES, DATABASES, DEBUG, EMAIL_CONFIG, REDIS_URL, TASKS, env
+
+# DEBUG shows any visitor a traceback with the settings in it.
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production: unset DEBUG.")
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
@@ -37,12 +43,40 @@ if "EMAIL_URL" not in os.environ or EMAIL_CONFIG["EMAIL_BACKEND"].endswith(
 if "TRUSTED_PROXY_COUNT" not in os.environ:
     raise ImproperlyConfigured(
         "Set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the course "
-        "(0 if none). See README.md."
+        "(0 if none). See docs/deploy.md."
     )
 
-# Rate-limit counts must be shared by every app server: a database cache by default
-# (`manage.py createcachetable`), or Redis through CACHE_URL.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cse_cache")}
+# Answers, progress and the email queue need PostgreSQL: SQLite (the default) serves one
+# process on one machine and would silently keep everything in a file beside the code.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "Set DATABASE_URL to the PostgreSQL database, for example "
+        "postgres://cse:password@db.example.org:5432/cse."
+    )
+
+# Database connections are kept between requests, and checked before each reuse. (Read
+# here, after base.py has read any .env file, so that file can change them too.)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+
+# Rate-limit counts must be shared by every app server: Redis when REDIS_URL is set,
+# otherwise the database (`manage.py createcachetable`) unless CACHE_URL names another.
+if not REDIS_URL:
+    CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cse_cache")}
+# A cache in one process's memory would give each app server its own rate-limit counts.
+if CACHES["default"]["BACKEND"].endswith(("locmem.LocMemCache", "dummy.DummyCache")):
+    raise ImproperlyConfigured(
+        "Set REDIS_URL (or CACHE_URL) to a cache every app server shares; see docs/deploy.md."
+    )
+
+# Email is queued and sent by `manage.py db_worker`; a backend that runs each task at
+# once would make every page that sends email wait on the mail server, and lose the email
+# when it is down.
+if TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+    raise ImproperlyConfigured(
+        "Production sends email through the database queue: leave TASKS_BACKEND unset "
+        "(django_tasks_db.DatabaseBackend) and run `manage.py db_worker`."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -52,6 +86,8 @@ STORAGES = {
 # HTTPS everywhere. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# A load balancer probes each app server directly, over plain HTTP (cse_course.health).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # The __Host- prefix: a browser keeps these cookies only when they are Secure, for the

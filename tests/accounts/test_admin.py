@@ -1,6 +1,7 @@
 """The administration site: roles, teams and managed teams."""
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.urls import reverse
 
 from accounts.models import User
@@ -132,3 +133,18 @@ def test_the_people_list_shows_roles_and_teams_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert "Team manager" in page
     assert manager.email in page
+
+
+def test_an_administrator_searches_sign_in_sessions_by_name_or_email(admin_client, practitioner):
+    UserSession.objects.create(
+        user=practitioner, session_key="k" * 32, ip="127.0.0.1", user_agent="Firefox"
+    )
+    url = reverse("admin:usersessions_usersession_changelist")
+
+    by_name = admin_client.get(url, {"q": "Sam Patel"})
+    by_email = admin_client.get(url, {"q": "sam@example.org"})
+    nobody = admin_client.get(url, {"q": "nobody"})
+
+    assert by_name.status_code == by_email.status_code == nobody.status_code == 200
+    assert by_name.context["cl"].result_count == by_email.context["cl"].result_count == 1
+    assert nobody.context["cl"].result_count == 0
