@@ -377,6 +377,12 @@ COURSE = {
         row(200),
         row(405),
     ),
+    # Browsers' CSP violation reports: POST only, and only as a report's JSON (a form is
+    # refused unread), from anyone (cse_course/csp_report.py).
+    "csp_report": (
+        row(405),
+        row(415),
+    ),
     "organisation:members": (
         row(LOGIN, 403, org_admin=200, other_org_admin=200),
         row(LOGIN, 403, org_admin=405, other_org_admin=405),
