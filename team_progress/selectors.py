@@ -14,15 +14,21 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Team, User
 from modules.models import Exercise, Lesson, LessonProgress
 from reflections.models import ExerciseResponse
-from reflections.progress import CompletionStatus, course_completion_for, course_totals
+from reflections.progress import (
+    CompletionStatus,
+    course_completion_for,
+    course_totals,
+    percent_complete,
+)
 
-from .models import Nudge
+from .figures import MemberFigures, teams_figures
+from .models import Nudge, nudge_cutoff
 
 MEMBERS_PER_PAGE = 50
 
@@ -71,6 +77,15 @@ def inactive_cutoff() -> datetime:
 
 def _inactive() -> Q:
     return Q(completion_status=CompletionStatus.IN_PROGRESS, last_activity__lte=inactive_cutoff())
+
+
+def is_inactive(figures: MemberFigures, *, cutoff: datetime) -> bool:
+    """The rule of `_inactive`, for figures already read (`cutoff`: `inactive_cutoff()`)."""
+    return (
+        figures.completion_status == CompletionStatus.IN_PROGRESS
+        and figures.last_activity is not None
+        and figures.last_activity <= cutoff
+    )
 
 
 def _may_nudge() -> Q:
@@ -142,60 +157,142 @@ class TeamSummary:
 
 
 def team_summaries(*, manager: User) -> list[TeamSummary]:
-    """Each managed team's members by status and per lesson: a fixed number of queries."""
+    """Each managed team's members by status and per lesson: a fixed number of queries
+    (the team's figures come from team_progress.figures, kept while nothing changes)."""
     teams = list(managed_teams(manager=manager).select_related("organisation"))
     summaries = {team.pk: TeamSummary(team=team) for team in teams}
-    lessons, exercises = course_totals()
-    members = course_completion_for(
-        _members(summaries), lessons=lessons, exercises=exercises
-    ).annotate(is_inactive=Q(_inactive()))
-    for row in members.order_by().values("team_id", "completion_status", "is_inactive"):
-        summary = summaries[row["team_id"]]
-        summary.counts[row["completion_status"]] += 1
-        summary.counts[INACTIVE] += bool(row["is_inactive"])
-    completions = {
-        (row["user__team_id"], row["lesson_id"]): row["n"]
-        for row in LessonProgress.objects.completed()
-        .filter(user__in=_members(summaries))
-        .values("user__team_id", "lesson_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    if not summaries:
+        return []
+    members: dict[int, list[int]] = {team_id: [] for team_id in summaries}
+    for pk, team_id in _members(summaries).order_by().values_list("pk", "team_id"):
+        members[team_id].append(pk)
+    kept = teams_figures(summaries, members=members)
     ordered = list(_lessons())
-    for summary in summaries.values():
-        summary.lesson_counts = [
-            (lesson, completions.get((summary.team.pk, lesson.pk), 0)) for lesson in ordered
-        ]
+    cutoff = inactive_cutoff()
+    for team_id, summary in summaries.items():
+        figures = kept[team_id].members
+        completions: Counter = Counter()
+        for pk in members[team_id]:
+            person = figures[pk]
+            summary.counts[person.completion_status] += 1
+            summary.counts[INACTIVE] += is_inactive(person, cutoff=cutoff)
+            completions.update(person.lessons_done)
+        summary.lesson_counts = [(lesson, completions[lesson.pk]) for lesson in ordered]
     return list(summaries.values())
+
+
+@dataclass(slots=True)
+class MemberRow:
+    """One member in the team table and its CSV: their name, course figures and
+    reminders (plain data: nothing they wrote)."""
+
+    pk: int
+    full_name: str
+    job_role: str
+    lessons_completed: int
+    exercises_submitted: int
+    percent_done: int
+    started_at: datetime | None
+    last_activity: datetime | None
+    completed_at: datetime | None
+    completion_status: str
+    last_nudged_at: datetime | None
+    inactive: bool
+    nudged_recently: bool
+    may_nudge: bool
+
+    @property
+    def status_label(self) -> str:
+        return CompletionStatus.LABELS[self.completion_status]
+
+    @property
+    def nudge_note(self) -> str:
+        return nudge_note(self)
+
+
+@dataclass
+class TeamTable:
+    members: list[MemberRow]
+    totals: tuple[int, int]  # (lessons, exercises) in the course
+
+
+def _row(
+    pk: int,
+    name: str,
+    job_role: str,
+    figures: MemberFigures,
+    totals: tuple[int, int],
+    *,
+    cutoffs: tuple[datetime, datetime],
+) -> MemberRow:
+    inactive_at, nudge_at = cutoffs
+    inactive = is_inactive(figures, cutoff=inactive_at)
+    # The rule of `_may_nudge` and `NudgeQuerySet.recent`, on figures already read.
+    recent = figures.last_nudged_at is not None and figures.last_nudged_at > nudge_at
+    behind = figures.completion_status == CompletionStatus.NOT_STARTED or inactive
+    return MemberRow(
+        pk=pk,
+        full_name=name,
+        job_role=job_role,
+        lessons_completed=figures.lessons_completed,
+        exercises_submitted=figures.exercises_submitted,
+        percent_done=percent_complete(
+            lessons_completed=figures.lessons_completed,
+            exercises_submitted=figures.exercises_submitted,
+            totals=totals,
+        ),
+        started_at=figures.started_at,
+        last_activity=figures.last_activity,
+        completed_at=figures.completed_at,
+        completion_status=figures.completion_status,
+        last_nudged_at=figures.last_nudged_at,
+        inactive=inactive,
+        nudged_recently=recent,
+        may_nudge=behind and not recent,
+    )
+
+
+def team_table(
+    *, team: Team, status: str = "", query: str = "", sort: str = "name", descending: bool = False
+) -> TeamTable:
+    """`team`'s members with their course figures and reminders, filtered and sorted
+    (nulls last, then by name and id). Call only with a team from `team_get`, which
+    checked the manager. The members are read afresh; their figures come from
+    team_progress.figures."""
+    people = list(_members([team.pk]).order_by().values_list("pk", "full_name", "job_role"))
+    kept = teams_figures([team.pk], members={team.pk: [pk for pk, _name, _role in people]})
+    figures = kept[team.pk]
+    totals = (figures.totals.lessons, figures.totals.exercises)
+    cutoffs = (inactive_cutoff(), nudge_cutoff())
+    rows = [
+        _row(pk, name, job_role, figures.members[pk], totals, cutoffs=cutoffs)
+        for pk, name, job_role in people
+    ]
+    if status == INACTIVE:
+        rows = [row for row in rows if row.inactive]
+    elif status in CompletionStatus.LABELS:
+        rows = [row for row in rows if row.completion_status == status]
+    if query:
+        wanted = query.casefold()
+        rows = [row for row in rows if wanted in row.full_name.casefold()]
+    rows.sort(key=lambda row: (row.full_name, row.pk))
+    field_name = SORTS.get(sort, "full_name")
+    present = [row for row in rows if getattr(row, field_name) is not None]
+    present.sort(key=lambda row: getattr(row, field_name), reverse=descending)
+    missing = [row for row in rows if getattr(row, field_name) is None]
+    return TeamTable(members=present + missing, totals=totals)
 
 
 def team_members(
     *, team: Team, status: str = "", query: str = "", sort: str = "name", descending: bool = False
-) -> QuerySet[User]:
-    """`team`'s members with their course figures and reminders, filtered and sorted (one
-    query). Call only with a team from `team_get`, which checked the manager."""
-    lessons, exercises = course_totals()
-    members = _with_nudges(
-        course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
-    )
-    total = lessons + exercises or 1
-    members = members.annotate(
-        percent_done=(F("lessons_completed") + F("exercises_submitted")) * 100 / total
-    )
-    if status == INACTIVE:
-        members = members.filter(_inactive())
-    elif status in CompletionStatus.LABELS:
-        members = members.filter(completion_status=status)
-    if query:
-        members = members.filter(full_name__icontains=query)
-    field_name = SORTS.get(sort, "full_name")
-    ordering = (
-        F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
-    )
-    return members.order_by(ordering, "full_name", "pk")
+) -> list[MemberRow]:
+    """The rows of `team_table`."""
+    return team_table(
+        team=team, status=status, query=query, sort=sort, descending=descending
+    ).members
 
 
-def team_members_page(*, members: QuerySet[User], page_number: int | str) -> Page:
+def team_members_page(*, members: list[MemberRow], page_number: int | str) -> Page:
     return Paginator(members, MEMBERS_PER_PAGE).get_page(page_number)
 
 

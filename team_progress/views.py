@@ -56,19 +56,18 @@ def dashboard(request):
 def _filtered_members(request, team):
     form = MembersFilterForm(request.GET or None)
     filters = form.filters()
-    return form, filters, selectors.team_members(team=team, **filters)
+    return form, filters, selectors.team_table(team=team, **filters)
 
 
 @manager_page
 def team_detail(request, team_id):
     team = _team_or_404(request, team_id)
-    form, filters, members = _filtered_members(request, team)
-    page = selectors.team_members_page(members=members, page_number=request.GET.get("page") or 1)
-    for member in page:
-        member.status_label = CompletionStatus.LABELS[member.completion_status]
-        member.nudge_note = selectors.nudge_note(member)
+    form, filters, table = _filtered_members(request, team)
+    page = selectors.team_members_page(
+        members=table.members, page_number=request.GET.get("page") or 1
+    )
     audit_record(action="team_progress.team_viewed", actor=request.user, target=team)
-    lessons, exercises = course_totals()
+    lessons, exercises = table.totals
     context = {
         "team": team,
         "form": form,
@@ -124,7 +123,7 @@ def _sortable_columns(request, filters) -> list[dict]:
 @manager_page
 def team_csv(request, team_id):
     team = _team_or_404(request, team_id)
-    _form, filters, members = _filtered_members(request, team)
+    _form, filters, table = _filtered_members(request, team)
     audit_record(
         action="team_progress.csv_downloaded",
         actor=request.user,
@@ -132,7 +131,7 @@ def team_csv(request, team_id):
         status=filters["status"],
     )
     text = team_csv_text(
-        members=members, totals=course_totals(), status_labels=selectors.STATUS_LABELS
+        members=table.members, totals=table.totals, status_labels=selectors.STATUS_LABELS
     )
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-progress.csv"'

@@ -1,0 +1,207 @@
+"""Each team member's course figures, worked out once and kept in Django's cache until
+the data behind them changes.
+
+Working the figures out for a team of hundreds is one large query (a dozen subqueries a
+person); reading a handful of counts and latest moments over the team's rows is small.
+So each page first reads the team's *fingerprint* (`_fingerprints`: one query over the
+team's lesson progress, exercise responses and reminders, and the course's lessons and
+exercises), and uses the figures kept in the cache only when they were worked out at
+the same fingerprint. Every change a page must show moves the fingerprint at once: a
+lesson completed or undone, opened or read, an exercise begun, saved, submitted or
+reopened, a reminder sent, a lesson archived, restored or added, an exercise added or
+removed. Nothing has to remember to clear the cache, and several app servers sharing one
+cache (`CACHE_URL`) agree.
+
+Who is in the team is never kept: each page reads the team's members (active, verified)
+afresh, and takes from the cache only the figures of those people, by account id. A
+member who joins is missing from the kept figures, which are then worked out again. The
+cache holds figures and moments only, keyed by team, never a name or anything written.
+Which rows count and what "complete" means stay in reflections.progress
+(`course_completion_for`); who may see a team is decided by team_progress.selectors
+before anything here is read.
+"""
+
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, router
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+
+from accounts.models import Team, User
+from modules.models import Exercise, Lesson, LessonProgress
+from reflections.models import ExerciseResponse
+from reflections.progress import course_completion_for
+
+from .models import Nudge
+
+# Bump when the shape of what is kept changes, so old entries are never read.
+_KEY = "team_progress:figures:v1:{team_id}"
+
+
+class CourseTotals(NamedTuple):
+    lessons: int  # current lessons
+    exercises: int
+
+
+class MemberFigures(NamedTuple):
+    """One person's figures, as `course_completion_for` works them out (plain data, so
+    the cache can keep it)."""
+
+    lessons_completed: int
+    exercises_submitted: int
+    started_at: datetime | None
+    last_activity: datetime | None
+    completed_at: datetime | None
+    completion_status: str
+    last_nudged_at: datetime | None
+    lessons_done: tuple[int, ...]  # ids of the lessons completed (archived ones too)
+
+
+class TeamFigures(NamedTuple):
+    totals: CourseTotals
+    members: dict[int, MemberFigures]  # by account id
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def _per_team(queryset: QuerySet, team_path: str, **figures) -> QuerySet:
+    """`queryset`'s rows counted and their latest moments, per team of the person."""
+    return queryset.order_by().values(of_team=F(team_path)).annotate(**figures)
+
+
+def _fingerprints(team_ids: Collection[int]) -> tuple[CourseTotals, dict[int, tuple]]:
+    """The course's totals and, for each of `team_ids`, a tuple that changes whenever
+    anything its members' figures depend on changes: one query.
+
+    Each part is an ordinary (parameterised) queryset; they are joined in one statement
+    so a page pays one round trip. Counts catch rows added or removed and moments
+    cleared (a lesson marked not complete, an answer reopened); the latest moments catch
+    every write, since each sets its moment to now."""
+    ids = list(team_ids)
+    course = (
+        Lesson.objects.order_by()
+        .values(one=Value(1))
+        .annotate(
+            # Lesson.objects.current(): not archived.
+            current=Count("pk", filter=Q(archived_at__isnull=True)),
+            lessons=Count("pk"),
+            archived=Max("archived_at"),
+        )
+    )
+    exercises = Exercise.objects.order_by().values(one=Value(1)).annotate(exercises=Count("pk"))
+    progress = _per_team(
+        LessonProgress.objects.filter(user__team_id__in=ids),
+        "user__team_id",
+        rows=Count("pk"),
+        done=Count("completed_at"),
+        viewed=Max("last_viewed_at"),
+        completed=Max("completed_at"),
+    )
+    responses = _per_team(
+        ExerciseResponse.objects.filter(user__team_id__in=ids),
+        "user__team_id",
+        rows=Count("pk"),
+        submitted=Count("submitted_at"),
+        saved=Max("last_saved_at"),
+        last_submitted=Max("submitted_at"),
+    )
+    nudges = _per_team(
+        Nudge.objects.filter(member__team_id__in=ids),
+        "member__team_id",
+        rows=Count("pk"),
+        sent=Max("sent_at"),
+    )
+    teams = Team.objects.filter(pk__in=ids).order_by().values("pk")
+    parts = [_sql(q) for q in (course, exercises, teams, progress, responses, nudges)]
+    texts = [text for text, _params in parts]
+    # Only the querysets' own SQL is joined here; every value is a parameter.
+    statement = (  # noqa: S608
+        "SELECT * FROM ({}) course CROSS JOIN ({}) ex CROSS JOIN ({}) teams "
+        "LEFT JOIN ({}) p ON p.of_team = teams.pk "
+        "LEFT JOIN ({}) r ON r.of_team = teams.pk "
+        "LEFT JOIN ({}) n ON n.of_team = teams.pk"
+    ).format(*texts)
+    params = [param for _text, part_params in parts for param in part_params]
+    database = router.db_for_read(LessonProgress)
+    with connections[database].cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    if not rows:  # no such team: the course's figures still count
+        return CourseTotals(*_course_totals()), {}
+    # Columns: course (one, current, lessons, archived), ex (one, exercises), teams (pk),
+    # then each part's columns.
+    first = rows[0]
+    totals = CourseTotals(lessons=first[1], exercises=first[5])
+    return totals, {row[6]: tuple(row) for row in rows}
+
+
+def _course_totals() -> tuple[int, int]:
+    return Lesson.objects.current().count(), Exercise.objects.count()
+
+
+def _worked_out(team_id: int, totals: CourseTotals) -> dict[int, MemberFigures]:
+    """Every member's figures, from the one definition in reflections.progress: two
+    queries."""
+    members = User.objects.active().verified().filter(team_id=team_id)
+    nudges = Nudge.objects.filter(member=OuterRef("pk")).order_by("-sent_at")
+    rows = (
+        course_completion_for(members, lessons=totals.lessons, exercises=totals.exercises)
+        .annotate(
+            last_nudged_at=Subquery(nudges.values("sent_at")[:1]),
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "lessons_completed",
+            "exercises_submitted",
+            "started_at",
+            "last_activity",
+            "completed_at",
+            "completion_status",
+            "last_nudged_at",
+        )
+    )
+    done: dict[int, list[int]] = {}
+    for user_id, lesson_id in (
+        LessonProgress.objects.completed()
+        .filter(user__in=members)
+        .order_by()
+        .values_list("user_id", "lesson_id")
+    ):
+        done.setdefault(user_id, []).append(lesson_id)
+    return {
+        pk: MemberFigures(*figures, lessons_done=tuple(done.get(pk, ()))) for pk, *figures in rows
+    }
+
+
+def teams_figures(
+    team_ids: Iterable[int], *, members: dict[int, list[int]]
+) -> dict[int, TeamFigures]:
+    """The figures of each team's `members` (account ids, read afresh by the caller),
+    from the cache when nothing behind them changed, worked out (and kept) otherwise.
+    Call only with teams the signed-in manager manages (team_progress.selectors)."""
+    ids = list(team_ids)
+    totals, fingerprints = _fingerprints(ids)
+    keys = {team_id: _KEY.format(team_id=team_id) for team_id in ids}
+    kept = cache.get_many(list(keys.values()))
+    result = {}
+    for team_id in ids:
+        fingerprint = fingerprints.get(team_id)
+        entry = kept.get(keys[team_id])
+        wanted = members.get(team_id, [])
+        if (
+            entry is not None
+            and entry[0] == fingerprint
+            and all(pk in entry[1].members for pk in wanted)
+        ):
+            result[team_id] = entry[1]
+            continue
+        figures = TeamFigures(totals=totals, members=_worked_out(team_id, totals))
+        cache.set(keys[team_id], (fingerprint, figures), settings.TEAM_FIGURES_CACHE_SECONDS)
+        result[team_id] = figures
+    return result
