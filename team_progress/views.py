@@ -1,6 +1,7 @@
 """The team managers' pages: every read goes through team_progress.selectors, which
 decides who may see what; every page about a team or a person is in the audit trail."""
 
+from datetime import date, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -72,6 +75,7 @@ def team_detail(request, team_id):
         "team": team,
         "form": form,
         "page": page,
+        "rows": _with_days(page),
         "sort": filters["sort"],
         "descending": filters["descending"],
         "filtered": bool(filters["status"] or filters["query"]),
@@ -84,6 +88,31 @@ def team_detail(request, team_id):
         "nudge_days": settings.NUDGE_INTERVAL_DAYS,
     }
     return render(request, "team_progress/team.html", context)
+
+
+def _with_days(members) -> list[tuple]:
+    """Each member of the page with the table's four dates as it shows them ("4 Nov
+    2026", or empty): each day is formatted once, however many rows share it."""
+    labels: dict[date, str] = {}
+
+    def day(moment: datetime | None) -> str:
+        if moment is None:
+            return ""
+        local = timezone.localtime(moment).date()
+        if local not in labels:
+            labels[local] = date_format(local, "j M Y")
+        return labels[local]
+
+    return [
+        (
+            member,
+            day(member.started_at),
+            day(member.last_activity),
+            day(member.completed_at),
+            day(member.last_nudged_at),
+        )
+        for member in members
+    ]
 
 
 # The member table's sortable columns: (sort key, heading).
