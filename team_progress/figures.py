@@ -21,9 +21,10 @@ Which rows count and what "complete" means stay in reflections.progress
 before anything here is read.
 """
 
-from collections.abc import Collection, Iterable
+import hashlib
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +40,8 @@ from .models import Nudge
 
 # Bump when the shape of what is kept changes, so old entries are never read.
 _KEY = "team_progress:figures:v1:{team_id}"
+_SUMMARY_KEY = "team_progress:summary:v1:{team_id}"
+Summary = TypeVar("Summary")
 
 
 class CourseTotals(NamedTuple):
@@ -179,6 +182,22 @@ def _worked_out(team_id: int, totals: CourseTotals) -> dict[int, MemberFigures]:
     }
 
 
+def _kept_or_worked_out(
+    team_id: int, entry, fingerprint: tuple | None, wanted: list[int], totals: CourseTotals
+) -> TeamFigures:
+    if (
+        entry is not None
+        and entry[0] == fingerprint
+        and all(pk in entry[1].members for pk in wanted)
+    ):
+        return entry[1]
+    figures = TeamFigures(totals=totals, members=_worked_out(team_id, totals))
+    cache.set(
+        _KEY.format(team_id=team_id), (fingerprint, figures), settings.TEAM_FIGURES_CACHE_SECONDS
+    )
+    return figures
+
+
 def teams_figures(
     team_ids: Iterable[int], *, members: dict[int, list[int]]
 ) -> dict[int, TeamFigures]:
@@ -189,19 +208,50 @@ def teams_figures(
     totals, fingerprints = _fingerprints(ids)
     keys = {team_id: _KEY.format(team_id=team_id) for team_id in ids}
     kept = cache.get_many(list(keys.values()))
+    return {
+        team_id: _kept_or_worked_out(
+            team_id,
+            kept.get(keys[team_id]),
+            fingerprints.get(team_id),
+            members.get(team_id, []),
+            totals,
+        )
+        for team_id in ids
+    }
+
+
+def _members_signature(pks: list[int]) -> str:
+    """Who is in the team, in a few bytes: the same people give the same signature."""
+    return hashlib.blake2b(",".join(map(str, sorted(pks))).encode(), digest_size=16).hexdigest()
+
+
+def teams_summaries(
+    team_ids: Iterable[int],
+    *,
+    members: dict[int, list[int]],
+    summarise: Callable[[TeamFigures, list[int]], Summary],
+) -> dict[int, Summary]:
+    """`summarise(figures, members)` for each team, kept in the cache beside the figures
+    for the same fingerprint and the same members, so a page that shows only a team's
+    totals reads neither the figures nor the members' rows again. What `summarise`
+    returns must be plain data, the same at any moment (a count that depends on the
+    time is worked out from it by the caller)."""
+    ids = list(team_ids)
+    totals, fingerprints = _fingerprints(ids)
+    signatures = {team_id: _members_signature(members.get(team_id, [])) for team_id in ids}
+    keys = {team_id: _SUMMARY_KEY.format(team_id=team_id) for team_id in ids}
+    kept = cache.get_many(list(keys.values()))
     result = {}
     for team_id in ids:
-        fingerprint = fingerprints.get(team_id)
+        stamp = (fingerprints.get(team_id), signatures[team_id])
         entry = kept.get(keys[team_id])
-        wanted = members.get(team_id, [])
-        if (
-            entry is not None
-            and entry[0] == fingerprint
-            and all(pk in entry[1].members for pk in wanted)
-        ):
+        if entry is not None and entry[0] == stamp:
             result[team_id] = entry[1]
             continue
-        figures = TeamFigures(totals=totals, members=_worked_out(team_id, totals))
-        cache.set(keys[team_id], (fingerprint, figures), settings.TEAM_FIGURES_CACHE_SECONDS)
-        result[team_id] = figures
+        wanted = members.get(team_id, [])
+        figures = _kept_or_worked_out(
+            team_id, cache.get(_KEY.format(team_id=team_id)), stamp[0], wanted, totals
+        )
+        result[team_id] = summarise(figures, wanted)
+        cache.set(keys[team_id], (stamp, result[team_id]), settings.TEAM_FIGURES_CACHE_SECONDS)
     return result

@@ -6,11 +6,12 @@ and when, never what anyone wrote. Everyone else, and any team or person outside
 gets `DoesNotExist`, which the views turn into a 404.
 """
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -27,7 +28,7 @@ from reflections.progress import (
     percent_complete,
 )
 
-from .figures import MemberFigures, teams_figures
+from .figures import MemberFigures, TeamFigures, teams_figures, teams_summaries
 from .models import Nudge, nudge_cutoff
 
 MEMBERS_PER_PAGE = 50
@@ -156,6 +157,29 @@ class TeamSummary:
         return self.counts[INACTIVE]
 
 
+class TeamCounts(NamedTuple):
+    """A team's figures for My teams, as the cache keeps them (team_progress.figures)."""
+
+    statuses: dict[str, int]
+    # When each member in progress was last active, earliest first: those inactive at
+    # any moment (`is_inactive`) are the ones up to its cutoff.
+    in_progress_last_active: list[datetime]
+    lessons: dict[int, int]  # lesson id: members who completed it
+
+
+def _team_counts(figures: TeamFigures, members: list[int]) -> TeamCounts:
+    statuses: Counter = Counter()
+    last_active = []
+    lessons: Counter = Counter()
+    for pk in members:
+        person = figures.members[pk]
+        statuses[person.completion_status] += 1
+        if person.completion_status == CompletionStatus.IN_PROGRESS and person.last_activity:
+            last_active.append(person.last_activity)
+        lessons.update(person.lessons_done)
+    return TeamCounts(dict(statuses), sorted(last_active), dict(lessons))
+
+
 def team_summaries(*, manager: User) -> list[TeamSummary]:
     """Each managed team's members by status and per lesson: a fixed number of queries
     (the team's figures come from team_progress.figures, kept while nothing changes)."""
@@ -166,18 +190,14 @@ def team_summaries(*, manager: User) -> list[TeamSummary]:
     members: dict[int, list[int]] = {team_id: [] for team_id in summaries}
     for pk, team_id in _members(summaries).order_by().values_list("pk", "team_id"):
         members[team_id].append(pk)
-    kept = teams_figures(summaries, members=members)
+    kept = teams_summaries(summaries, members=members, summarise=_team_counts)
     ordered = list(_lessons())
     cutoff = inactive_cutoff()
     for team_id, summary in summaries.items():
-        figures = kept[team_id].members
-        completions: Counter = Counter()
-        for pk in members[team_id]:
-            person = figures[pk]
-            summary.counts[person.completion_status] += 1
-            summary.counts[INACTIVE] += is_inactive(person, cutoff=cutoff)
-            completions.update(person.lessons_done)
-        summary.lesson_counts = [(lesson, completions[lesson.pk]) for lesson in ordered]
+        counts = kept[team_id]
+        summary.counts.update(counts.statuses)
+        summary.counts[INACTIVE] = bisect_right(counts.in_progress_last_active, cutoff)
+        summary.lesson_counts = [(lesson, counts.lessons.get(lesson.pk, 0)) for lesson in ordered]
     return list(summaries.values())
 
 

@@ -81,6 +81,13 @@ def test_unchanged_figures_come_from_the_cache(
     assert worked_out == [team.pk]
 
 
+def test_my_teams_reads_only_its_summary_from_the_cache(manager, team, idle, worked_out):
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+    cache.delete(figures_module._KEY.format(team_id=team.pk))
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+    assert worked_out == [team.pk]
+
+
 def test_a_lesson_completed_shows_at_once(manager, team, idle, lessons, worked_out):
     assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
     progress_mark_complete(user=idle, lesson=lessons[1])
