@@ -21,6 +21,7 @@ Which rows count and what "complete" means stay in reflections.progress
 before anything here is read.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
@@ -29,7 +30,7 @@ from typing import NamedTuple, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Model, OuterRef, Subquery
 
 from accounts.models import Team, User
 from modules.models import Exercise, Lesson, LessonProgress
@@ -68,79 +69,84 @@ class TeamFigures(NamedTuple):
     members: dict[int, MemberFigures]  # by account id
 
 
-def _sql(queryset: QuerySet) -> tuple[str, tuple]:
-    return queryset.query.get_compiler(using=queryset.db).as_sql()
+def _column(model: type[Model], name: str, quote: Callable[[str], str]) -> str:
+    return quote(model._meta.get_field(name).column)
 
 
-def _per_team(queryset: QuerySet, team_path: str, **figures) -> QuerySet:
-    """`queryset`'s rows counted and their latest moments, per team of the person."""
-    return queryset.order_by().values(of_team=F(team_path)).annotate(**figures)
+@functools.lru_cache(maxsize=32)
+def _fingerprint_statement(teams: int, vendor: str) -> str:
+    """The fingerprint's SQL for `teams` teams, written once per number of teams (a
+    page would otherwise spend more compiling six querysets than the database spends
+    running them). Every value is a parameter: the team ids, four times over."""
+    quote = connections[router.db_for_read(LessonProgress)].ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def col(model: type[Model], name: str) -> str:
+        return _column(model, name, quote)
+
+    ids = ", ".join(["%s"] * teams)
+    user_team, user_id = col(User, "team"), col(User, "id")
+
+    def per_team(model: type[Model], person: str, figures: str) -> str:
+        """`model`'s rows for the people in the teams, counted per team."""
+        # Only quoted table and column names are written into the text (S608).
+        return (
+            f"SELECT u.{user_team} AS of_team, {figures} FROM {table(model)} x "  # noqa: S608
+            f"JOIN {table(User)} u ON u.{user_id} = x.{col(model, person)} "
+            f"WHERE u.{user_team} IN ({ids}) GROUP BY u.{user_team}"
+        )
+
+    lp, er = LessonProgress, ExerciseResponse
+    progress = per_team(
+        lp,
+        "user",
+        f"COUNT(*) AS n, COUNT(x.{col(lp, 'completed_at')}) AS done, "
+        f"MAX(x.{col(lp, 'last_viewed_at')}) AS viewed, MAX(x.{col(lp, 'completed_at')}) AS ended",
+    )
+    responses = per_team(
+        er,
+        "user",
+        f"COUNT(*) AS n, COUNT(x.{col(er, 'submitted_at')}) AS done, "
+        f"MAX(x.{col(er, 'last_saved_at')}) AS viewed, MAX(x.{col(er, 'submitted_at')}) AS ended",
+    )
+    nudges = per_team(Nudge, "member", f"COUNT(*) AS n, MAX(x.{col(Nudge, 'sent_at')}) AS ended")
+    lesson, archived = table(Lesson), col(Lesson, "archived_at")
+    team_id = col(Team, "id")
+    # The course's totals: current lessons (Lesson.objects.current(): not archived) and
+    # exercises, as reflections.progress.course_totals counts them; then every lesson
+    # and the latest archiving, so a lesson archived, restored or added moves them.
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {lesson} WHERE {archived} IS NULL), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {table(Exercise)}), "
+        f"(SELECT COUNT(*) FROM {lesson}), (SELECT MAX({archived}) FROM {lesson}), "
+        f"t.{team_id}, p.n, p.done, p.viewed, p.ended, r.n, r.done, r.viewed, r.ended, "
+        f"g.n, g.ended FROM {table(Team)} t "
+        f"LEFT JOIN ({progress}) p ON p.of_team = t.{team_id} "
+        f"LEFT JOIN ({responses}) r ON r.of_team = t.{team_id} "
+        f"LEFT JOIN ({nudges}) g ON g.of_team = t.{team_id} "
+        f"WHERE t.{team_id} IN ({ids})"
+    )
 
 
 def _fingerprints(team_ids: Collection[int]) -> tuple[CourseTotals, dict[int, tuple]]:
     """The course's totals and, for each of `team_ids`, a tuple that changes whenever
     anything its members' figures depend on changes: one query.
 
-    Each part is an ordinary (parameterised) queryset; they are joined in one statement
-    so a page pays one round trip. Counts catch rows added or removed and moments
-    cleared (a lesson marked not complete, an answer reopened); the latest moments catch
-    every write, since each sets its moment to now."""
+    Counts catch rows added or removed and moments cleared (a lesson marked not
+    complete, an answer reopened); the latest moments catch every other write, since
+    each sets its moment to now."""
     ids = list(team_ids)
-    course = (
-        Lesson.objects.order_by()
-        .values(one=Value(1))
-        .annotate(
-            # Lesson.objects.current(): not archived.
-            current=Count("pk", filter=Q(archived_at__isnull=True)),
-            lessons=Count("pk"),
-            archived=Max("archived_at"),
-        )
-    )
-    exercises = Exercise.objects.order_by().values(one=Value(1)).annotate(exercises=Count("pk"))
-    progress = _per_team(
-        LessonProgress.objects.filter(user__team_id__in=ids),
-        "user__team_id",
-        rows=Count("pk"),
-        done=Count("completed_at"),
-        viewed=Max("last_viewed_at"),
-        completed=Max("completed_at"),
-    )
-    responses = _per_team(
-        ExerciseResponse.objects.filter(user__team_id__in=ids),
-        "user__team_id",
-        rows=Count("pk"),
-        submitted=Count("submitted_at"),
-        saved=Max("last_saved_at"),
-        last_submitted=Max("submitted_at"),
-    )
-    nudges = _per_team(
-        Nudge.objects.filter(member__team_id__in=ids),
-        "member__team_id",
-        rows=Count("pk"),
-        sent=Max("sent_at"),
-    )
-    teams = Team.objects.filter(pk__in=ids).order_by().values("pk")
-    parts = [_sql(q) for q in (course, exercises, teams, progress, responses, nudges)]
-    texts = [text for text, _params in parts]
-    # Only the querysets' own SQL is joined here; every value is a parameter.
-    statement = (  # noqa: S608
-        "SELECT * FROM ({}) course CROSS JOIN ({}) ex CROSS JOIN ({}) teams "
-        "LEFT JOIN ({}) p ON p.of_team = teams.pk "
-        "LEFT JOIN ({}) r ON r.of_team = teams.pk "
-        "LEFT JOIN ({}) n ON n.of_team = teams.pk"
-    ).format(*texts)
-    params = [param for _text, part_params in parts for param in part_params]
     database = router.db_for_read(LessonProgress)
+    statement = _fingerprint_statement(len(ids), connections[database].vendor)
     with connections[database].cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, ids * 4)
         rows = cursor.fetchall()
     if not rows:  # no such team: the course's figures still count
         return CourseTotals(*_course_totals()), {}
-    # Columns: course (one, current, lessons, archived), ex (one, exercises), teams (pk),
-    # then each part's columns.
     first = rows[0]
-    totals = CourseTotals(lessons=first[1], exercises=first[5])
-    return totals, {row[6]: tuple(row) for row in rows}
+    return CourseTotals(lessons=first[0], exercises=first[1]), {row[4]: row for row in rows}
 
 
 def _course_totals() -> tuple[int, int]:

@@ -18,6 +18,7 @@ from modules.services import (
 )
 from organisations.services import member_team_set
 from reflections.models import ExerciseResponse
+from reflections.progress import course_totals
 from reflections.services.answers import answer_save, response_submit
 from team_progress import figures as figures_module
 from team_progress.selectors import team_members, team_summaries
@@ -79,6 +80,15 @@ def test_unchanged_figures_come_from_the_cache(
         assert row(team, "Jo Idle").lessons_completed == 1
     assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
     assert worked_out == [team.pk]
+
+
+@pytest.mark.usefixtures("exercises")
+def test_the_fingerprint_counts_the_course_as_reflections_progress_does(team, lessons, trainer):
+    LessonFactory(title="Archived lesson").archived_at = None
+    lesson_archive(lesson=lessons[0], actor=trainer)
+    totals, fingerprints = figures_module._fingerprints([team.pk])
+    assert tuple(totals) == course_totals() == (3, 5)
+    assert set(fingerprints) == {team.pk}
 
 
 def test_my_teams_reads_only_its_summary_from_the_cache(manager, team, idle, worked_out):
