@@ -125,17 +125,24 @@ def nudge_note(member: NudgeFigures) -> str:
     return "Reminded yesterday" if days == 1 else f"Reminded {days} days ago"
 
 
+class ChartLesson(NamedTuple):
+    """A lesson as My teams' chart names it."""
+
+    pk: int
+    title: str
+
+
 @dataclass
 class TeamSummary:
     team: Team
     counts: Counter = field(default_factory=Counter)
-    lesson_counts: list[tuple[Lesson, int]] = field(default_factory=list)
+    lesson_counts: list[tuple[ChartLesson, int]] = field(default_factory=list)
 
     @property
     def members(self) -> int:
         return sum(self.counts[status] for status in CompletionStatus.LABELS)
 
-    def chart_bars(self) -> list[tuple[Lesson, int, int]]:
+    def chart_bars(self) -> list[tuple[ChartLesson, int, int]]:
         """(lesson, members who completed it, bar width 0 to 100) in reading order."""
         largest = self.members or 1
         return [(lesson, n, round(100 * n / largest)) for lesson, n in self.lesson_counts]
@@ -183,7 +190,7 @@ def _team_counts(figures: TeamFigures, members: list[int]) -> TeamCounts:
 def team_summaries(*, manager: User) -> list[TeamSummary]:
     """Each managed team's members by status and per lesson: a fixed number of queries
     (the team's figures come from team_progress.figures, kept while nothing changes)."""
-    teams = list(managed_teams(manager=manager).select_related("organisation"))
+    teams = list(managed_teams(manager=manager))
     summaries = {team.pk: TeamSummary(team=team) for team in teams}
     if not summaries:
         return []
@@ -191,7 +198,7 @@ def team_summaries(*, manager: User) -> list[TeamSummary]:
     for pk, team_id in _members(summaries).order_by().values_list("pk", "team_id"):
         members[team_id].append(pk)
     kept = teams_summaries(summaries, members=members, summarise=_team_counts)
-    ordered = list(_lessons())
+    ordered = [ChartLesson(*row) for row in _lessons().values_list("pk", "title")]
     cutoff = inactive_cutoff()
     for team_id, summary in summaries.items():
         counts = kept[team_id]
