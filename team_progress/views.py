@@ -94,11 +94,12 @@ def _with_days(members) -> list[tuple]:
     """Each member of the page with the table's four dates as it shows them ("4 Nov
     2026", or empty): each day is formatted once, however many rows share it."""
     labels: dict[date, str] = {}
+    zone = timezone.get_current_timezone()
 
     def day(moment: datetime | None) -> str:
         if moment is None:
             return ""
-        local = timezone.localtime(moment).date()
+        local = moment.astimezone(zone).date()  # timezone.localtime, the zone read once
         if local not in labels:
             labels[local] = date_format(local, "j M Y")
         return labels[local]
