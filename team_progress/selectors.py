@@ -179,7 +179,9 @@ def _team_counts(figures: TeamFigures, members: list[int]) -> TeamCounts:
     last_active = []
     lessons: Counter = Counter()
     for pk in members:
-        person = figures.members[pk]
+        person = figures.members.get(pk)
+        if person is None:  # no longer a member when the figures were worked out
+            continue
         statuses[person.completion_status] += 1
         if person.completion_status == CompletionStatus.IN_PROGRESS and person.last_activity:
             last_active.append(person.last_activity)
@@ -294,6 +296,9 @@ def team_table(
     rows = [
         _row(pk, name, job_role, figures.members[pk], totals, cutoffs=cutoffs)
         for pk, name, job_role in people
+        # Someone who stopped being a member (unverified, deactivated, moved) between
+        # reading the members and working their figures out is left out.
+        if pk in figures.members
     ]
     if status == INACTIVE:
         rows = [row for row in rows if row.inactive]

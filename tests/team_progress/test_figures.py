@@ -256,3 +256,21 @@ def test_figures_kept_from_another_state_are_not_used(team, idle, lessons):
     # matches, so it is not read.
     cache.set(key, (fingerprint, kept))
     assert row(team, "Jo Idle").lessons_completed == 2
+
+
+def test_someone_who_leaves_while_the_figures_are_worked_out_is_left_out(
+    monkeypatch, manager, team, idle
+):
+    """Read as a member, gone by the time the figures are worked out (unverified,
+    deactivated or moved in between): left out of the page rather than failing it."""
+    original = figures_module._worked_out
+
+    def without_jo(team_id, totals):
+        members = original(team_id, totals)
+        del members[idle.pk]
+        return members
+
+    monkeypatch.setattr(figures_module, "_worked_out", without_jo)
+    assert [member.full_name for member in team_members(team=team)] == ["Priya Shah"]
+    cache.clear()
+    assert summary(manager)[:3] == (1, 1, 0)
