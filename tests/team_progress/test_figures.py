@@ -274,3 +274,20 @@ def test_someone_who_leaves_while_the_figures_are_worked_out_is_left_out(
     assert [member.full_name for member in team_members(team=team)] == ["Priya Shah"]
     cache.clear()
     assert summary(manager)[:3] == (1, 1, 0)
+
+
+def test_a_manager_of_two_teams_sees_each_with_its_own_figures(
+    manager, team, idle, other_team, lessons, worked_out
+):
+    other_team.managers.add(manager)
+
+    def both():
+        return {
+            summary.team.name: (summary.members, summary.completed, summary.inactive)
+            for summary in team_summaries(manager=manager)
+        }
+
+    assert both() == {"Children in Care": (2, 0, 1), "Assessment": (2, 1, 0)}
+    progress_mark_complete(user=idle, lesson=lessons[1])  # only the first team changes
+    assert both() == {"Children in Care": (2, 0, 0), "Assessment": (2, 1, 0)}
+    assert sorted(worked_out) == sorted([team.pk, other_team.pk, team.pk])
