@@ -75,7 +75,7 @@ def team_detail(request, team_id):
         "team": team,
         "form": form,
         "page": page,
-        "rows": _with_days(page),
+        "rows": _with_days(page, team=team),
         "sort": filters["sort"],
         "descending": filters["descending"],
         "filtered": bool(filters["status"] or filters["query"]),
@@ -90,9 +90,17 @@ def team_detail(request, team_id):
     return render(request, "team_progress/team.html", context)
 
 
-def _with_days(members) -> list[tuple]:
-    """Each member of the page with the table's four dates as it shows them ("4 Nov
-    2026", or empty): each day is formatted once, however many rows share it."""
+# Stands for the member's id in their page's address, reversed once for the whole table.
+_ANY_MEMBER = 987_654_321_987
+
+
+def _with_days(members, *, team) -> list[tuple]:
+    """Each member of the page with the address of their page and the table's four dates
+    as it shows them ("4 Nov 2026", or empty): the address is reversed once and each day
+    formatted once, however many rows there are."""
+    before, _marker, after = reverse(
+        "team_progress:member", args=[team.pk, _ANY_MEMBER]
+    ).rpartition(str(_ANY_MEMBER))
     labels: dict[date, str] = {}
     zone = timezone.get_current_timezone()
 
@@ -107,6 +115,7 @@ def _with_days(members) -> list[tuple]:
     return [
         (
             member,
+            f"{before}{member.pk}{after}",
             day(member.started_at),
             day(member.last_activity),
             day(member.completed_at),
