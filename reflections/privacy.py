@@ -227,7 +227,8 @@ OTHER_STORES = {
         export_erasure="Not exported; expire on their own within the hour",
     ),
     "Team figures": Facts(
-        where="The cache (Redis with `REDIS_URL`, otherwise `CACHE_URL`), one entry a team (team_progress.figures)",
+        where="The cache (Redis with `REDIS_URL`, otherwise `CACHE_URL`), one entry a team "
+        "(team_progress.figures)",
         what="Each team member's course figures by account id: lessons and exercises done, "
         "when they started, were last active and completed, when last reminded, and which "
         "lessons they completed; no names, no answer text",
