@@ -531,7 +531,7 @@ class Practitioner:
 
     def _text(self) -> str:
         self.saves += 1
-        words = random.choices(WORDS, k=random.randint(20, 120))  # noqa: S311
+        words = random.choices(WORDS, k=random.randint(20, 120))
         return f"{self.marker} save {self.saves}: {' '.join(words)}"
 
     async def _post(self, payload: dict, *, may_refresh: bool = True):
@@ -627,7 +627,7 @@ class Practitioner:
 
     async def autosave(self, *, until: float) -> None:
         while True:
-            await asyncio.sleep(random.uniform(CONFIG.min_interval, CONFIG.max_interval))  # noqa: S311
+            await asyncio.sleep(random.uniform(CONFIG.min_interval, CONFIG.max_interval))
             if time.monotonic() >= until:
                 break
             self.server = 1 - self.server  # alternate between the instances

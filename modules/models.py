@@ -6,10 +6,12 @@ loaded from `content/`; the `reflections` app stores the answers to them.
 """
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from .rendering import GlossaryLink, reading_minutes, render_markdown
@@ -20,6 +22,10 @@ def text_sha256(*, title: str, body_markdown: str) -> str:
     return hashlib.sha256(f"{title}\0{body_markdown}".encode()).hexdigest()
 
 
+def content_version_new() -> str:
+    return uuid.uuid4().hex
+
+
 class Course(models.Model):
     """The course as a whole (one row), from content/course.yaml."""
 
@@ -28,12 +34,38 @@ class Course(models.Model):
     summary = models.TextField()
     audience = models.TextField()
     source_citation = models.TextField(help_text="The resource the course is adapted from.")
+    # Changed (to a new random value, never back to an old one) by every write to the
+    # course content: what the course pages keep between requests is kept for one
+    # version (modules.course_cache), so a change made on one app server is seen by all.
+    content_version = models.CharField(max_length=32, default=content_version_new, editable=False)
 
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A save from an instance read earlier must not bring an old version back.
+        self.content_version = content_version_new()
+        super().save(*args, **kwargs)
 
-class PartQuerySet(models.QuerySet):
+
+def course_content_changed(**_signal_arguments) -> None:
+    """The course content changed: what was kept of it is out of date. Runs in the
+    transaction of the change, so the new version is seen with the change, never before."""
+    Course.objects.update(content_version=content_version_new())
+
+
+class ContentChange:
+    """For the QuerySets of the rows the course pages show: an update (a `bulk_update`
+    too) changes the content version, as a save or delete does (the receivers at the
+    end of this file)."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)  # type: ignore[misc]
+        course_content_changed()
+        return rows
+
+
+class PartQuerySet(ContentChange, models.QuerySet):
     def current(self):
         """Parts in course.yaml; an archived one is kept for its archived lessons."""
         return self.filter(archived_at__isnull=True)
@@ -63,7 +95,7 @@ class Part(models.Model):
         return self.archived_at is not None
 
 
-class GlossaryTermQuerySet(models.QuerySet):
+class GlossaryTermQuerySet(ContentChange, models.QuerySet):
     def links(self) -> list[GlossaryLink]:
         """What lesson text links to: each term that names phrases to link."""
         return [
@@ -106,7 +138,7 @@ class GlossaryTerm(models.Model):
         return reverse("modules:glossary") + f"#{self.slug}"
 
 
-class LessonQuerySet(models.QuerySet):
+class LessonQuerySet(ContentChange, models.QuerySet):
     def current(self):
         """Lessons in content/: an archived lesson keeps its progress and history but is
         out of the course (not read, not counted towards completing it)."""
@@ -272,7 +304,7 @@ class Exercise(models.Model):
         return self.pairing != self.Pairing.SOLO
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(ContentChange, models.QuerySet):
     def current(self):
         """Questions still in the content; retired ones keep their answers but are not asked."""
         return self.filter(retired=False)
@@ -375,3 +407,11 @@ class LessonProgress(models.Model):
         if asked_at is None or self.completed_at is None or self.completed_at >= asked_at:
             return False
         return self.read_again_at is None or self.read_again_at < asked_at
+
+
+# Every save or delete of the course content changes its version (see
+# `course_content_changed`); updates do through `ContentChange` (an exercise's are only
+# of what the pages do not show: the loader's fingerprint, a slug).
+for _content_model in (Part, GlossaryTerm, Lesson, Exercise, Question):
+    post_save.connect(course_content_changed, sender=_content_model)
+    post_delete.connect(course_content_changed, sender=_content_model)

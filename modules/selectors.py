@@ -7,9 +7,11 @@ from typing import ClassVar
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 
 from accounts.models import User
 
+from . import course_cache
 from .models import Course, Exercise, GlossaryTerm, Lesson, LessonProgress, Part, Question
 
 
@@ -67,6 +69,15 @@ class Outline:
     entries: list[OutlineEntry]
     resume_lesson: Lesson | None
     completed_count: int
+    # The course content it was built from (None: no course row), for `course_cache`.
+    version: str | None = None
+
+    @property
+    def fingerprint(self) -> tuple[tuple[str, bool], ...]:
+        """What an outline shows beyond the course content: each lesson's state and
+        whether it needs re-reading. Two people with the same see the same outline, so
+        a rendered outline is kept by this, never by whose it is."""
+        return tuple((entry.state, entry.needs_rereading) for entry in self.entries)
 
     @property
     def total(self) -> int:
@@ -109,6 +120,45 @@ def course_get() -> Course | None:
     return Course.objects.first()
 
 
+# Where `course_for_request` keeps the course row for the rest of the request.
+_REQUEST_COURSE = "_modules_course"
+
+
+def course_for_request(request: HttpRequest) -> Course | None:
+    """The course row, read once per request: for the header and the footer, and for
+    the version of what the course pages keep between requests (`course_cache`)."""
+    if not hasattr(request, _REQUEST_COURSE):
+        setattr(request, _REQUEST_COURSE, course_get())
+    return getattr(request, _REQUEST_COURSE)
+
+
+def _content_version(course: Course | None) -> str | None:
+    return course.content_version if course is not None else None
+
+
+def _lessons_in_order() -> list[Lesson]:
+    return list(
+        Lesson.objects.in_order()
+        .defer("body_markdown", "body_html")
+        .annotate(exercise_minutes=Coalesce(Sum("exercises__minutes"), 0))
+    )
+
+
+def course_lessons(*, course: Course | None) -> list[Lesson]:
+    """The current lessons in reading order, with their parts and their exercises'
+    minutes (`exercise_minutes`), without their text: kept per content version, so one
+    query only when the content changed. Shared: read-only."""
+    return course_cache.kept(_content_version(course), "lessons", _lessons_in_order)
+
+
+def progress_by_lesson(*, user: User | AnonymousUser) -> dict[int, LessonProgress]:
+    """`user`'s progress rows by lesson id, archived lessons' included (one query; none
+    when signed out)."""
+    if not user.is_authenticated:
+        return {}
+    return {row.lesson_id: row for row in LessonProgress.objects.for_user(user)}
+
+
 def _resume_lesson(
     *, lessons: list[Lesson], progress_by_lesson: dict[int, LessonProgress]
 ) -> Lesson | None:
@@ -127,17 +177,23 @@ def _resume_lesson(
     return unfinished[0] if unfinished else None
 
 
-def course_outline(*, user: User | AnonymousUser) -> Outline:
-    """Every lesson by part, with `user`'s state in each: two queries."""
-    lessons = list(
-        Lesson.objects.in_order()
-        .defer("body_markdown", "body_html")
-        .annotate(exercise_minutes=Coalesce(Sum("exercises__minutes"), 0))
-    )
-    progress: dict[int, LessonProgress] = {}
-    if user.is_authenticated:
-        mine = LessonProgress.objects.for_user(user).on_current_lessons()
-        progress = {p.lesson_id: p for p in mine}
+def course_outline(
+    *,
+    user: User | AnonymousUser,
+    course: Course | None = None,
+    progress: dict[int, LessonProgress] | None = None,
+) -> Outline:
+    """Every lesson by part, with `user`'s state in each. Reads the course row and
+    `user`'s progress unless given (`course_for_request`, `progress_by_lesson`); the
+    lessons are kept between requests (`course_lessons`)."""
+    if course is None:
+        course = course_get()
+    lessons = course_lessons(course=course)
+    if progress is None:
+        progress = progress_by_lesson(user=user)
+    current_ids = {lesson.pk for lesson in lessons}
+    # Archived lessons' progress no longer counts (LessonProgress.objects.on_current_lessons).
+    progress = {pk: row for pk, row in progress.items() if pk in current_ids}
     entries: list[OutlineEntry] = []
     parts: list[OutlinePart] = []
     for lesson in lessons:
@@ -165,6 +221,7 @@ def course_outline(*, user: User | AnonymousUser) -> Outline:
         entries=entries,
         resume_lesson=_resume_lesson(lessons=lessons, progress_by_lesson=progress),
         completed_count=sum(entry.state == LessonState.COMPLETED for entry in entries),
+        version=_content_version(course),
     )
 
 

@@ -1,6 +1,7 @@
 """Writes for the course: loading content, and recording a person's progress."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -655,16 +656,47 @@ def content_export(*, directory: str | Path) -> ExportReport:
 # --- Progress -------------------------------------------------------------------------
 
 
-def progress_record_view(*, user: User, lesson: Lesson) -> None:
-    """Note that `user` has this lesson open: it becomes where they left off."""
+# A lesson already the one last viewed has its time written at most this often: reading
+# it again at once (a reload, a link within it) changes nothing worth a write. What the
+# time is for (where to resume, "last active" for managers) is never that precise.
+VIEW_RESOLUTION = timedelta(minutes=1)
+
+
+def _view_changes_nothing(
+    lesson: Lesson, progress: dict[int, LessonProgress], now: datetime
+) -> bool:
+    row = progress.get(lesson.pk)
+    if row is None:
+        return False
+    last = max(progress.values(), key=lambda p: p.last_viewed_at)
+    return last.lesson_id == lesson.pk and now - row.last_viewed_at < VIEW_RESOLUTION
+
+
+def progress_record_view(
+    *, user: User, lesson: Lesson, progress: dict[int, LessonProgress] | None = None
+) -> None:
+    """Note that `user` has this lesson open: it becomes where they left off. Nothing is
+    written when it already is, seen within VIEW_RESOLUTION.
+
+    `progress` is `user`'s rows by lesson id (`selectors.progress_by_lesson`) when the
+    caller has read them (one query less); the row written is put in it."""
     now = timezone.now()
-    if LessonProgress.objects.filter(user=user, lesson=lesson).update(last_viewed_at=now):
+    if progress is None:
+        progress = {row.lesson_id: row for row in LessonProgress.objects.for_user(user)}
+    if _view_changes_nothing(lesson, progress, now):
+        return
+    row = progress.get(lesson.pk)
+    if row is not None:
+        LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=now)
+        row.last_viewed_at = now
         return
     try:
         with transaction.atomic():
-            LessonProgress.objects.create(user=user, lesson=lesson, last_viewed_at=now)
+            row = LessonProgress.objects.create(user=user, lesson=lesson, last_viewed_at=now)
     except IntegrityError:  # the same person opened it in another tab at the same moment
         LessonProgress.objects.filter(user=user, lesson=lesson).update(last_viewed_at=now)
+        row = LessonProgress.objects.get(user=user, lesson=lesson)
+    progress[lesson.pk] = row
 
 
 def progress_mark_complete(*, user: User, lesson: Lesson) -> LessonProgress:

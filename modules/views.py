@@ -2,11 +2,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from . import course_cache
 from .models import Lesson
 from .rendering import lesson_text_parts
-from .selectors import course_outline, glossary_terms, lesson_get_for_reading, lesson_place
+from .selectors import (
+    course_for_request,
+    course_lessons,
+    course_outline,
+    glossary_terms,
+    lesson_get_for_reading,
+    lesson_place,
+    progress_by_lesson,
+)
 from .services import (
     progress_mark_complete,
     progress_mark_incomplete,
@@ -17,7 +27,8 @@ from .signals import lesson_completed
 
 
 def home(request):
-    return render(request, "modules/home.html", {"outline": course_outline(user=request.user)})
+    outline = course_outline(user=request.user, course=course_for_request(request))
+    return render(request, "modules/home.html", {"outline": outline})
 
 
 def glossary(request):
@@ -25,18 +36,36 @@ def glossary(request):
     return render(request, "modules/glossary.html", {"terms": glossary_terms()})
 
 
-def _lesson_or_404(slug):
+def _lesson_or_404(lessons, slug):
+    """The current lesson `slug` among `lessons` (`course_lessons`); 404 otherwise."""
+    for lesson in lessons:
+        if lesson.slug == slug:
+            return lesson
+    raise Http404("No such lesson.")
+
+
+def _lesson_text_html(slug):
+    """The lesson's text with its exercises placed in it (modules/_lesson_text.html):
+    an exercise at the start comes after the lesson's opening paragraphs; one at the
+    end, before a closing reference list."""
     try:
-        return lesson_get_for_reading(slug=slug)
+        lesson = lesson_get_for_reading(slug=slug)
     except Lesson.DoesNotExist:
         raise Http404("No such lesson.") from None
+    parts = lesson_text_parts(body_html=lesson.body_html, exercises=list(lesson.exercises.all()))
+    return render_to_string("modules/_lesson_text.html", parts)
 
 
 @login_required
 def lesson_detail(request, slug):
-    lesson = _lesson_or_404(slug)
-    progress_record_view(user=request.user, lesson=lesson)
-    outline = course_outline(user=request.user)
+    """The lesson. What it shows of the course is kept between requests (`course_cache`):
+    a reader's page costs their progress and, when it changes anything, its write."""
+    course = course_for_request(request)
+    version = course.content_version if course is not None else None
+    lesson = _lesson_or_404(course_lessons(course=course), slug)
+    progress = progress_by_lesson(user=request.user)
+    progress_record_view(user=request.user, lesson=lesson, progress=progress)
+    outline = course_outline(user=request.user, course=course, progress=progress)
     previous_lesson, next_lesson = outline.neighbours(lesson)
     context = {
         "lesson": lesson,
@@ -44,9 +73,9 @@ def lesson_detail(request, slug):
         "entry": outline.entry_for(lesson),
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
-        # An exercise at the start comes after the lesson's opening paragraphs; one at the
-        # end, before a closing reference list.
-        **lesson_text_parts(body_html=lesson.body_html, exercises=list(lesson.exercises.all())),
+        "lesson_text_html": course_cache.kept(
+            version, ("lesson_text", lesson.pk), lambda: _lesson_text_html(slug)
+        ),
     }
     return render(request, "modules/lesson.html", context)
 

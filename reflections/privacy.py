@@ -226,6 +226,18 @@ OTHER_STORES = {
         kept="The longest limit's period (an hour); expired entries removed by the daily run",
         export_erasure="Not exported; expire on their own within the hour",
     ),
+    "Team figures": Facts(
+        where="The cache (Redis with `REDIS_URL`, otherwise `CACHE_URL`), one entry a team "
+        "(team_progress.figures)",
+        what="Each team member's course figures by account id: lessons and exercises done, "
+        "when they started, were last active and completed, when last reminded, and which "
+        "lessons they completed; no names, no answer text",
+        seen_by="The team's managers, on their pages (the same figures the database gives)",
+        kept="Until the data behind them changes (then worked out again) or "
+        "`TEAM_FIGURES_CACHE_SECONDS` (an hour) pass",
+        export_erasure="Not exported (the figures' sources are); an erased person is in no "
+        "team, so never shown, and their entry goes within the hour",
+    ),
     "Logs": Facts(
         where="The app server's standard error (`LOG_LEVEL`, `LOG_FORMAT`), kept by the host",
         what="Events, ids and errors, each line with its request's id and the signed-in "

@@ -185,28 +185,56 @@ class CourseStanding:
         return self.lessons_total > 0 and self.lessons_left <= 0
 
 
+def completion_status(
+    *,
+    lessons_completed: int,
+    lessons_total: int,
+    exercises_submitted: int,
+    exercises_total: int,
+    started: bool,
+) -> str:
+    """The rule of `course_completion_for`'s `completion_status`, for figures already
+    read (a test holds the two to the same answers)."""
+    if lessons_completed >= lessons_total and exercises_submitted >= exercises_total:
+        return CompletionStatus.COMPLETED
+    return CompletionStatus.IN_PROGRESS if started else CompletionStatus.NOT_STARTED
+
+
 def course_standing(*, user: User) -> CourseStanding:
-    """`user`'s lessons completed and each exercise, submitted or still open: two
-    queries, whatever the size of the course."""
-    row = (
-        course_completion_for(
-            User.objects.filter(pk=user.pk),
-            lessons=_count_of(Lesson.objects.current()),
-            exercises=_count_of(Exercise.objects.all()),
-        )
-        .annotate(lessons_total=_count_of(Lesson.objects.current()))
-        .values("lessons_completed", "lessons_total", "completion_status")
-        .get()
-    )
+    """`user`'s lessons completed and each exercise, submitted or still open: one small
+    query (two in a course without exercises), whatever the size of the course.
+
+    Its figures are `course_completion_for`'s, counted for this one person, and its
+    status the same rule (`completion_status`): for one person, building and compiling
+    that query costs far more than the database takes to answer it."""
+    mine = LessonProgress.objects.filter(user=user)
+    figures = {
+        "lessons_total": _count_of(Lesson.objects.current()),
+        "lessons_completed": _count_of(mine.completed().on_current_lessons()),
+        "started": Exists(mine) | Exists(ExerciseResponse.objects.filter(user=user)),
+    }
     submitted = ExerciseResponse.objects.submitted().filter(user=user, exercise=OuterRef("pk"))
     exercises = list(
         Exercise.objects.order_by("number")
         .only("number", "title", "minutes")
-        .annotate(is_submitted=Exists(submitted))
+        .annotate(
+            is_submitted=Exists(submitted), **{f"standing_{k}": v for k, v in figures.items()}
+        )
     )
+    if exercises:
+        found = {name: getattr(exercises[0], f"standing_{name}") for name in figures}
+    else:
+        found = User.objects.filter(pk=user.pk).annotate(**figures).values(*figures).get()
+    lessons_completed, lessons_total = found["lessons_completed"] or 0, found["lessons_total"] or 0
     return CourseStanding(
-        lessons_completed=row["lessons_completed"],
-        lessons_total=row["lessons_total"],
+        lessons_completed=lessons_completed,
+        lessons_total=lessons_total,
         exercises=exercises,
-        status=row["completion_status"],
+        status=completion_status(
+            lessons_completed=lessons_completed,
+            lessons_total=lessons_total,
+            exercises_submitted=sum(exercise.is_submitted for exercise in exercises),  # type: ignore[attr-defined]
+            exercises_total=len(exercises),
+            started=bool(found["started"]),
+        ),
     )

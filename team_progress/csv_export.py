@@ -5,7 +5,7 @@ formula."""
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.utils import timezone
 
@@ -33,8 +33,10 @@ def cell_neutralise(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _date(moment: datetime | None) -> str:
-    return timezone.localtime(moment).date().isoformat() if moment else ""
+def _date(moment: datetime | None, zone: tzinfo) -> str:
+    """The day of `moment` where the course is (`timezone.localtime`, with the zone
+    looked up once for the whole file)."""
+    return moment.astimezone(zone).date().isoformat() if moment else ""
 
 
 def team_csv_text(*, members: Iterable, totals: tuple[int, int], status_labels) -> str:
@@ -42,19 +44,23 @@ def team_csv_text(*, members: Iterable, totals: tuple[int, int], status_labels) 
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     lessons, exercises = totals
+    zone = timezone.get_current_timezone()
     for member in members:
-        row = [
-            member.full_name,
-            member.job_role,
-            member.lessons_completed,
-            lessons,
-            member.exercises_submitted,
-            exercises,
-            member.percent_done,
-            status_labels[member.completion_status],
-            _date(member.started_at),
-            _date(member.last_activity),
-            _date(member.completed_at),
-        ]
-        writer.writerow([cell_neutralise(value) for value in row])
+        # The name and job role are the only cells people type; every other cell is a
+        # number, a status label or an ISO date, none of which starts like a formula.
+        writer.writerow(
+            [
+                cell_neutralise(member.full_name),
+                cell_neutralise(member.job_role),
+                member.lessons_completed,
+                lessons,
+                member.exercises_submitted,
+                exercises,
+                member.percent_done,
+                status_labels[member.completion_status],
+                _date(member.started_at, zone),
+                _date(member.last_activity, zone),
+                _date(member.completed_at, zone),
+            ]
+        )
     return "\ufeff" + buffer.getvalue()

@@ -6,23 +6,30 @@ and when, never what anyone wrote. Everyone else, and any team or person outside
 gets `DoesNotExist`, which the views turn into a 404.
 """
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Team, User
 from modules.models import Exercise, Lesson, LessonProgress
 from reflections.models import ExerciseResponse
-from reflections.progress import CompletionStatus, course_completion_for, course_totals
+from reflections.progress import (
+    CompletionStatus,
+    course_completion_for,
+    course_totals,
+    percent_complete,
+)
 
-from .models import Nudge
+from .figures import MemberFigures, TeamFigures, teams_figures, teams_summaries
+from .models import Nudge, nudge_cutoff
 
 MEMBERS_PER_PAGE = 50
 
@@ -73,6 +80,15 @@ def _inactive() -> Q:
     return Q(completion_status=CompletionStatus.IN_PROGRESS, last_activity__lte=inactive_cutoff())
 
 
+def is_inactive(figures: MemberFigures, *, cutoff: datetime) -> bool:
+    """The rule of `_inactive`, for figures already read (`cutoff`: `inactive_cutoff()`)."""
+    return (
+        figures.completion_status == CompletionStatus.IN_PROGRESS
+        and figures.last_activity is not None
+        and figures.last_activity <= cutoff
+    )
+
+
 def _may_nudge() -> Q:
     """Who may be sent a reminder: not started, or inactive, and not reminded within
     NUDGE_INTERVAL_DAYS by anyone (on people annotated by `_with_nudges`)."""
@@ -109,17 +125,24 @@ def nudge_note(member: NudgeFigures) -> str:
     return "Reminded yesterday" if days == 1 else f"Reminded {days} days ago"
 
 
+class ChartLesson(NamedTuple):
+    """A lesson as My teams' chart names it."""
+
+    pk: int
+    title: str
+
+
 @dataclass
 class TeamSummary:
     team: Team
     counts: Counter = field(default_factory=Counter)
-    lesson_counts: list[tuple[Lesson, int]] = field(default_factory=list)
+    lesson_counts: list[tuple[ChartLesson, int]] = field(default_factory=list)
 
     @property
     def members(self) -> int:
         return sum(self.counts[status] for status in CompletionStatus.LABELS)
 
-    def chart_bars(self) -> list[tuple[Lesson, int, int]]:
+    def chart_bars(self) -> list[tuple[ChartLesson, int, int]]:
         """(lesson, members who completed it, bar width 0 to 100) in reading order."""
         largest = self.members or 1
         return [(lesson, n, round(100 * n / largest)) for lesson, n in self.lesson_counts]
@@ -141,61 +164,167 @@ class TeamSummary:
         return self.counts[INACTIVE]
 
 
+class TeamCounts(NamedTuple):
+    """A team's figures for My teams, as the cache keeps them (team_progress.figures)."""
+
+    statuses: dict[str, int]
+    # When each member in progress was last active, earliest first: those inactive at
+    # any moment (`is_inactive`) are the ones up to its cutoff.
+    in_progress_last_active: list[datetime]
+    lessons: dict[int, int]  # lesson id: members who completed it
+
+
+def _team_counts(figures: TeamFigures, members: list[int]) -> TeamCounts:
+    statuses: Counter = Counter()
+    last_active = []
+    lessons: Counter = Counter()
+    for pk in members:
+        person = figures.members.get(pk)
+        if person is None:  # no longer a member when the figures were worked out
+            continue
+        statuses[person.completion_status] += 1
+        if person.completion_status == CompletionStatus.IN_PROGRESS and person.last_activity:
+            last_active.append(person.last_activity)
+        lessons.update(person.lessons_done)
+    return TeamCounts(dict(statuses), sorted(last_active), dict(lessons))
+
+
 def team_summaries(*, manager: User) -> list[TeamSummary]:
-    """Each managed team's members by status and per lesson: a fixed number of queries."""
-    teams = list(managed_teams(manager=manager).select_related("organisation"))
+    """Each managed team's members by status and per lesson: a fixed number of queries
+    (the team's figures come from team_progress.figures, kept while nothing changes)."""
+    teams = list(managed_teams(manager=manager))
     summaries = {team.pk: TeamSummary(team=team) for team in teams}
-    lessons, exercises = course_totals()
-    members = course_completion_for(
-        _members(summaries), lessons=lessons, exercises=exercises
-    ).annotate(is_inactive=Q(_inactive()))
-    for row in members.order_by().values("team_id", "completion_status", "is_inactive"):
-        summary = summaries[row["team_id"]]
-        summary.counts[row["completion_status"]] += 1
-        summary.counts[INACTIVE] += bool(row["is_inactive"])
-    completions = {
-        (row["user__team_id"], row["lesson_id"]): row["n"]
-        for row in LessonProgress.objects.completed()
-        .filter(user__in=_members(summaries))
-        .values("user__team_id", "lesson_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    ordered = list(_lessons())
-    for summary in summaries.values():
-        summary.lesson_counts = [
-            (lesson, completions.get((summary.team.pk, lesson.pk), 0)) for lesson in ordered
-        ]
+    if not summaries:
+        return []
+    members: dict[int, list[int]] = {team_id: [] for team_id in summaries}
+    for pk, team_id in _members(summaries).order_by().values_list("pk", "team_id"):
+        members[team_id].append(pk)
+    kept = teams_summaries(summaries, members=members, summarise=_team_counts)
+    ordered = [ChartLesson(*row) for row in _lessons().values_list("pk", "title")]
+    cutoff = inactive_cutoff()
+    for team_id, summary in summaries.items():
+        counts = kept[team_id]
+        summary.counts.update(counts.statuses)
+        summary.counts[INACTIVE] = bisect_right(counts.in_progress_last_active, cutoff)
+        summary.lesson_counts = [(lesson, counts.lessons.get(lesson.pk, 0)) for lesson in ordered]
     return list(summaries.values())
+
+
+@dataclass(slots=True)
+class MemberRow:
+    """One member in the team table and its CSV: their name, course figures and
+    reminders (plain data: nothing they wrote)."""
+
+    pk: int
+    full_name: str
+    job_role: str
+    lessons_completed: int
+    exercises_submitted: int
+    percent_done: int
+    started_at: datetime | None
+    last_activity: datetime | None
+    completed_at: datetime | None
+    completion_status: str
+    last_nudged_at: datetime | None
+    inactive: bool
+    nudged_recently: bool
+    may_nudge: bool
+
+    @property
+    def status_label(self) -> str:
+        return CompletionStatus.LABELS[self.completion_status]
+
+    @property
+    def nudge_note(self) -> str:
+        return nudge_note(self)
+
+
+@dataclass
+class TeamTable:
+    members: list[MemberRow]
+    totals: tuple[int, int]  # (lessons, exercises) in the course
+
+
+def _row(
+    pk: int,
+    name: str,
+    job_role: str,
+    figures: MemberFigures,
+    totals: tuple[int, int],
+    *,
+    cutoffs: tuple[datetime, datetime],
+) -> MemberRow:
+    inactive_at, nudge_at = cutoffs
+    inactive = is_inactive(figures, cutoff=inactive_at)
+    # The rule of `_may_nudge` and `NudgeQuerySet.recent`, on figures already read.
+    recent = figures.last_nudged_at is not None and figures.last_nudged_at > nudge_at
+    behind = figures.completion_status == CompletionStatus.NOT_STARTED or inactive
+    return MemberRow(
+        pk=pk,
+        full_name=name,
+        job_role=job_role,
+        lessons_completed=figures.lessons_completed,
+        exercises_submitted=figures.exercises_submitted,
+        percent_done=percent_complete(
+            lessons_completed=figures.lessons_completed,
+            exercises_submitted=figures.exercises_submitted,
+            totals=totals,
+        ),
+        started_at=figures.started_at,
+        last_activity=figures.last_activity,
+        completed_at=figures.completed_at,
+        completion_status=figures.completion_status,
+        last_nudged_at=figures.last_nudged_at,
+        inactive=inactive,
+        nudged_recently=recent,
+        may_nudge=behind and not recent,
+    )
+
+
+def team_table(
+    *, team: Team, status: str = "", query: str = "", sort: str = "name", descending: bool = False
+) -> TeamTable:
+    """`team`'s members with their course figures and reminders, filtered and sorted
+    (nulls last, then by name and id). Call only with a team from `team_get`, which
+    checked the manager. The members are read afresh; their figures come from
+    team_progress.figures."""
+    people = list(_members([team.pk]).order_by().values_list("pk", "full_name", "job_role"))
+    kept = teams_figures([team.pk], members={team.pk: [pk for pk, _name, _role in people]})
+    figures = kept[team.pk]
+    totals = (figures.totals.lessons, figures.totals.exercises)
+    cutoffs = (inactive_cutoff(), nudge_cutoff())
+    rows = [
+        _row(pk, name, job_role, figures.members[pk], totals, cutoffs=cutoffs)
+        for pk, name, job_role in people
+        # Someone who stopped being a member (unverified, deactivated, moved) between
+        # reading the members and working their figures out is left out.
+        if pk in figures.members
+    ]
+    if status == INACTIVE:
+        rows = [row for row in rows if row.inactive]
+    elif status in CompletionStatus.LABELS:
+        rows = [row for row in rows if row.completion_status == status]
+    if query:
+        wanted = query.casefold()
+        rows = [row for row in rows if wanted in row.full_name.casefold()]
+    rows.sort(key=lambda row: (row.full_name, row.pk))
+    field_name = SORTS.get(sort, "full_name")
+    present = [row for row in rows if getattr(row, field_name) is not None]
+    present.sort(key=lambda row: getattr(row, field_name), reverse=descending)
+    missing = [row for row in rows if getattr(row, field_name) is None]
+    return TeamTable(members=present + missing, totals=totals)
 
 
 def team_members(
     *, team: Team, status: str = "", query: str = "", sort: str = "name", descending: bool = False
-) -> QuerySet[User]:
-    """`team`'s members with their course figures and reminders, filtered and sorted (one
-    query). Call only with a team from `team_get`, which checked the manager."""
-    lessons, exercises = course_totals()
-    members = _with_nudges(
-        course_completion_for(_members([team.pk]), lessons=lessons, exercises=exercises)
-    )
-    total = lessons + exercises or 1
-    members = members.annotate(
-        percent_done=(F("lessons_completed") + F("exercises_submitted")) * 100 / total
-    )
-    if status == INACTIVE:
-        members = members.filter(_inactive())
-    elif status in CompletionStatus.LABELS:
-        members = members.filter(completion_status=status)
-    if query:
-        members = members.filter(full_name__icontains=query)
-    field_name = SORTS.get(sort, "full_name")
-    ordering = (
-        F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
-    )
-    return members.order_by(ordering, "full_name", "pk")
+) -> list[MemberRow]:
+    """The rows of `team_table`."""
+    return team_table(
+        team=team, status=status, query=query, sort=sort, descending=descending
+    ).members
 
 
-def team_members_page(*, members: QuerySet[User], page_number: int | str) -> Page:
+def team_members_page(*, members: list[MemberRow], page_number: int | str) -> Page:
     return Paginator(members, MEMBERS_PER_PAGE).get_page(page_number)
 
 

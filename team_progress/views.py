@@ -1,6 +1,7 @@
 """The team managers' pages: every read goes through team_progress.selectors, which
 decides who may see what; every page about a team or a person is in the audit trail."""
 
+from datetime import date, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -57,23 +60,23 @@ def dashboard(request):
 def _filtered_members(request, team):
     form = MembersFilterForm(request.GET or None)
     filters = form.filters()
-    return form, filters, selectors.team_members(team=team, **filters)
+    return form, filters, selectors.team_table(team=team, **filters)
 
 
 @manager_page
 def team_detail(request, team_id):
     team = _team_or_404(request, team_id)
-    form, filters, members = _filtered_members(request, team)
-    page = selectors.team_members_page(members=members, page_number=request.GET.get("page") or 1)
-    for member in page:
-        member.status_label = CompletionStatus.LABELS[member.completion_status]
-        member.nudge_note = selectors.nudge_note(member)
+    form, filters, table = _filtered_members(request, team)
+    page = selectors.team_members_page(
+        members=table.members, page_number=request.GET.get("page") or 1
+    )
     audit_record(action="team_progress.team_viewed", actor=request.user, target=team)
-    lessons, exercises = course_totals()
+    lessons, exercises = table.totals
     context = {
         "team": team,
         "form": form,
         "page": page,
+        "rows": _with_days(page, team=team),
         "sort": filters["sort"],
         "descending": filters["descending"],
         "filtered": bool(filters["status"] or filters["query"]),
@@ -86,6 +89,41 @@ def team_detail(request, team_id):
         "nudge_days": settings.NUDGE_INTERVAL_DAYS,
     }
     return render(request, "team_progress/team.html", context)
+
+
+# Stands for the member's id in their page's address, reversed once for the whole table.
+_ANY_MEMBER = 987_654_321_987
+
+
+def _with_days(members, *, team) -> list[tuple]:
+    """Each member of the page with the address of their page and the table's four dates
+    as it shows them ("4 Nov 2026", or empty): the address is reversed once and each day
+    formatted once, however many rows there are."""
+    before, _marker, after = reverse(
+        "team_progress:member", args=[team.pk, _ANY_MEMBER]
+    ).rpartition(str(_ANY_MEMBER))
+    labels: dict[date, str] = {}
+    zone = timezone.get_current_timezone()
+
+    def day(moment: datetime | None) -> str:
+        if moment is None:
+            return ""
+        local = moment.astimezone(zone).date()  # timezone.localtime, the zone read once
+        if local not in labels:
+            labels[local] = date_format(local, "j M Y")
+        return labels[local]
+
+    return [
+        (
+            member,
+            f"{before}{member.pk}{after}",
+            day(member.started_at),
+            day(member.last_activity),
+            day(member.completed_at),
+            day(member.last_nudged_at),
+        )
+        for member in members
+    ]
 
 
 # The member table's sortable columns: (sort key, heading).
@@ -125,7 +163,7 @@ def _sortable_columns(request, filters) -> list[dict]:
 @manager_page
 def team_csv(request, team_id):
     team = _team_or_404(request, team_id)
-    _form, filters, members = _filtered_members(request, team)
+    _form, filters, table = _filtered_members(request, team)
     audit_record(
         action="team_progress.csv_downloaded",
         actor=request.user,
@@ -134,7 +172,7 @@ def team_csv(request, team_id):
     )
     security_event(EXPORT, kind="team_csv", team_id=team.pk)
     text = team_csv_text(
-        members=members, totals=course_totals(), status_labels=selectors.STATUS_LABELS
+        members=table.members, totals=table.totals, status_labels=selectors.STATUS_LABELS
     )
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-progress.csv"'

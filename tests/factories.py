@@ -7,7 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from factory.django import DjangoModelFactory
 
 from accounts.models import Organisation, Team, User
-from modules.models import Exercise, Lesson, LessonProgress, Part, Question
+from modules.models import Course, Exercise, Lesson, LessonProgress, Part, Question
 
 PASSWORD = "a-Long-test-passphrase-42"
 
@@ -49,6 +49,19 @@ class UserFactory(DjangoModelFactory):
             EmailAddress.objects.create(
                 user=obj, email=obj.email, primary=True, verified=extracted is not False
             )
+
+
+class CourseFactory(DjangoModelFactory):
+    """The course row: with it, the course pages keep what they show between requests
+    (modules.course_cache), as in production."""
+
+    class Meta:
+        model = Course
+
+    title = "A test course"
+    summary = "What the course is about."
+    audience = "Practitioners."
+    source_citation = "Someone, A. (2017) A resource."
 
 
 class PartFactory(DjangoModelFactory):

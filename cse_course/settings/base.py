@@ -530,3 +530,7 @@ TEAM_INACTIVE_DAYS = env.int("TEAM_INACTIVE_DAYS", default=30)
 # A team member is sent at most one reminder (a nudge from a team manager) in this many
 # days, whoever sends it.
 NUDGE_INTERVAL_DAYS = env.int("NUDGE_INTERVAL_DAYS", default=7)
+# The team managers' pages keep each team's figures (counts and moments by account id,
+# no names) in the cache for at most this many seconds; any change to the data behind
+# them is seen at once, whatever this is (team_progress.figures).
+TEAM_FIGURES_CACHE_SECONDS = env.int("TEAM_FIGURES_CACHE_SECONDS", default=3600)

@@ -121,12 +121,14 @@ def submission_gaps(*, response: ExerciseResponse | None, exercise: Exercise) ->
 
 
 def own_response_get(*, user: User, exercise: Exercise) -> OwnResponse:
-    """The requesting user's own response to `exercise` and its answers (two queries)."""
-    response = ExerciseResponse.objects.owned_by(user).filter(exercise=exercise).first()
-    if response is None:
-        return OwnResponse(exercise=exercise)
-    answers = {answer.question_id: answer for answer in Answer.objects.filter(response=response)}
-    return OwnResponse(exercise=exercise, response=response, answers=answers)
+    """The requesting user's own response to `exercise` and its answers (one query once
+    they have answered, two before)."""
+    mine = ExerciseResponse.objects.owned_by(user).filter(exercise=exercise)
+    answers = list(Answer.objects.filter(response__in=mine).select_related("response"))
+    if answers:
+        by_question = {answer.question_id: answer for answer in answers}
+        return OwnResponse(exercise=exercise, response=answers[0].response, answers=by_question)
+    return OwnResponse(exercise=exercise, response=mine.first())
 
 
 @dataclass

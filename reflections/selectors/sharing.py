@@ -247,10 +247,32 @@ def _answers_of(*, user: User, exercise: Exercise) -> QuerySet[Answer]:
     )
 
 
+def _may_concern(*, user: User, exercise: Exercise) -> bool:
+    """Whether any share of `exercise` might concern `user`: one they started or were
+    named in, or one sent to an address of theirs (one query). Each share the rules
+    below find is among these, so when there is none they need not be asked: most
+    people on most exercises."""
+    verified_addresses = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    candidates = Share.objects.filter(exercise=exercise).filter(
+        Q(owner=user)
+        | Q(colleague=user)
+        | Q(colleague__isnull=True, invited_email__in=verified_addresses)
+    )
+    return candidates.exists()
+
+
 def exercise_sharing(*, viewer: User | AnonymousUser, exercise: Exercise) -> ExerciseSharing:
-    """The viewer's share of `exercise`, and what it lets them see (at most four queries)."""
+    """The viewer's share of `exercise`, and what it lets them see (one query when no
+    share concerns them, at most five otherwise)."""
     if not exercise.is_shareable or not isinstance(viewer, User) or not viewer.is_authenticated:
         return ExerciseSharing(shareable=False)
+    if not _may_concern(user=viewer, exercise=exercise):
+        return ExerciseSharing()
+    return _exercise_sharing(viewer=viewer, exercise=exercise)
+
+
+def _exercise_sharing(*, viewer: User, exercise: Exercise) -> ExerciseSharing:
+    """`exercise_sharing` for a shareable exercise (at most four queries)."""
     invitations = list(share_invitations_for(user=viewer).filter(exercise=exercise))
     share = share_get_engaged(user=viewer, exercise=exercise)
     if share is None:
@@ -332,7 +354,8 @@ def share_detail_get(*, viewer: User, share_id: int) -> ShareDetail:
     share = share_get_for_participant(user=viewer, share_id=share_id)
     if not share.engages(viewer):
         raise Share.DoesNotExist("Not a share this person is in.")
-    sharing = exercise_sharing(viewer=viewer, exercise=share.exercise)
+    # A share concerns them: no need to ask first (`_may_concern`).
+    sharing = _exercise_sharing(viewer=viewer, exercise=share.exercise)
     comparison = share_comparison(viewer=viewer, share=share)
     return ShareDetail(share=share, sharing=sharing, comparison=comparison)
 

@@ -159,6 +159,17 @@ def _joins_newest_entry(answer: Answer, kind: str, now: datetime) -> bool:
     )
 
 
+def _update(model: type[Answer] | type[AnswerVersion], rows: list, fields: list[str]) -> None:
+    """Write `fields` of `rows` in one query: a plain UPDATE for one row (an autosave),
+    `bulk_update` (a CASE for each field) for several."""
+    if len(rows) == 1:
+        model.objects.filter(pk=rows[0].pk).update(
+            **{name: getattr(rows[0], name) for name in fields}
+        )
+    elif rows:
+        model.objects.bulk_update(rows, fields)
+
+
 def _history_write(answers: list[Answer], kind: str, now: datetime) -> None:
     """Add a history row for each saved answer, or update its newest row in place (one
     query each way)."""
@@ -171,8 +182,7 @@ def _history_write(answers: list[Answer], kind: str, now: datetime) -> None:
         else:
             number = (getattr(answer, "newest_version", None) or 0) + 1
             added.append(AnswerVersion(answer=answer, version=number, text=answer.text, kind=kind))
-    if joined:
-        AnswerVersion.objects.bulk_update(joined, ["text", "saved_at"])
+    _update(AnswerVersion, joined, ["text", "saved_at"])
     if added:
         AnswerVersion.objects.bulk_create(added)
 
@@ -230,8 +240,7 @@ def answers_save(
             answer.text, answer.version = answer_text_encode(edit.text), version + 1
             answer.updated_at = now
             changed.append(answer)
-    if changed:
-        Answer.objects.bulk_update(changed, ["text", "version", "updated_at"])
+    _update(Answer, changed, ["text", "version", "updated_at"])
     if created:
         Answer.objects.bulk_create(created)
     if changed or created:

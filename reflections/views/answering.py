@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import unverified_email_page
 from accounts.forms import SignInForm
+from modules.selectors import course_for_request
 
 from ..models import ANSWER_MAX_LENGTH
 from ..records_forms import CommitmentReviewForm
@@ -131,9 +132,9 @@ def _keeping_signed_out_posts(action):
 @require_http_methods(["GET", "POST"])
 def exercise_page(request, number):
     """The exercise; a POST saves every answer on it (the page without JavaScript)."""
-    exercise = answering_exercise_or_404(number)
     if request.method == "POST":
-        return _form_post(request, exercise, submit=False)
+        return _form_post(request, answering_exercise_or_404(number), submit=False)
+    exercise = answering_exercise_or_404(number, course=course_for_request(request))
     own = own_response_get(user=request.user, exercise=exercise)
     sharing = exercise_sharing(viewer=request.user, exercise=exercise)
     fields = answer_fields(exercise, own, sharing)

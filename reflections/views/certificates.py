@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 
 from accounts.ratelimits import rate_limit_consume
 from audit.logs import EXPORT, security_event
-from modules.selectors import course_outline
+from modules.selectors import course_for_request, course_outline
 
 from ..pdf import certificate_pdf
 from ..progress import course_standing
@@ -61,7 +61,10 @@ def course_summary(request):
     standing = course_standing(user=request.user)
     if standing.is_completed and _own_certificate(request) is not None:
         return redirect("reflections:course_completed")
-    context = {"standing": standing, "outline": course_outline(user=request.user)}
+    context = {
+        "standing": standing,
+        "outline": course_outline(user=request.user, course=course_for_request(request)),
+    }
     return render(request, "reflections/course_summary.html", context)
 
 

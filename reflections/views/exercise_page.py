@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from modules import course_cache
 from modules.formats import day_in_words
-from modules.models import Exercise, Question
+from modules.models import Course, Exercise, Question
 
 from ..models import Commitment
 from ..records_forms import CommitmentDatesForm
@@ -41,11 +42,17 @@ from ..services.certificates import course_completion_record
 from ..services.records import commitment_save
 
 
-def answering_exercise_or_404(number: int) -> Exercise:
+def answering_exercise_or_404(number: int, *, course: Course | None = None) -> Exercise:
     """Any exercise, with its current questions, for answering it; 404 for an unknown
-    number. (Sharing asks for a shareable one: `views.sharing.shareable_exercise_or_404`.)"""
+    number. (Sharing asks for a shareable one: `views.sharing.shareable_exercise_or_404`.)
+
+    Given the `course` row the request has read, the exercise is kept between requests
+    for its content version (`modules.course_cache`): shared, so read-only."""
+    version = course.content_version if course is not None else None
     try:
-        return exercise_for_answering(number=number)
+        return course_cache.kept(
+            version, ("exercise", number), lambda: exercise_for_answering(number=number)
+        )
     except Exercise.DoesNotExist:
         raise Http404("No such exercise.") from None
 

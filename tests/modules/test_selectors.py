@@ -9,6 +9,7 @@ from django.utils import timezone
 from modules.models import Lesson
 from modules.selectors import LessonState, course_get, course_outline, lesson_get_for_reading
 from tests.factories import (
+    CourseFactory,
     ExerciseFactory,
     LessonFactory,
     LessonProgressFactory,
@@ -232,12 +233,15 @@ def test_entry_for_finds_a_lessons_number_and_state(practitioner, lessons):
 def test_the_outline_takes_two_queries_however_many_lessons_and_people(
     django_assert_num_queries, practitioner
 ):
+    CourseFactory()
     lessons = LessonFactory.create_batch(30)
     for user in [practitioner, *UserFactory.create_batch(5)]:
         for hours_ago, lesson in enumerate(lessons[:20]):
             _progress(user, lesson, hours_ago=hours_ago, completed=hours_ago % 2 == 0)
+    with django_assert_num_queries(3):  # the course, its lessons (then kept), the progress
+        course_outline(user=practitioner)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2):  # the course and the progress
         outline = course_outline(user=practitioner)
         shown = [(entry.lesson.part.title, entry.state) for entry in outline.entries]
 

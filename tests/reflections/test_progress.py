@@ -6,7 +6,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from reflections.progress import CompletionStatus, course_completion_for, course_totals
+from reflections.progress import (
+    CompletionStatus,
+    course_completion_for,
+    course_standing,
+    course_totals,
+)
 from tests.factories import ExerciseFactory, LessonFactory, LessonProgressFactory, UserFactory
 from tests.reflections.factories import ExerciseResponseFactory
 
@@ -116,3 +121,39 @@ def test_an_archived_lesson_completed_does_not_stand_in_for_a_current_one(course
 
     assert person.completion_status == CompletionStatus.IN_PROGRESS
     assert person.lessons_completed == 1
+
+
+@pytest.mark.parametrize(
+    ("completed", "submitted", "drafts"),
+    [(0, 0, 0), (0, 0, 1), (1, 0, 0), (2, 1, 0), (2, 2, 0), (1, 2, 0)],
+)
+def test_a_persons_standing_is_one_query_with_the_same_rule(
+    course, completed, submitted, drafts, django_assert_num_queries
+):
+    lessons, exercises = course
+    user, now = UserFactory(), timezone.now()
+    for lesson in lessons[:completed]:
+        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
+    for exercise in exercises[:submitted]:
+        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
+    for exercise in exercises[submitted : submitted + drafts]:
+        ExerciseResponseFactory(user=user, exercise=exercise)
+
+    with django_assert_num_queries(1):
+        standing = course_standing(user=user)
+
+    assert standing.status == figures(user).completion_status
+    assert standing.is_completed == (completed == 2 and submitted == 2)
+    assert (standing.lessons_completed, standing.lessons_total) == (completed, 2)
+    assert standing.exercises_open == exercises[submitted:]
+
+
+def test_a_persons_standing_in_a_course_without_exercises(django_assert_max_num_queries):
+    lesson, user = LessonFactory(), UserFactory()
+    LessonProgressFactory(user=user, lesson=lesson, completed_at=timezone.now())
+
+    with django_assert_max_num_queries(2):
+        standing = course_standing(user=user)
+
+    assert (standing.lessons_completed, standing.lessons_total, standing.exercises) == (1, 1, [])
+    assert standing.is_completed == (figures(user).completion_status == CompletionStatus.COMPLETED)

@@ -54,15 +54,30 @@ def test_own_response_get_holds_answers_by_question(practitioner, question):
     assert own.answer_to(question) == answer
 
 
-def test_own_response_get_is_two_queries(practitioner, question, django_assert_num_queries):
+def test_own_response_get_is_one_query_once_answered(
+    practitioner, question, django_assert_num_queries
+):
     answer = AnswerFactory(
         response__user=practitioner, response__exercise=question.exercise, question=question
     )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         own = own_response_get(user=practitioner, exercise=question.exercise)
         found = own.answer_to(question)
+        response = own.response
 
     assert found == answer
+    assert response == answer.response
+
+
+def test_own_response_get_finds_a_response_without_answers_in_two_queries(
+    practitioner, question, django_assert_num_queries
+):
+    response = ExerciseResponseFactory(user=practitioner, exercise=question.exercise)
+    with django_assert_num_queries(2):
+        own = own_response_get(user=practitioner, exercise=question.exercise)
+
+    assert own.response == response
+    assert own.answers == {}
 
 
 def test_my_reflections_states(practitioner, exercise, question):

@@ -215,7 +215,8 @@ def test_exercise_sharing_runs_a_fixed_number_of_queries(
         ShareFactory(owner=UserFactory(team=team), colleague=practitioner, exercise=exercise)
         QuestionFactory(exercise=exercise)
 
-    with django_assert_max_num_queries(4):
+    # Whether any share concerns them, invitations, their share, who submitted, answers.
+    with django_assert_max_num_queries(5):
         sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
         orders = [answer.question.order for answer in sharing.partner_answer_list]
         teams = [invitation.owner.team for invitation in sharing.invitations]
@@ -223,3 +224,27 @@ def test_exercise_sharing_runs_a_fixed_number_of_queries(
     assert orders == [1, 2, 3]
     assert next(a.text for a in sharing.partner_answer_list) == "Alex on first"
     assert teams == [team] * 3
+
+
+def test_exercise_sharing_is_one_query_when_no_share_concerns_the_viewer(
+    practitioner, colleague, team, exercise, django_assert_num_queries
+):
+    accepted(UserFactory(team=team), colleague, exercise)  # other people's share
+    ShareFactory(owner=colleague, invited_email="someone@example.org", exercise=exercise)
+
+    with django_assert_num_queries(1):
+        sharing = exercise_sharing(viewer=practitioner, exercise=exercise)
+
+    assert (sharing.state, sharing.invitations, sharing.ended_share) == (ShareState.NONE, [], None)
+    assert sharing.shareable
+
+
+def test_an_invitation_to_an_address_of_the_viewer_concerns_them(practitioner, colleague, exercise):
+    ShareFactory(
+        owner=colleague, colleague=None, invited_email=practitioner.email, exercise=exercise
+    )
+
+    assert [
+        share.owner
+        for share in exercise_sharing(viewer=practitioner, exercise=exercise).invitations
+    ] == [colleague]

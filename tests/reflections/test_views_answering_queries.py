@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reflections.models import Answer, AnswerVersion, ExerciseResponse
 from reflections.services.answers import answer_save
-from tests.factories import ExerciseFactory, QuestionFactory
+from tests.factories import CourseFactory, ExerciseFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +130,24 @@ def test_write_queries_do_not_grow_with_answers_or_versions(client, practitioner
     assert many <= WRITE_LIMIT
 
 
+def test_the_exercise_page_stays_within_its_bound(
+    client, practitioner, exercise, django_assert_max_num_queries
+):
+    CourseFactory()  # with it, the exercise is kept between requests (course_cache)
+    client.force_login(practitioner)
+    grow(practitioner, exercise, 3)
+    url = reverse("reflections:exercise", args=[7])
+    client.get(url)
+    # Session, user, course, the answers with their response, whether a share concerns
+    # the practitioner.
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Second question?" in page
+    assert "Version 3" in page
+
+
 def test_autosave_stays_within_its_bound(
     client, practitioner, exercise, django_assert_max_num_queries
 ):
@@ -137,11 +155,15 @@ def test_autosave_stays_within_its_bound(
     grow(practitioner, exercise, 10)
     url = reverse("reflections:autosave", args=[7, "second"])
     body = json.dumps({"text": "Bounded", "version": 10})
-    with django_assert_max_num_queries(12):
+    # Session, user, question, and in one transaction: the response locked, the answer
+    # with its newest history entry, the answer, its history and the response's time.
+    with django_assert_max_num_queries(10) as queries:
         response = client.post(url, body, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["version"] == 11
     assert stored("second") == "Bounded"
+    # One answer is written with plain UPDATEs, not bulk_update's CASE expressions.
+    assert not [query for query in queries.captured_queries if "CASE" in query["sql"]]
 
 
 def test_form_save_stays_within_its_bound(

@@ -220,7 +220,7 @@ def test_the_summary_queries_do_not_grow_with_the_course(
     signed_in, practitioner, exercise, last_lesson, django_assert_max_num_queries
 ):
     url = reverse("reflections:course_summary")
-    bound = 7  # session, user, email verified, standing (2), outline (2)
+    bound = 6  # session, user, email verified, standing, course, progress
     with django_assert_max_num_queries(bound):
         response = signed_in.get(url)
     assert response.status_code == 200

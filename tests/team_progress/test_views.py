@@ -107,6 +107,8 @@ def test_team_table_columns_and_figures(manager_client, team, member_factory, le
     assert "2 of 3" in body
     assert "1 of 5" in body
     assert "37%" in body
+    member_url = reverse("team_progress:member", args=[team.pk, member.pk])
+    assert f'<a href="{member_url}">Jo Bloggs</a>' in body
 
 
 def test_team_table_sorts_by_a_column_and_marks_it(manager_client, team, member_factory, lessons):
