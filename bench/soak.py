@@ -9,7 +9,11 @@ Modes (SOAK_MODES, comma-separated, or `all`):
   dbterm  midway, every PostgreSQL backend of the soak database is terminated
           (pg_terminate_backend): the app servers' and the worker's connections;
   email   the plain run plus a burst of SOAK_EMAILS reminders from a team manager,
-          timing how fast the worker drains the queue into a local SMTP sink.
+          timing how fast the worker drains the queue into a local SMTP sink;
+  emaildb (not in `all`) the burst with every backend terminated three times while
+          the worker drains it: the worker may exit (it is restarted, as systemd
+          would), and `manage.py outbox_recover`, run every SOAK_RECOVER_EVERY seconds
+          as cron runs it every 5 minutes, queues again the emails it was sending.
 
 Bounded: loopback only, SOAK_PRACTITIONERS clients for SOAK_SECONDS each mode, at most
 SOAK_DRAIN_SECONDS more for the email queue. Exit status 1 when any requirement fails.
@@ -86,6 +90,11 @@ class Config:
     restart_after: int = _env_int("SOAK_RESTART_AFTER", 5)
     emails: int = _env_int("SOAK_EMAILS", 2000)
     drain_seconds: int = _env_int("SOAK_DRAIN_SECONDS", 900)
+    # The soak's cron: outbox_recover this often, counting a task dead after
+    # SOAK_EMAIL_RECOVER_AFTER seconds (an attempt on the loopback sink takes
+    # milliseconds; production's 5 minutes would outlast the run).
+    recover_every: int = _env_int("SOAK_RECOVER_EVERY", 10)
+    recover_after: int = _env_int("SOAK_EMAIL_RECOVER_AFTER", 20)
     fresh: bool = os.environ.get("SOAK_FRESH", "") not in ("", "0", "false")
     modes: list[str] = field(
         default_factory=lambda: [
@@ -126,12 +135,11 @@ def app_environment(run_dir: Path) -> dict[str, str]:
             "DATABASE_URL": CONFIG.database_url,
             "CONN_MAX_AGE": os.environ.get("SOAK_CONN_MAX_AGE", "600"),
             "CONN_HEALTH_CHECKS": "true",
-            # Both names: REDIS_URL for the settings that read it, CACHE_URL (which
-            # django-environ maps to Django's own Redis backend) for those that do not.
+            # The cache and the session copies (the settings refuse CACHE_URL beside it).
             "REDIS_URL": CONFIG.redis_url,
-            "CACHE_URL": CONFIG.redis_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{CONFIG.smtp_port}",
             "EMAIL_TIMEOUT": "10",
+            "EMAIL_RECOVER_AFTER": str(CONFIG.recover_after),
             "TRUSTED_PROXY_COUNT": "1",
             "SECURE_SSL_REDIRECT": "false",
             "STATIC_ROOT": str(RESULTS / ".soak-static"),
@@ -142,6 +150,7 @@ def app_environment(run_dir: Path) -> dict[str, str]:
         }
     )
     env.pop("DEBUG", None)
+    env.pop("CACHE_URL", None)
     return env
 
 
@@ -279,9 +288,14 @@ class Processes:
 
     async def supervise_worker(self, events: list[str], start: float) -> None:
         """Start the task worker again whenever it exits, as a service manager set to
-        restart it (systemd's Restart=always) would, a second later; each is recorded."""
+        restart it (systemd's Restart=always) would, a second later; each is recorded.
+        Every CONFIG.recover_every seconds, run `manage.py outbox_recover` as cron does."""
+        ticks = 0
         while True:
             await asyncio.sleep(1)
+            ticks += 1
+            if ticks % CONFIG.recover_every == 0:
+                await asyncio.to_thread(outbox_recover, events, start)
             if not self.worker_alive():
                 self.worker_restarts += 1
                 events.append(
@@ -305,6 +319,23 @@ class Processes:
                 process.wait()
         self.servers.clear()
         self.worker = None
+
+
+def outbox_recover(events: list[str], start: float) -> None:
+    """One cron run of `manage.py outbox_recover`; what it recovered, or its failure
+    (the database may be dropping connections just then), is recorded."""
+    run = subprocess.run(
+        [sys.executable, "manage.py", "outbox_recover"],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    said = run.stdout.strip() or (f"exit status {run.returncode}" if run.returncode else "")
+    if said:
+        events.append(f"t={time.monotonic() - start:.0f}s outbox_recover: {said}")
+        log(events[-1])
 
 
 def wait_for_port(port: int, seconds: float = 90) -> None:
@@ -762,7 +793,8 @@ async def wait_drained(email: dict, sink: Sink, start: float, events: list[str])
     deadline = email["queued_at"] + CONFIG.seconds + CONFIG.drain_seconds
     while time.monotonic() < deadline:
         state = await asyncio.to_thread(soak_data.queue_state)
-        if state.waiting == 0 and sink.count >= email["queued"]:
+        done = state.waiting == 0 and not state.deliveries.get("queued")
+        if done and sink.count >= email["queued"]:
             break
         await asyncio.sleep(0.5)
     else:
@@ -825,6 +857,10 @@ def judge(result: ModeResult) -> None:
             f.append(f"email queue not drained ({e.get('tasks_waiting')} tasks waiting)")
         if e.get("delivered", 0) < e["queued"]:
             f.append(f"{e['queued'] - e.get('delivered', 0)} emails not delivered")
+        if e.get("delivered", 0) > e["queued"]:
+            f.append(f"{e['delivered'] - e['queued']} emails sent twice")
+        if (e.get("deliveries") or {}).get("queued"):
+            f.append(f"{e['deliveries']['queued']} deliveries still queued")
 
 
 def _event_times(result: ModeResult, word: str) -> list[float]:

@@ -6,6 +6,10 @@ is tried again later by the task enqueueing itself with `run_after`, after each 
 RETRY_DELAYS in turn; when they are used up the email is recorded as failed, which its
 sender can see (an invitation's sender, on the exercise's sharing panel).
 
+A worker that dies mid-task (the database dropped its connection, say) leaves its task
+row running for ever; `manage.py outbox_recover`, from cron, queues such a delivery
+again (outbox.services.email_deliveries_recover).
+
 The task's only argument is the delivery's id, so the task table holds no address or
 message, and it returns a word rather than raising, so no error text lands there either.
 """
@@ -14,6 +18,7 @@ import logging
 from datetime import timedelta
 
 from django.core.mail import EmailMessage
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 from django_tasks import task
 
@@ -65,9 +70,27 @@ def _message(delivery) -> EmailMessage:
 
 
 def _finish(delivery, *, status, error_name=""):
-    EmailDelivery.objects.filter(pk=delivery.pk).update(
-        status=status, body="", finished_at=timezone.now(), last_error=error_name
-    )
+    def record():
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            status=status, body="", finished_at=timezone.now(), last_error=error_name
+        )
+
+    try:
+        record()
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        # The database dropped the connection while the mail server was answering: the
+        # email has gone, so record it at once on a new connection rather than leave it
+        # queued, to be sent a second time by recovery.
+        connection.close()
+        record()
+
+
+def email_give_up(delivery, *, error_name: str) -> None:
+    """Record `delivery` as never to be delivered (its sender can see it) and forget
+    its message."""
+    _finish(delivery, status=EmailDelivery.Status.FAILED, error_name=error_name)
 
 
 def _attempt_failed(delivery, *, attempt, error) -> str:
@@ -86,7 +109,7 @@ def _attempt_failed(delivery, *, attempt, error) -> str:
             run_after.isoformat(),
         )
         return "retrying"
-    _finish(delivery, status=EmailDelivery.Status.FAILED, error_name=error_name)
+    email_give_up(delivery, error_name=error_name)
     logger.error(
         "Email %s (%s) not sent after %s attempts (%s); given up",
         delivery.pk,

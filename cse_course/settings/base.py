@@ -302,6 +302,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CSE course <no-reply@loc
 # Seconds to wait on the mail server before an attempt counts as failed (and is tried
 # again later): a server that accepts a connection and never answers holds nothing up.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Seconds after which an email still not sent, whose task is not waiting to run and has
+# been running longer than this (its worker died mid-send, say when the database dropped
+# the connection), is queued again by `manage.py outbox_recover` (cron, every 5 minutes).
+# Far longer than one attempt can take: ten times EMAIL_TIMEOUT, at least 5 minutes.
+EMAIL_RECOVER_AFTER = env.int("EMAIL_RECOVER_AFTER", default=max(10 * EMAIL_TIMEOUT, 300))
 # The record of each email sent or given up (address, subject, state) and the background
 # task's row are removed by the daily `manage.py apply_retention` after this many days.
 EMAIL_RECORD_DAYS = env.int("EMAIL_RECORD_DAYS", default=30)

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.mail import EmailMessage
+from django.db import OperationalError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -102,3 +104,26 @@ def test_with_the_immediate_backend_a_failure_is_given_up_at_once(settings):
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_dropped_as_the_email_is_recorded_sent_is_made_again(smtp, monkeypatch):
+    """The mail server has the email: it is recorded as sent on a new connection, so
+    recovery never sends it a second time."""
+    smtp.up()
+    delivery = queue()
+    update = QuerySet.update
+    drops = []
+
+    def drop_once(self, **kwargs):
+        if kwargs.get("status") == EmailDelivery.Status.SENT and not drops:
+            drops.append(kwargs)
+            raise OperationalError("server closed the connection unexpectedly")
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", drop_once)
+    run_worker()
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(smtp.received)) == ("sent", 1, 1)
+    assert len(drops) == 1
