@@ -7,12 +7,10 @@ them); `CompletionStatus` names the three states. Team managers' pages and the C
 record read completion through here, nowhere else.
 """
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from django.db import router
 from django.db.models import (
     Case,
     CharField,
@@ -34,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
+from modules.compiled_queries import Compiled
 from modules.models import Exercise, Lesson, LessonProgress
 
 from .models import ExerciseResponse
@@ -202,11 +201,6 @@ def completion_status(
     return CompletionStatus.IN_PROGRESS if started else CompletionStatus.NOT_STARTED
 
 
-# Who the standing's query is compiled for: a placeholder no account has, replaced by
-# the person's id among the compiled query's parameters.
-_ANYONE = -7_301_914
-
-
 _STANDING_FIGURES = ("lessons_total", "lessons_completed", "started")
 
 
@@ -237,16 +231,9 @@ def _standing_exercises(user_id: int) -> QuerySet:
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _standing_statement(database: str) -> tuple[str, tuple]:
-    """`_standing_exercises`' SQL and parameters, compiled once per database for the
-    placeholder person: building and compiling the queryset costs a page several
-    milliseconds, running it a fraction of one."""
-    queryset = _standing_exercises(_ANYONE)
-    sql, params = queryset.query.get_compiler(using=database).as_sql()
-    if _ANYONE not in params:
-        raise AssertionError("The standing's query no longer names the person.")
-    return sql, tuple(params)
+# Building and compiling that queryset costs a page several milliseconds, running it a
+# fraction of one: it is compiled once and run with each person's id.
+_standing_query = Compiled(Exercise, _standing_exercises, arguments=1)
 
 
 def course_standing(*, user: User) -> CourseStanding:
@@ -256,11 +243,8 @@ def course_standing(*, user: User) -> CourseStanding:
     Its figures are `course_completion_for`'s, counted for this one person, and its
     status the same rule (`completion_status`): for one person, building and compiling
     that query costs far more than the database takes to answer it, so it is compiled
-    once (`_standing_statement`) and run with the person's id."""
-    database = router.db_for_read(Exercise)
-    sql, params = _standing_statement(database)
-    mine = [user.pk if param == _ANYONE else param for param in params]
-    exercises = list(Exercise.objects.raw(sql, mine).using(database))
+    once (`_standing_query`) and run with the person's id."""
+    exercises = _standing_query.objects(user.pk)
     for exercise in exercises:  # SQLite answers EXISTS with 0 or 1
         exercise.is_submitted = bool(exercise.is_submitted)  # type: ignore[attr-defined]
     if exercises:
