@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from accounts.models import User
 
 from . import course_cache
+from .compiled_queries import Compiled
 from .models import Course, Exercise, GlossaryTerm, Lesson, LessonProgress, Part, Question
 
 
@@ -116,8 +117,14 @@ class Outline:
         return next(entry for entry in self.entries if entry.lesson.pk == lesson.pk)
 
 
+# Read on every page: compiled once.
+_the_course = Compiled(Course, lambda: Course.objects.order_by("pk")[:1], 0)
+
+
 def course_get() -> Course | None:
-    return Course.objects.first()
+    """The course row (the first, should there ever be more), or None."""
+    found = _the_course.objects()
+    return found[0] if found else None
 
 
 # Where `course_for_request` keeps the course row for the rest of the request.
@@ -151,12 +158,16 @@ def course_lessons(*, course: Course | None) -> list[Lesson]:
     return course_cache.kept(_content_version(course), "lessons", _lessons_in_order)
 
 
+# Read on every course page: compiled once, run with the reader's id.
+_progress_of = Compiled(LessonProgress, lambda user_id: LessonProgress.objects.for_user(user_id), 1)
+
+
 def progress_by_lesson(*, user: User | AnonymousUser) -> dict[int, LessonProgress]:
     """`user`'s progress rows by lesson id, archived lessons' included (one query; none
     when signed out)."""
     if not user.is_authenticated:
         return {}
-    return {row.lesson_id: row for row in LessonProgress.objects.for_user(user)}
+    return {row.lesson_id: row for row in _progress_of.objects(user.pk)}
 
 
 def _resume_lesson(

@@ -12,16 +12,27 @@ from datetime import date
 from django.conf import settings
 
 from accounts.models import User
+from modules.compiled_queries import Compiled
 from modules.formats import minutes_in_words
 from modules.models import Course
 
 from ..models import Certificate, certificate_code_grouped, certificate_code_normalise
 from ..progress import course_completion_for, course_totals
 
+# Asked on the course home of everyone signed in: compiled once, run with their id.
+_certificate_of = Compiled(
+    Certificate, lambda user_id: Certificate.objects.filter(user_id=user_id), 1
+)
+
 
 def certificate_own(*, user: User) -> Certificate | None:
-    """`user`'s certificate, or None: nobody else's is ever found."""
-    return Certificate.objects.filter(user=user).select_related("user").first()
+    """`user`'s certificate (one each at most), or None: nobody else's is ever found."""
+    found = _certificate_of.objects(user.pk)
+    if not found:
+        return None
+    certificate = found[0]
+    certificate.user = user  # whose it is, known without a query
+    return certificate
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import User
+from modules.compiled_queries import Compiled
 from modules.models import Exercise, Question
 
 from ..models import Answer, ExerciseResponse, Share, ShareQuerySet
@@ -247,18 +248,28 @@ def _answers_of(*, user: User, exercise: Exercise) -> QuerySet[Answer]:
     )
 
 
-def _may_concern(*, user: User, exercise: Exercise) -> bool:
-    """Whether any share of `exercise` might concern `user`: one they started or were
-    named in, or one sent to an address of theirs (one query). Each share the rules
-    below find is among these, so when there is none they need not be asked: most
-    people on most exercises."""
-    verified_addresses = EmailAddress.objects.filter(user=user, verified=True).values("email")
-    candidates = Share.objects.filter(exercise=exercise).filter(
-        Q(owner=user)
-        | Q(colleague=user)
+def _concerning(user_id: int, exercise_id: int) -> QuerySet[Share]:
+    """The shares of exercise `exercise_id` that might concern person `user_id`: one
+    they started or were named in, or one sent to a verified address of theirs."""
+    verified_addresses = EmailAddress.objects.filter(user_id=user_id, verified=True).values("email")
+    return Share.objects.filter(exercise_id=exercise_id).filter(
+        Q(owner_id=user_id)
+        | Q(colleague_id=user_id)
         | Q(colleague__isnull=True, invited_email__in=verified_addresses)
     )
-    return candidates.exists()
+
+
+# Asked on every exercise page: compiled once, run with the person's and exercise's ids.
+_concerning_any = Compiled(
+    Share, lambda user_id, exercise_id: _concerning(user_id, exercise_id).values("pk")[:1], 2
+)
+
+
+def _may_concern(*, user: User, exercise: Exercise) -> bool:
+    """Whether any share of `exercise` might concern `user` (`_concerning`; one query).
+    Each share the rules below find is among these, so when there is none they need not
+    be asked: most people on most exercises."""
+    return bool(_concerning_any.rows(user.pk, exercise.pk))
 
 
 def exercise_sharing(*, viewer: User | AnonymousUser, exercise: Exercise) -> ExerciseSharing:

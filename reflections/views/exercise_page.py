@@ -5,11 +5,13 @@ Nothing here returns a response. Answer text is never put into an error message:
 messages name the problem, not the text.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -84,10 +86,14 @@ class AnswerField:
     error: str = ""
     conflict: SaveResult | None = None
     missing: bool = False
+    # Where the page's script saves this answer, and where its earlier versions are.
+    autosave_url: str = ""
+    history_url: str = ""
+    key: str = field(init=False)
 
-    @property
-    def key(self):
-        return self.question.key
+    def __post_init__(self) -> None:
+        # A plain attribute: the page's template reads it a dozen times per question.
+        self.key = self.question.key
 
     @property
     def anchor(self):
@@ -243,10 +249,23 @@ class Outcome:
         return self.status == 200
 
 
+# Stands for a question's key in a URL reversed once per page (a slug no key needs).
+_ANY_KEY = "any-key"
+
+
+def _per_key_url(name: str, number: int) -> Callable[[str], str]:
+    """The URL `name` of exercise `number` for any question key: reversed once, so a
+    page with many questions reverses each kind of link once, not once per question."""
+    before, _, after = reverse(name, args=[number, _ANY_KEY]).rpartition(_ANY_KEY)
+    return lambda key: f"{before}{key}{after}"
+
+
 def answer_fields(
     exercise: Exercise, own: OwnResponse, sharing: ExerciseSharing
 ) -> list[AnswerField]:
-    """One AnswerField per current question, holding the saved answer."""
+    """One AnswerField per current question, holding the saved answer and its links."""
+    autosave_url = _per_key_url("reflections:autosave", exercise.number)
+    history_url = _per_key_url("reflections:history", exercise.number)
     fields = []
     for number, question in enumerate(exercise.current_questions, start=1):
         answer = own.answer_to(question)
@@ -259,6 +278,8 @@ def answer_fields(
                 version=answer.version if answer else 0,
                 saved_at=answer.updated_at if answer else None,
                 is_open=is_open,
+                autosave_url=autosave_url(question.key),
+                history_url=history_url(question.key),
             )
         )
     return fields

@@ -157,3 +157,20 @@ def test_a_persons_standing_in_a_course_without_exercises(django_assert_max_num_
 
     assert (standing.lessons_completed, standing.lessons_total, standing.exercises) == (1, 1, [])
     assert standing.is_completed == (figures(user).completion_status == CompletionStatus.COMPLETED)
+
+
+def test_a_persons_standing_is_theirs_whoever_asked_before(course):
+    """The query is compiled once and run with each person's id: one person's figures
+    never show in another's standing, whichever order they come in."""
+    lessons, exercises = course
+    done, beginner, now = UserFactory(), UserFactory(), timezone.now()
+    for lesson in lessons:
+        LessonProgressFactory(user=done, lesson=lesson, last_viewed_at=now, completed_at=now)
+    ExerciseResponseFactory(user=done, exercise=exercises[1], submitted_at=now)
+
+    for _ in range(2):
+        first, second = course_standing(user=done), course_standing(user=beginner)
+        assert (first.lessons_completed, first.exercises_open) == (2, [exercises[0]])
+        assert first.status == CompletionStatus.IN_PROGRESS
+        assert (second.lessons_completed, second.exercises_open) == (0, exercises)
+        assert second.status == CompletionStatus.NOT_STARTED

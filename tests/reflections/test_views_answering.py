@@ -127,6 +127,17 @@ def test_exercise_page_links_back_to_its_lesson(signed_in, exercise):
     assert f"{exercise.lesson.get_absolute_url()}#exercise-7-heading" in page(signed_in)
 
 
+def test_each_question_links_to_its_own_autosave_and_history(signed_in, practitioner, exercise):
+    """The links are reversed once per page and completed with each question's key."""
+    save(practitioner, exercise, "second", "Saved once")
+    html = page(signed_in)
+    for key in ("first", "second", "together"):
+        assert f'data-url="{autosave_url(key)}"' in html
+    history = [reverse("reflections:history", args=[7, key]) for key in ("first", "second")]
+    assert f'href="{history[1]}"' in html
+    assert history[0] not in html  # nothing saved yet: no earlier versions to show
+
+
 def test_unknown_exercise_number_is_not_found(signed_in, exercise):
     assert signed_in.get(reverse("reflections:exercise", args=[99])).status_code == 404
 
