@@ -245,10 +245,24 @@ def answers_save(
         Answer.objects.bulk_create(created)
     if changed or created:
         _history_write(changed + created, kind, now)
-        ExerciseResponse.objects.filter(pk=response.pk).update(last_saved_at=now)
+        if not _saved_this_minute(response, now):
+            ExerciseResponse.objects.filter(pk=response.pk).update(last_saved_at=now)
         for answer in changed + created:
             results[answer.question_id] = SaveResult(SaveResult.SAVED, answer.version, now)
     return results
+
+
+def _saved_this_minute(response: ExerciseResponse, now: datetime) -> bool:
+    """Whether the response's last save already falls in the minute of `now`.
+
+    `last_saved_at` is shown to the minute ("Last saved ... at 14:05" on My reflections)
+    and counts as the person's last activity for their manager, where days matter; so
+    the rapid autosaves of a minute of typing write it once, not once each. The answer's
+    own `updated_at` (the "Saved at" the page shows) is written on every save."""
+    last = response.last_saved_at
+    return last is not None and last.replace(second=0, microsecond=0) == now.replace(
+        second=0, microsecond=0
+    )
 
 
 def _saved_at(answer: Answer | None) -> datetime | None:

@@ -59,6 +59,22 @@ def test_first_save_records_when_the_response_was_saved(practitioner, question):
     assert response.last_saved_at == result.saved_at
 
 
+def test_the_response_keeps_its_last_save_to_the_minute(practitioner, question, monkeypatch):
+    response_of = ExerciseResponse.objects.filter(user=practitioner)
+    at = timezone.now().replace(hour=9, minute=5, second=10, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: at)
+    save(practitioner, question, "One", 0)
+    # A later save in the same minute leaves it (it is shown, and counts, to the minute)...
+    at = at.replace(second=50)
+    result = save(practitioner, question, "Two", 1)
+    assert response_of.get().last_saved_at == at.replace(second=10)
+    assert stored(practitioner, question).updated_at == result.saved_at == at
+    # ...and one in the next minute writes it.
+    at = at.replace(minute=6, second=1)
+    save(practitioner, question, "Three", 2)
+    assert response_of.get().last_saved_at == at
+
+
 def test_save_based_on_current_version_bumps_the_version(practitioner, question):
     save(practitioner, question, "One", 0)
     result = save(practitioner, question, "Two", 1)
