@@ -5,6 +5,10 @@ answer a small query. Where a page runs the same query for each person, `Compile
 builds it once per database with placeholder ids, keeps its SQL, and runs it with the
 person's (or the exercise's) ids put where the placeholders were. The query is still
 defined once, as a queryset; only its compiling is saved.
+
+Every other value in the queryset is kept with the SQL, so a builder may depend on its ids
+alone: never on the time (a "recent" filter would freeze at the first run), a setting or
+anything else that changes.
 """
 
 from collections.abc import Callable, Sequence
