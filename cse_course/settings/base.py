@@ -252,6 +252,9 @@ ACCOUNT_RATE_LIMITS = {
     # Checking a certificate's code on the public verify page (reflections): enough for
     # an employer checking a pile of certificates, far too few to guess codes.
     "certificate_verify": "20/m/ip,100/h/ip",
+    # The PDFs (the CPD record, the certificate) take about a second of CPU each to draw:
+    # plenty for anyone downloading their own, too few to tie the app servers up.
+    "pdf_download": "10/m/user,60/h/user",
     # Browsers' reports of Content-Security-Policy violations (cse_course.csp_report): a
     # page broken by an extension sends a few; more is someone filling the log.
     "csp_report": "30/m/ip,300/h/ip",

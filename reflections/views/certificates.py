@@ -28,6 +28,7 @@ from ..selectors.certificates import (
     completion_summary,
 )
 from ..services.certificates import CourseNotCompleted, certificate_issue
+from .records import PDF_LIMITED
 
 NOT_YET = (
     "Your certificate is ready once you have completed every lesson and submitted every "
@@ -84,6 +85,9 @@ def certificate_download(request):
     if certificate is None or certificate.is_revoked:
         messages.info(request, NOT_YET if certificate is None else "This certificate was revoked.")
         return redirect("modules:home" if certificate is None else "reflections:certificate")
+    if not rate_limit_consume(request, action="pdf_download"):
+        messages.error(request, PDF_LIMITED)
+        return redirect("reflections:certificate")
     document = certificate_document(certificate=certificate)
     pdf = certificate_pdf(
         certificate=certificate,

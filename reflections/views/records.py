@@ -23,6 +23,12 @@ from ..records_forms import AccountDeleteForm, CommitmentReviewForm
 from ..selectors.records import commitment_get, cpd_record
 from ..services.records import commitment_review_save, cpd_record_export
 
+# Said when a person has downloaded their PDFs more often than `pdf_download` allows.
+PDF_LIMITED = (
+    "You have downloaded this several times in the last few minutes. Please wait a minute, "
+    "then try again."
+)
+
 
 @login_required
 @require_POST
@@ -62,6 +68,9 @@ def _download(content: bytes, *, stem: str, extension: str, content_type: str) -
 
 @login_required
 def cpd_record_download(request):
+    if not rate_limit_consume(request, action="pdf_download"):
+        messages.error(request, PDF_LIMITED)
+        return redirect("reflections:cpd_record")
     pdf = cpd_record_export(user=request.user)
     return _download(
         pdf, stem="cpd-record-cse-course", extension="pdf", content_type="application/pdf"
