@@ -10,12 +10,12 @@ the 500-member table and its CSV must each take no more than FLOOR_MULTIPLE time
 floor's mean time. The README records the figures and the machine.
 """
 
-import time
-
 import pytest
 from django.urls import reverse
 
 from bench.seed import organisation_seed
+
+from .floor import within_floors
 
 # The floor and the organisation are the load benchmark's own (bench/urls.py,
 # bench/seed.py), so both benchmarks measure the same thing.
@@ -46,43 +46,19 @@ def _measure(benchmark, client, url, expected):
     return benchmark.stats.stats.mean
 
 
-def _floor(client, rounds=200):
-    """The floor's mean over `rounds` requests (pytest-benchmark allows one benchmarked
-    callable per test, so the floor is timed here with the same clock)."""
-    url = reverse("benchmark_floor")
-    assert client.get(url).status_code == 200
-    for _ in range(20):
-        client.get(url)
-    started = time.perf_counter()
-    for _ in range(rounds):
-        client.get(url)
-    return (time.perf_counter() - started) / rounds
-
-
-def _within(benchmark, client, name, mean):
-    floor = _floor(client)
-    ratio = floor / mean
-    benchmark.extra_info.update(floor_ms=round(floor * 1000, 2), ratio_to_floor=round(ratio, 3))
-    print(f"\n{name}: {mean * 1000:.1f} ms; floor {floor * 1000:.2f} ms; ratio {ratio:.3f}")
-    assert mean <= floor * FLOOR_MULTIPLE[name], (
-        f"{name}: {mean * 1000:.1f} ms is more than {FLOOR_MULTIPLE[name]} floors "
-        f"({floor * 1000:.2f} ms each)"
-    )
-
-
 def test_my_teams_dashboard(benchmark, manager_client):
     url = reverse("team_progress:dashboard")
     mean = _measure(benchmark, manager_client, url, "Team 01")
-    _within(benchmark, manager_client, "dashboard", mean)
+    within_floors(benchmark, manager_client, "dashboard", mean, FLOOR_MULTIPLE["dashboard"])
 
 
 def test_one_page_of_the_500_member_table(benchmark, manager_client):
     url = reverse("team_progress:team", args=[manager_client.large_team.pk])
     mean = _measure(benchmark, manager_client, url + "?sort=percent&order=desc", "of 501.")
-    _within(benchmark, manager_client, "team_table", mean)
+    within_floors(benchmark, manager_client, "team_table", mean, FLOOR_MULTIPLE["team_table"])
 
 
 def test_the_500_member_csv(benchmark, manager_client):
     url = reverse("team_progress:team_csv", args=[manager_client.large_team.pk])
     mean = _measure(benchmark, manager_client, url, "Percentage complete")
-    _within(benchmark, manager_client, "team_csv", mean)
+    within_floors(benchmark, manager_client, "team_csv", mean, FLOOR_MULTIPLE["team_csv"])
