@@ -1,6 +1,8 @@
 """A queryset compiled once, run with other ids: each run answers for its own ids."""
 
 import pytest
+from django.db.models import F
+from django.utils import timezone
 
 from modules.compiled_queries import Compiled
 from modules.models import LessonProgress
@@ -44,3 +46,26 @@ def test_a_builder_that_ignores_an_argument_is_refused():
     compiled = Compiled(LessonProgress, lambda user_id: LessonProgress.objects.all(), 1)
     with pytest.raises(AssertionError):
         compiled.rows(1)
+
+
+def test_objects_are_built_as_the_queryset_builds_them():
+    """Deferred fields stay deferred, annotations are set, and values are converted as
+    the database backend converts them (aware date-times on SQLite too)."""
+    lesson, sam = LessonFactory(), UserFactory()
+    stored = LessonProgressFactory(user=sam, lesson=lesson, completed_at=timezone.now())
+    compiled = Compiled(
+        LessonProgress,
+        lambda user_id: (
+            LessonProgress.objects.filter(user_id=user_id)
+            .only("lesson_id", "completed_at")
+            .annotate(twice=F("lesson_id") * 2)
+        ),
+        1,
+    )
+    (found,) = compiled.objects(sam.pk)
+    assert found.pk == stored.pk
+    assert found.completed_at == stored.completed_at
+    assert timezone.is_aware(found.completed_at)
+    assert found.twice == 2 * lesson.pk
+    assert "started_at" in found.get_deferred_fields()
+    assert found._state.adding is False
