@@ -46,7 +46,34 @@ def kept(version: str | None, key: Hashable, build: Callable[[], T]) -> T:
     return value
 
 
+# Rendered fragments ({% kept %}): bounded by their size, as a lesson's can be long.
+FRAGMENTS_MAX_CHARACTERS = 20_000_000
+_fragments: tuple[str | None, dict[Hashable, str], list[int]] = (None, {}, [0])
+
+
+def kept_fragment(version: str, key: Hashable, build: Callable[[], str]) -> str:
+    """The fragment `build` renders for `key` in the course content at `version`: built
+    once per process and version while there is room."""
+    global _fragments
+    kept_version, store, size = _fragments
+    if kept_version != version:
+        store, size = {}, [0]
+        _fragments = (version, store, size)
+    try:
+        return store[key]
+    except KeyError:
+        pass
+    html = build()
+    if size[0] + len(html) > FRAGMENTS_MAX_CHARACTERS:
+        store.clear()
+        size[0] = 0
+    store[key] = html
+    size[0] += len(html)
+    return html
+
+
 def forget() -> None:
     """Drop everything kept (tests that change the content behind the ORM's back)."""
-    global _kept
+    global _kept, _fragments
     _kept = (None, {})
+    _fragments = (None, {}, [0])

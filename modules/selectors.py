@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
@@ -158,8 +158,15 @@ def course_lessons(*, course: Course | None) -> list[Lesson]:
     return course_cache.kept(_content_version(course), "lessons", _lessons_in_order)
 
 
+def _progress_and_course_version(user_id):
+    """`user_id`'s progress rows, each with the course's content version (`course_version`):
+    the course pages learn both in one query."""
+    version = Course.objects.order_by("pk").values("content_version")[:1]
+    return LessonProgress.objects.for_user(user_id).annotate(course_version=Subquery(version))
+
+
 # Read on every course page: compiled once, run with the reader's id.
-_progress_of = Compiled(LessonProgress, lambda user_id: LessonProgress.objects.for_user(user_id), 1)
+_progress_of = Compiled(LessonProgress, _progress_and_course_version, 1)
 
 
 def progress_by_lesson(*, user: User | AnonymousUser) -> dict[int, LessonProgress]:
@@ -168,6 +175,29 @@ def progress_by_lesson(*, user: User | AnonymousUser) -> dict[int, LessonProgres
     if not user.is_authenticated:
         return {}
     return {row.lesson_id: row for row in _progress_of.objects(user.pk)}
+
+
+def _course_at(version: str) -> Course | None:
+    """The course row at content `version`, kept between requests while the content
+    stays at that version; read again should it have changed since."""
+    course = course_cache.kept(version, "course", course_get)
+    if course is None or course.content_version != version:
+        return course_get()
+    return course
+
+
+def course_and_progress(request: HttpRequest) -> tuple[Course | None, dict[int, LessonProgress]]:
+    """`course_for_request` and `progress_by_lesson` for the person asking: one query for
+    both when they have any progress (the course row itself is kept while the content
+    is unchanged), as on every course page after their first."""
+    user = request.user
+    if not user.is_authenticated or hasattr(request, _REQUEST_COURSE):
+        return course_for_request(request), progress_by_lesson(user=user)
+    rows = _progress_of.objects(user.pk)
+    if rows:
+        course = _course_at(rows[0].course_version)
+        setattr(request, _REQUEST_COURSE, course)
+    return course_for_request(request), {row.lesson_id: row for row in rows}
 
 
 def _resume_lesson(

@@ -9,13 +9,12 @@ from . import course_cache
 from .models import Lesson
 from .rendering import lesson_text_parts
 from .selectors import (
-    course_for_request,
+    course_and_progress,
     course_lessons,
     course_outline,
     glossary_terms,
     lesson_get_for_reading,
     lesson_place,
-    progress_by_lesson,
 )
 from .services import (
     progress_mark_complete,
@@ -27,7 +26,8 @@ from .signals import lesson_completed
 
 
 def home(request):
-    outline = course_outline(user=request.user, course=course_for_request(request))
+    course, progress = course_and_progress(request)
+    outline = course_outline(user=request.user, course=course, progress=progress)
     return render(request, "modules/home.html", {"outline": outline})
 
 
@@ -60,10 +60,9 @@ def _lesson_text_html(slug):
 def lesson_detail(request, slug):
     """The lesson. What it shows of the course is kept between requests (`course_cache`):
     a reader's page costs their progress and, when it changes anything, its write."""
-    course = course_for_request(request)
+    course, progress = course_and_progress(request)
     version = course.content_version if course is not None else None
     lesson = _lesson_or_404(course_lessons(course=course), slug)
-    progress = progress_by_lesson(user=request.user)
     progress_record_view(user=request.user, lesson=lesson, progress=progress)
     outline = course_outline(user=request.user, course=course, progress=progress)
     previous_lesson, next_lesson = outline.neighbours(lesson)

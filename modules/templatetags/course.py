@@ -1,7 +1,13 @@
+import datetime
+
 from django import template
 from django.conf import settings
+from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.test.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.crypto import get_random_string
 
 from .. import course_cache
 from ..formats import minutes_in_words
@@ -31,6 +37,30 @@ def fixed_url(name):
         return url
 
 
+# Static files' URLs by path: the few the base template links to every page.
+_fixed_statics: dict[str, str] = {}
+
+
+@register.simple_tag
+def fixed_static(path):
+    """`{% static path %}` for the stylesheets every page links to: looked up once per
+    process in the static files' manifest (a new collectstatic means a new process)."""
+    try:
+        return _fixed_statics[path]
+    except KeyError:
+        url = _fixed_statics[path] = static(path)
+        return url
+
+
+@receiver(setting_changed)
+def _forget_fixed(*, setting, **kwargs):
+    """Tests that change where URLs or static files point get fresh ones."""
+    if setting in {"STATIC_URL", "STORAGES", "ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
+        _fixed_statics.clear()
+        _fixed_urls.clear()
+        course_cache.forget()
+
+
 @register.simple_tag
 def outline(outline, *, link_lessons=False, current=None, id_prefix="", show_summaries=False):
     """modules/_outline.html for `outline`, kept between requests by what it shows (the
@@ -48,3 +78,62 @@ def outline(outline, *, link_lessons=False, current=None, id_prefix="", show_sum
     return course_cache.kept(
         outline.version, key, lambda: render_to_string("modules/_outline.html", context)
     )
+
+
+# What a kept fragment may vary on: plain values, so a key says exactly what the fragment
+# shows (never a model instance, whose equality is its id alone).
+_PLAIN = (str, int, float, bool, type(None), datetime.date, tuple)
+
+# Stands for the request's CSRF token in a kept fragment: each page puts its own in.
+_CSRF_STAND_IN = "csrf" + get_random_string(32)
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name, vary_on, where):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+        self.where = where
+
+    def render(self, context):
+        course = context.get("course")
+        version = course.content_version if course else None
+        csrf_token = context.get("csrf_token")
+        if version is None or csrf_token in (None, "", "NOTPROVIDED"):
+            return self.nodelist.render(context)
+        values = tuple(value.resolve(context) for value in self.vary_on)
+        for value in values:
+            if not isinstance(value, _PLAIN):
+                raise TypeError(f"{{% kept {self.name} %}} varies on a {type(value).__name__}.")
+
+        def build():
+            with context.push(csrf_token=_CSRF_STAND_IN):
+                return self.nodelist.render(context)
+
+        # The page's template too: a block inside the fragment may differ from page to page.
+        page = context.template.name if context.template is not None else None
+        key = (self.where, page, self.name, values)
+        html = course_cache.kept_fragment(version, key, build)
+        # A node's output goes into the page as it is: the fragment was escaped when it
+        # was rendered, and a CSRF token is letters and digits.
+        if _CSRF_STAND_IN in html:
+            return html.replace(_CSRF_STAND_IN, str(csrf_token))
+        return html
+
+
+@register.tag
+def kept(parser, token):
+    """`{% kept "name" value ... %}…{% endkept %}`: the fragment rendered once per course
+    content version and combination of the values given, then kept between requests
+    (`course_cache`). The values must be everything the fragment shows beyond the course
+    content (plain values: strings, numbers, dates, tuples), so two people with the
+    same values see the same fragment; its CSRF tokens are each request's own. Nothing
+    that changes from one request to the next (messages, the time) belongs inside."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% kept %} needs a name.")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    where = (getattr(parser.origin, "name", None), token.lineno)
+    vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
+    return KeptNode(nodelist, bits[1], vary_on, where)
