@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Subquery, Sum
+from django.db.models import Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
@@ -158,7 +158,7 @@ def course_lessons(*, course: Course | None) -> list[Lesson]:
     return course_cache.kept(_content_version(course), "lessons", _lessons_in_order)
 
 
-def _progress_and_course_version(user_id):
+def _progress_and_course_version(user_id: int) -> QuerySet[LessonProgress]:
     """`user_id`'s progress rows, each with the course's content version (`course_version`):
     the course pages learn both in one query."""
     version = Course.objects.order_by("pk").values("content_version")[:1]
