@@ -73,11 +73,21 @@ def _column(model: type[Model], name: str, quote: Callable[[str], str]) -> str:
     return quote(model._meta.get_field(name).column)
 
 
+def _in_team(vendor: str, users: str, user_id: str, user_team: str) -> str:
+    """ "Is one of the team's accounts" (the one parameter: the team's id), as the
+    fingerprint filters each table's rows by. PostgreSQL is given the ids as an array:
+    with `IN (subquery)` it reads every row of the table and joins, while `= ANY(array)`
+    reads only the team's rows through the index on the person's id (for a team of 500
+    in 2,000 people, a quarter of the time)."""
+    ids = f"SELECT u.{user_id} FROM {users} u WHERE u.{user_team} = %s"  # noqa: S608
+    return f"= ANY(ARRAY({ids}))" if vendor == "postgresql" else f"IN ({ids})"
+
+
 @functools.lru_cache(maxsize=32)
 def _fingerprint_statement(teams: int, vendor: str) -> str:
     """The fingerprint's SQL for `teams` teams, written once per number of teams (a
     page would otherwise spend more compiling six querysets than the database spends
-    running them). Every value is a parameter: the team ids, four times over."""
+    running them). Every value is a parameter: each team's id, four times over."""
     quote = connections[router.db_for_read(LessonProgress)].ops.quote_name
 
     def table(model: type[Model]) -> str:
@@ -86,34 +96,37 @@ def _fingerprint_statement(teams: int, vendor: str) -> str:
     def col(model: type[Model], name: str) -> str:
         return _column(model, name, quote)
 
-    ids = ", ".join(["%s"] * teams)
-    user_team, user_id = col(User, "team"), col(User, "id")
+    in_team = _in_team(vendor, table(User), col(User, "id"), col(User, "team"))
 
-    def per_team(model: type[Model], person: str, figures: str) -> str:
-        """`model`'s rows for the people in the teams, counted per team."""
+    def of_team(model: type[Model], person: str, figures: str) -> str:
+        """`model`'s rows for the people in one team, counted."""
         # Only quoted table and column names are written into the text (S608).
-        return (
-            f"SELECT u.{user_team} AS of_team, {figures} FROM {table(model)} x "  # noqa: S608
-            f"JOIN {table(User)} u ON u.{user_id} = x.{col(model, person)} "
-            f"WHERE u.{user_team} IN ({ids}) GROUP BY u.{user_team}"
-        )
+        return f"(SELECT {figures} FROM {table(model)} x WHERE x.{col(model, person)} {in_team})"  # noqa: S608
 
     lp, er = LessonProgress, ExerciseResponse
-    progress = per_team(
+    progress = of_team(
         lp,
         "user",
         f"COUNT(*) AS n, COUNT(x.{col(lp, 'completed_at')}) AS done, "
         f"MAX(x.{col(lp, 'last_viewed_at')}) AS viewed, MAX(x.{col(lp, 'completed_at')}) AS ended",
     )
-    responses = per_team(
+    responses = of_team(
         er,
         "user",
         f"COUNT(*) AS n, COUNT(x.{col(er, 'submitted_at')}) AS done, "
         f"MAX(x.{col(er, 'last_saved_at')}) AS viewed, MAX(x.{col(er, 'submitted_at')}) AS ended",
     )
-    nudges = per_team(Nudge, "member", f"COUNT(*) AS n, MAX(x.{col(Nudge, 'sent_at')}) AS ended")
+    nudges = of_team(Nudge, "member", f"COUNT(*) AS n, MAX(x.{col(Nudge, 'sent_at')}) AS ended")
     lesson, archived = table(Lesson), col(Lesson, "archived_at")
     team_id = col(Team, "id")
+    # One row per team that exists: its id, then its figures over its people's rows.
+    per_team = (
+        f"SELECT t.{team_id} AS team, p.n AS pn, p.done AS pdone, p.viewed AS pviewed, "  # noqa: S608
+        f"p.ended AS pended, r.n AS rn, r.done AS rdone, r.viewed AS rviewed, "
+        f"r.ended AS rended, g.n AS gn, g.ended AS gended "
+        f"FROM {table(Team)} t, {progress} p, {responses} r, {nudges} g "
+        f"WHERE t.{team_id} = %s"
+    )
     # The course's totals: current lessons (Lesson.objects.current(): not archived) and
     # exercises, as reflections.progress.course_totals counts them; then every lesson
     # and the latest archiving, so a lesson archived, restored or added moves them.
@@ -121,12 +134,8 @@ def _fingerprint_statement(teams: int, vendor: str) -> str:
         f"SELECT (SELECT COUNT(*) FROM {lesson} WHERE {archived} IS NULL), "  # noqa: S608
         f"(SELECT COUNT(*) FROM {table(Exercise)}), "
         f"(SELECT COUNT(*) FROM {lesson}), (SELECT MAX({archived}) FROM {lesson}), "
-        f"t.{team_id}, p.n, p.done, p.viewed, p.ended, r.n, r.done, r.viewed, r.ended, "
-        f"g.n, g.ended FROM {table(Team)} t "
-        f"LEFT JOIN ({progress}) p ON p.of_team = t.{team_id} "
-        f"LEFT JOIN ({responses}) r ON r.of_team = t.{team_id} "
-        f"LEFT JOIN ({nudges}) g ON g.of_team = t.{team_id} "
-        f"WHERE t.{team_id} IN ({ids})"
+        f"f.team, f.pn, f.pdone, f.pviewed, f.pended, f.rn, f.rdone, f.rviewed, f.rended, "
+        f"f.gn, f.gended FROM ({' UNION ALL '.join([per_team] * teams)}) f"
     )
 
 
@@ -141,7 +150,7 @@ def _fingerprints(team_ids: Collection[int]) -> tuple[CourseTotals, dict[int, tu
     database = router.db_for_read(LessonProgress)
     statement = _fingerprint_statement(len(ids), connections[database].vendor)
     with connections[database].cursor() as cursor:
-        cursor.execute(statement, ids * 4)
+        cursor.execute(statement, [value for team_id in ids for value in [team_id] * 4])
         rows = cursor.fetchall()
     if not rows:  # no such team: the course's figures still count
         return CourseTotals(*_course_totals()), {}
