@@ -19,7 +19,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Team, User
-from modules.models import Exercise, Lesson, LessonProgress
+from modules.models import Course, Exercise, Lesson, LessonProgress
+from modules.selectors import course_lessons
 from reflections.models import ExerciseResponse
 from reflections.progress import (
     CompletionStatus,
@@ -189,9 +190,11 @@ def _team_counts(figures: TeamFigures, members: list[int]) -> TeamCounts:
     return TeamCounts(dict(statuses), sorted(last_active), dict(lessons))
 
 
-def team_summaries(*, manager: User) -> list[TeamSummary]:
+def team_summaries(*, manager: User, course: Course | None) -> list[TeamSummary]:
     """Each managed team's members by status and per lesson: a fixed number of queries
-    (the team's figures come from team_progress.figures, kept while nothing changes)."""
+    (the team's figures come from team_progress.figures, kept while nothing changes).
+    `course`: the course row (`course_for_request`), whose lessons are kept between
+    requests (`course_lessons`)."""
     teams = list(managed_teams(manager=manager))
     summaries = {team.pk: TeamSummary(team=team) for team in teams}
     if not summaries:
@@ -200,7 +203,7 @@ def team_summaries(*, manager: User) -> list[TeamSummary]:
     for pk, team_id in _members(summaries).order_by().values_list("pk", "team_id"):
         members[team_id].append(pk)
     kept = teams_summaries(summaries, members=members, summarise=_team_counts)
-    ordered = [ChartLesson(*row) for row in _lessons().values_list("pk", "title")]
+    ordered = [ChartLesson(lesson.pk, lesson.title) for lesson in course_lessons(course=course)]
     cutoff = inactive_cutoff()
     for team_id, summary in summaries.items():
         counts = kept[team_id]

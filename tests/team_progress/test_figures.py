@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from modules.selectors import course_get
 from modules.services import (
     lesson_archive,
     progress_mark_complete,
@@ -64,7 +65,7 @@ def row(team, name):
 
 
 def summary(manager):
-    [only] = team_summaries(manager=manager)
+    [only] = team_summaries(manager=manager, course=course_get())
     per_lesson = [count for _lesson, count in only.lesson_counts]
     return only.members, only.not_started, only.in_progress, only.inactive, per_lesson
 
@@ -284,7 +285,7 @@ def test_a_manager_of_two_teams_sees_each_with_its_own_figures(
     def both():
         return {
             summary.team.name: (summary.members, summary.completed, summary.inactive)
-            for summary in team_summaries(manager=manager)
+            for summary in team_summaries(manager=manager, course=course_get())
         }
 
     assert both() == {"Children in Care": (2, 0, 1), "Assessment": (2, 1, 0)}
