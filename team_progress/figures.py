@@ -23,6 +23,7 @@ before anything here is read.
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import NamedTuple, TypeVar
@@ -240,6 +241,16 @@ def _members_signature(pks: list[int]) -> str:
     return hashlib.blake2b(",".join(map(str, sorted(pks))).encode(), digest_size=16).hexdigest()
 
 
+# The summaries this process read or worked out last, by (team id, `summarise`): each
+# with the stamp (fingerprint, members) it holds for, so one found here is used only
+# at that same stamp, as one from the cache is, without asking the cache for it, and
+# no longer than the cache would keep one stored when this process read or worked it
+# out (the monotonic clock's moment it ends). One entry
+# a team (a few KB): emptied when there are more, which bounds its memory.
+_SUMMARIES_HERE_MAX = 1000
+_summaries_here: dict[tuple[int, Callable], tuple[tuple, object, float]] = {}
+
+
 def teams_summaries(
     team_ids: Iterable[int],
     *,
@@ -247,26 +258,40 @@ def teams_summaries(
     summarise: Callable[[TeamFigures, list[int]], Summary],
 ) -> dict[int, Summary]:
     """`summarise(figures, members)` for each team, kept in the cache beside the figures
-    for the same fingerprint and the same members, so a page that shows only a team's
-    totals reads neither the figures nor the members' rows again. What `summarise`
-    returns must be plain data, the same at any moment (a count that depends on the
-    time is worked out from it by the caller)."""
+    for the same fingerprint and the same members (and in this process: shared by its
+    requests, so read-only), so a page that shows only a team's totals reads neither the
+    figures nor the members' rows again. What `summarise` returns must be plain data,
+    the same at any moment (a count that depends on the time is worked out from it by
+    the caller)."""
     ids = list(team_ids)
     totals, fingerprints = _fingerprints(ids)
-    signatures = {team_id: _members_signature(members.get(team_id, [])) for team_id in ids}
-    keys = {team_id: _SUMMARY_KEY.format(team_id=team_id) for team_id in ids}
-    kept = cache.get_many(list(keys.values()))
-    result = {}
+    stamps = {
+        team_id: (fingerprints.get(team_id), _members_signature(members.get(team_id, [])))
+        for team_id in ids
+    }
+    result: dict[int, Summary] = {}
+    now = time.monotonic()
     for team_id in ids:
-        stamp = (fingerprints.get(team_id), signatures[team_id])
+        here = _summaries_here.get((team_id, summarise))
+        if here is not None and here[0] == stamps[team_id] and now < here[2]:
+            result[team_id] = here[1]  # type: ignore[assignment]
+    missing = [team_id for team_id in ids if team_id not in result]
+    keys = {team_id: _SUMMARY_KEY.format(team_id=team_id) for team_id in missing}
+    kept = cache.get_many(list(keys.values())) if keys else {}
+    for team_id in missing:
+        stamp = stamps[team_id]
         entry = kept.get(keys[team_id])
         if entry is not None and entry[0] == stamp:
             result[team_id] = entry[1]
-            continue
-        wanted = members.get(team_id, [])
-        figures = _kept_or_worked_out(
-            team_id, cache.get(_KEY.format(team_id=team_id)), stamp[0], wanted, totals
-        )
-        result[team_id] = summarise(figures, wanted)
-        cache.set(keys[team_id], (stamp, result[team_id]), settings.TEAM_FIGURES_CACHE_SECONDS)
+        else:
+            wanted = members.get(team_id, [])
+            figures = _kept_or_worked_out(
+                team_id, cache.get(_KEY.format(team_id=team_id)), stamp[0], wanted, totals
+            )
+            result[team_id] = summarise(figures, wanted)
+            cache.set(keys[team_id], (stamp, result[team_id]), settings.TEAM_FIGURES_CACHE_SECONDS)
+        if len(_summaries_here) >= _SUMMARIES_HERE_MAX:
+            _summaries_here.clear()
+        ends = now + settings.TEAM_FIGURES_CACHE_SECONDS
+        _summaries_here[(team_id, summarise)] = (stamp, result[team_id], ends)
     return result

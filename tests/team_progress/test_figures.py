@@ -292,3 +292,28 @@ def test_a_manager_of_two_teams_sees_each_with_its_own_figures(
     progress_mark_complete(user=idle, lesson=lessons[1])  # only the first team changes
     assert both() == {"Children in Care": (2, 0, 0), "Assessment": (2, 1, 0)}
     assert sorted(worked_out) == sorted([team.pk, other_team.pk, team.pk])
+
+
+def test_a_summary_read_once_is_used_again_without_asking_the_cache(
+    manager, team, idle, lessons, monkeypatch
+):
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+
+    def unreachable(*_args, **_kwargs):
+        raise AssertionError("the cache was asked for the summary")
+
+    monkeypatch.setattr(figures_module.cache, "get_many", unreachable)
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])  # the same stamp: kept here
+    monkeypatch.undo()
+    complete_lessons(idle, lessons[1:2])  # a new stamp: the summary kept here is not used
+    assert summary(manager) == (2, 1, 1, 0, [1, 1, 0])
+
+
+def test_a_summary_kept_here_ends_when_the_cache_would_drop_it(
+    manager, team, idle, settings, worked_out
+):
+    settings.TEAM_FIGURES_CACHE_SECONDS = 0
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+    cache.clear()
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+    assert worked_out == [team.pk, team.pk]
