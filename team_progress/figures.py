@@ -75,11 +75,11 @@ def _column(model: type[Model], name: str, quote: Callable[[str], str]) -> str:
 
 
 def _in_team(vendor: str, users: str, user_id: str, user_team: str) -> str:
-    """ "Is one of the team's accounts" (the one parameter: the team's id), as the
-    fingerprint filters each table's rows by. PostgreSQL is given the ids as an array:
-    with `IN (subquery)` it reads every row of the table and joins, while `= ANY(array)`
-    reads only the team's rows through the index on the person's id (for a team of 500
-    in 2,000 people, a quarter of the time)."""
+    """The condition "is one of the team's accounts" (its one parameter: the team's id)
+    by which the fingerprint picks each table's rows. PostgreSQL is given the ids as an
+    array: with `IN (subquery)` it reads every row of the table and joins, while
+    `= ANY(array)` reads only the team's rows through the index on the person's id (for
+    a team of 500 among 2,000 people, the fingerprint then takes about half the time)."""
     ids = f"SELECT u.{user_id} FROM {users} u WHERE u.{user_team} = %s"  # noqa: S608
     return f"= ANY(ARRAY({ids}))" if vendor == "postgresql" else f"IN ({ids})"
 
@@ -245,8 +245,8 @@ def _members_signature(pks: list[int]) -> str:
 # with the stamp (fingerprint, members) it holds for, so one found here is used only
 # at that same stamp, as one from the cache is, without asking the cache for it, and
 # no longer than the cache would keep one stored when this process read or worked it
-# out (the monotonic clock's moment it ends). One entry
-# a team (a few KB): emptied when there are more, which bounds its memory.
+# out (the monotonic clock's moment it ends). One entry a team (a few KB): emptied
+# when there are more, which bounds its memory.
 _SUMMARIES_HERE_MAX = 1000
 _summaries_here: dict[tuple[int, Callable], tuple[tuple, object, float]] = {}
 

@@ -79,7 +79,7 @@ def _members(team_ids: Iterable[int] | QuerySet[Team]) -> QuerySet[User]:
     return User.objects.active().verified().filter(team_id__in=team_ids)
 
 
-# My teams' two reads of its own, compiled once (module.compiled_queries): the teams a
+# My teams' two reads of its own, compiled once (modules.compiled_queries): the teams a
 # manager manages and the members of those teams, by (manager id, organisation id).
 _teams_managed = Compiled(Team, _managed_by, 2)
 _members_of_managed = Compiled(
