@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .middleware import second_factor_missing
+from .middleware import second_factor_missing_for
 from .services import notices_take
 
 
@@ -13,7 +13,7 @@ def account(request):
     return {
         # Lazy: evaluated only by the templates that show these notices.
         "account_needs_team": lambda: bool(user.organisation_id and not user.team_id),
-        "account_needs_second_factor": lambda: second_factor_missing(user),
+        "account_needs_second_factor": lambda: second_factor_missing_for(request),
         # Taken (and so marked shown) only when a page's template shows them: never by
         # a JSON reply. Costs no query unless the person has a notice waiting.
         "waiting_notices": SimpleLazyObject(lambda: notices_take(user=user)),

@@ -77,6 +77,24 @@ def second_factor_missing(user) -> bool:
     )
 
 
+# Where `second_factor_missing_for` keeps its answer for the rest of the request.
+_SECOND_FACTOR_MISSING = "_accounts_second_factor_missing"
+
+
+def second_factor_missing_for(request) -> bool:
+    """`second_factor_missing` for the request's person, asked of the database once per
+    request: a privileged page checks it before its view and its header's notice
+    (account/_notices.html) shows it. Kept with the account's id, so a request that
+    signs someone in or out asks again."""
+    user = request.user
+    kept = getattr(request, _SECOND_FACTOR_MISSING, None)
+    if kept is not None and kept[0] == user.pk:
+        return kept[1]
+    missing = second_factor_missing(user)
+    setattr(request, _SECOND_FACTOR_MISSING, (user.pk, missing))
+    return missing
+
+
 class SecondFactorRequiredMiddleware:
     """Keeps a privileged person out of every page of their role until they have set up
     two-factor sign-in; they can still take the course and set it up."""
@@ -89,7 +107,7 @@ class SecondFactorRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         namespaces = set(request.resolver_match.namespaces) if request.resolver_match else set()
-        if namespaces & PRIVILEGED_NAMESPACES and second_factor_missing(request.user):
+        if namespaces & PRIVILEGED_NAMESPACES and second_factor_missing_for(request):
             security_event(
                 ACCESS_REFUSED,
                 status=302,

@@ -19,7 +19,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Team, User
-from modules.models import Exercise, Lesson, LessonProgress
+from modules.compiled_queries import Compiled
+from modules.models import Course, Exercise, Lesson, LessonProgress
+from modules.selectors import course_lessons
 from reflections.models import ExerciseResponse
 from reflections.progress import (
     CompletionStatus,
@@ -49,23 +51,44 @@ STATUS_LABELS = CompletionStatus.LABELS
 STATUS_FILTERS = {**CompletionStatus.LABELS, INACTIVE: "Inactive"}
 
 
+def _may_manage(manager: User) -> bool:
+    """Whether `manager` may see any team at all (then only those of `_managed_by`)."""
+    return manager.organisation_id is not None and (
+        manager.is_authenticated and manager.is_active and manager.is_team_manager
+    )
+
+
+def _managed_by(manager_id: int, organisation_id: int) -> QuerySet[Team]:
+    """The teams the account `manager_id` manages in the organisation `organisation_id`."""
+    return Team.objects.filter(managers=manager_id, organisation_id=organisation_id)
+
+
 def managed_teams(*, manager: User) -> QuerySet[Team]:
     """The teams `manager` manages, in their organisation; none for anyone else."""
-    organisation_id = manager.organisation_id
-    if organisation_id is None or not (
-        manager.is_authenticated and manager.is_active and manager.is_team_manager
-    ):
+    if not _may_manage(manager):
         return Team.objects.none()
-    return Team.objects.filter(managers=manager, organisation_id=organisation_id)
+    return _managed_by(manager.pk, manager.organisation_id)
 
 
 def team_get(*, manager: User, team_id: int) -> Team:
     return managed_teams(manager=manager).select_related("organisation").get(pk=team_id)
 
 
-def _members(team_ids: Iterable[int]) -> QuerySet[User]:
+def _members(team_ids: Iterable[int] | QuerySet[Team]) -> QuerySet[User]:
     """Active, verified people in the teams: only verified addresses count."""
     return User.objects.active().verified().filter(team_id__in=team_ids)
+
+
+# My teams' two reads of its own, compiled once (modules.compiled_queries): the teams a
+# manager manages and the members of those teams, by (manager id, organisation id).
+_teams_managed = Compiled(Team, _managed_by, 2)
+_members_of_managed = Compiled(
+    User,
+    lambda manager_id, organisation_id: (
+        _members(_managed_by(manager_id, organisation_id)).order_by().values_list("pk", "team_id")
+    ),
+    2,
+)
 
 
 def _lessons() -> QuerySet[Lesson]:
@@ -189,18 +212,23 @@ def _team_counts(figures: TeamFigures, members: list[int]) -> TeamCounts:
     return TeamCounts(dict(statuses), sorted(last_active), dict(lessons))
 
 
-def team_summaries(*, manager: User) -> list[TeamSummary]:
+def team_summaries(*, manager: User, course: Course | None) -> list[TeamSummary]:
     """Each managed team's members by status and per lesson: a fixed number of queries
-    (the team's figures come from team_progress.figures, kept while nothing changes)."""
-    teams = list(managed_teams(manager=manager))
-    summaries = {team.pk: TeamSummary(team=team) for team in teams}
+    (the team's figures come from team_progress.figures, kept while nothing changes).
+    `course`: the course row (`course_for_request`), whose lessons are kept between
+    requests (`course_lessons`)."""
+    if not _may_manage(manager):
+        return []
+    ids = (manager.pk, manager.organisation_id)
+    summaries = {team.pk: TeamSummary(team=team) for team in _teams_managed.objects(*ids)}
     if not summaries:
         return []
     members: dict[int, list[int]] = {team_id: [] for team_id in summaries}
-    for pk, team_id in _members(summaries).order_by().values_list("pk", "team_id"):
-        members[team_id].append(pk)
+    for pk, team_id in _members_of_managed.rows(*ids):
+        if team_id in members:  # not a team given to the manager since the line above
+            members[team_id].append(pk)
     kept = teams_summaries(summaries, members=members, summarise=_team_counts)
-    ordered = [ChartLesson(*row) for row in _lessons().values_list("pk", "title")]
+    ordered = [ChartLesson(lesson.pk, lesson.title) for lesson in course_lessons(course=course)]
     cutoff = inactive_cutoff()
     for team_id, summary in summaries.items():
         counts = kept[team_id]

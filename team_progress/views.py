@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import verified_email_required
 from audit.logs import EXPORT, security_event
 from audit.services import audit_record
+from modules.selectors import course_for_request
 from reflections.progress import CompletionStatus, course_totals, percent_complete
 
 from . import selectors, services
@@ -51,7 +52,9 @@ def _team_or_404(request, team_id):
 @manager_page
 def dashboard(request):
     context = {
-        "summaries": selectors.team_summaries(manager=request.user),
+        "summaries": selectors.team_summaries(
+            manager=request.user, course=course_for_request(request)
+        ),
         "inactive_days": settings.TEAM_INACTIVE_DAYS,
     }
     return render(request, "team_progress/dashboard.html", context)

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from modules.selectors import course_get
 from modules.services import (
     lesson_archive,
     progress_mark_complete,
@@ -64,7 +65,7 @@ def row(team, name):
 
 
 def summary(manager):
-    [only] = team_summaries(manager=manager)
+    [only] = team_summaries(manager=manager, course=course_get())
     per_lesson = [count for _lesson, count in only.lesson_counts]
     return only.members, only.not_started, only.in_progress, only.inactive, per_lesson
 
@@ -284,10 +285,35 @@ def test_a_manager_of_two_teams_sees_each_with_its_own_figures(
     def both():
         return {
             summary.team.name: (summary.members, summary.completed, summary.inactive)
-            for summary in team_summaries(manager=manager)
+            for summary in team_summaries(manager=manager, course=course_get())
         }
 
     assert both() == {"Children in Care": (2, 0, 1), "Assessment": (2, 1, 0)}
     progress_mark_complete(user=idle, lesson=lessons[1])  # only the first team changes
     assert both() == {"Children in Care": (2, 0, 0), "Assessment": (2, 1, 0)}
     assert sorted(worked_out) == sorted([team.pk, other_team.pk, team.pk])
+
+
+def test_a_summary_read_once_is_used_again_without_asking_the_cache(
+    manager, team, idle, lessons, monkeypatch
+):
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+
+    def unreachable(*_args, **_kwargs):
+        raise AssertionError("the cache was asked for the summary")
+
+    monkeypatch.setattr(figures_module.cache, "get_many", unreachable)
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])  # the same stamp: kept here
+    monkeypatch.undo()
+    complete_lessons(idle, lessons[1:2])  # a new stamp: the summary kept here is not used
+    assert summary(manager) == (2, 1, 1, 0, [1, 1, 0])
+
+
+def test_a_summary_kept_here_ends_when_the_cache_would_drop_it(
+    manager, team, idle, settings, worked_out
+):
+    settings.TEAM_FIGURES_CACHE_SECONDS = 0
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+    cache.clear()
+    assert summary(manager) == (2, 1, 1, 1, [1, 0, 0])
+    assert worked_out == [team.pk, team.pk]

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from modules.selectors import course_get
 from organisations.services import member_team_set
 from team_progress.selectors import team_members, team_summaries
 from tests.factories import TeamFactory, UserFactory, second_factor_for
@@ -45,7 +46,7 @@ def mover(team, lessons):
 
 
 def figures(manager):
-    [summary] = team_summaries(manager=manager)
+    [summary] = team_summaries(manager=manager, course=course_get())
     per_lesson = [count for _lesson, count in summary.lesson_counts]
     return summary.members, summary.in_progress, summary.inactive, per_lesson
 
