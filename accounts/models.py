@@ -238,6 +238,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when a notice waits for this person (Notice), so that a page costs a query
     # for notices only when there is one to show.
     has_notices = models.BooleanField(default=False, editable=False)
+    # Set when a certificate of completion is issued to this person (reflections), so
+    # that the course home costs a query for it only when there is one to show.
+    has_certificate = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 

@@ -1,22 +1,35 @@
 """On sign-in, tell a practitioner what is waiting for them in My reflections; when a
 person is deactivated (a leaver), end their shares; when a lesson marked complete was
 the last thing left of the course, issue the certificate and show the course-completed
-page next."""
+page next; when a certificate is made, mark its holder."""
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.models import User
 from accounts.signals import person_deactivated
 from audit.services import audit_record_many
 from modules.signals import lesson_completed
 
-from .models import Commitment, Share
+from .models import Certificate, Commitment, Share
 from .selectors.sharing import share_invitations_for
 from .services.certificates import course_completion_record
+
+
+@receiver(post_save, sender=Certificate, dispatch_uid="reflections_certificate_holder")
+def mark_certificate_holder(sender, instance, created, **kwargs):
+    """The person now holds a certificate (`User.has_certificate`), whichever way it was
+    made: the course home looks for it from then on."""
+    if not created:
+        return
+    User.objects.filter(pk=instance.user_id, has_certificate=False).update(has_certificate=True)
+    if Certificate.user.is_cached(instance):
+        instance.user.has_certificate = True
 
 
 @receiver(user_logged_in, dispatch_uid="reflections_waiting_on_sign_in")

@@ -26,7 +26,10 @@ _certificate_of = Compiled(
 
 
 def certificate_own(*, user: User) -> Certificate | None:
-    """`user`'s certificate (one each at most), or None: nobody else's is ever found."""
+    """`user`'s certificate (one each at most), or None: nobody else's is ever found.
+    No query for someone never issued one (`User.has_certificate`)."""
+    if not user.has_certificate:
+        return None
     found = _certificate_of.objects(user.pk)
     if not found:
         return None
