@@ -65,9 +65,10 @@ def _managed_by(manager_id: int, organisation_id: int) -> QuerySet[Team]:
 
 def managed_teams(*, manager: User) -> QuerySet[Team]:
     """The teams `manager` manages, in their organisation; none for anyone else."""
-    if not _may_manage(manager):
+    organisation_id = manager.organisation_id
+    if organisation_id is None or not _may_manage(manager):
         return Team.objects.none()
-    return _managed_by(manager.pk, manager.organisation_id)
+    return _managed_by(manager.pk, organisation_id)
 
 
 def team_get(*, manager: User, team_id: int) -> Team:
@@ -217,9 +218,10 @@ def team_summaries(*, manager: User, course: Course | None) -> list[TeamSummary]
     (the team's figures come from team_progress.figures, kept while nothing changes).
     `course`: the course row (`course_for_request`), whose lessons are kept between
     requests (`course_lessons`)."""
-    if not _may_manage(manager):
+    organisation_id = manager.organisation_id
+    if organisation_id is None or not _may_manage(manager):
         return []
-    ids = (manager.pk, manager.organisation_id)
+    ids = (manager.pk, organisation_id)
     summaries = {team.pk: TeamSummary(team=team) for team in _teams_managed.objects(*ids)}
     if not summaries:
         return []
