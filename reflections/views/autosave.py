@@ -15,7 +15,7 @@ from django.urls import path
 
 from modules.models import Question
 
-from ..autosave_forms import UNREADABLE, AnswerSaveForm, request_data
+from ..autosave_forms import UNREADABLE, AnswerSaveForm, request_data, usual_save
 from ..models import AnswerVersion
 from ..records_forms import CommitmentDatesForm
 from ..selectors.answers import question_for_saving
@@ -57,11 +57,13 @@ def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
     if data is None:
         _question_or_404(number, key)
         return _invalid(UNREADABLE)
-    form = AnswerSaveForm(data)
-    if not form.is_valid():
-        _question_or_404(number, key)
-        return _invalid(form.first_error)
-    fields = form.cleaned_data
+    fields = usual_save(data)
+    if fields is None:
+        form = AnswerSaveForm(data)
+        if not form.is_valid():
+            _question_or_404(number, key)
+            return _invalid(form.first_error)
+        fields = form.cleaned_data
     try:
         result = answer_autosave(
             user=request.user,
