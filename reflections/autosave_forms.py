@@ -2,7 +2,8 @@
 
 The script sends JSON; without it the same fields come form-encoded. `request_data`
 reads either into one mapping for a form, or None when the body cannot be read at all
-(not JSON, not an object, nested too deeply, or a number too long to convert).
+(not JSON, not an object, nested too deeply, or a number too long to convert). The
+usual save needs no form to check it (`usual_save`).
 """
 
 import json
@@ -50,6 +51,26 @@ class VersionField(forms.IntegerField):
         if isinstance(value, bool | float) or (isinstance(value, str) and not value.isdecimal()):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+# Below this, a version is cleaned to itself (see `usual_save`).
+_USUAL_VERSION_MAX = 2**31
+
+
+def usual_save(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What `AnswerSaveForm` cleans `data` to, without building the form, for the save the
+    page's script sends every few seconds: text, a whole version from 0 (JSON numbers),
+    and `resolved` as true or false if at all. None for anything else: the form decides."""
+    text, version = data.get("text"), data.get("version")
+    resolved = data.get("resolved", False)
+    if (
+        type(text) is str
+        and type(version) is int
+        and 0 <= version < _USUAL_VERSION_MAX
+        and type(resolved) is bool
+    ):
+        return {"text": text, "version": version, "resolved": resolved}
+    return None
 
 
 class AnswerSaveForm(forms.Form):

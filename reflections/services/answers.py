@@ -14,11 +14,13 @@ the current text (a name typed and then removed must be removable).
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,7 +34,7 @@ from ..models import (
     ExerciseResponse,
     answer_text_encode,
 )
-from ..selectors.answers import question_closed_reason, submission_gaps
+from ..selectors.answers import question_closed_reason, question_for_saving, submission_gaps
 from ..selectors.sharing import pair_questions_open
 from .sharing import share_reveal_record
 
@@ -143,17 +145,18 @@ def _with_newest_entry(answers: QuerySet[Answer]) -> QuerySet[Answer]:
     )
 
 
-def _joins_newest_entry(answer: Answer, kind: str, now: datetime) -> bool:
-    """Whether this save updates the answer's newest history row instead of adding one:
-    an autosave following an autosave within the coalescing window. A Save button press
-    (or a conflict resolved) and the text current at a submit keep their own entries."""
+def _joins_newest_entry(
+    *, newest_kind: str | None, newest_saved_at: datetime | None, kind: str, now: datetime
+) -> bool:
+    """Whether this save updates the answer's newest history row (of kind `newest_kind`,
+    saved at `newest_saved_at`) instead of adding one: an autosave following an autosave
+    within the coalescing window. A Save button press (or a conflict resolved) and the
+    text current at a submit keep their own entries."""
     window = timedelta(minutes=settings.ANSWER_HISTORY_COALESCE_MINUTES)
-    # The `newest_` values are annotations (see `_with_newest_entry`), not model fields.
-    newest_saved_at = getattr(answer, "newest_saved_at", None)
     return (
         window > timedelta(0)
         and kind == AnswerVersion.Kind.AUTOSAVE
-        and getattr(answer, "newest_kind", None) == AnswerVersion.Kind.AUTOSAVE
+        and newest_kind == AnswerVersion.Kind.AUTOSAVE
         and newest_saved_at is not None
         and now - newest_saved_at <= window
     )
@@ -176,8 +179,14 @@ def _history_write(answers: list[Answer], kind: str, now: datetime) -> None:
     joined, added = [], []
     for answer in answers:
         # An answer created by this save has no history, nor the `newest_` annotations.
+        # The `newest_` values are annotations (see `_with_newest_entry`), not fields.
         newest_id = getattr(answer, "newest_id", None)
-        if newest_id and _joins_newest_entry(answer, kind, now):
+        if newest_id and _joins_newest_entry(
+            newest_kind=getattr(answer, "newest_kind", None),
+            newest_saved_at=getattr(answer, "newest_saved_at", None),
+            kind=kind,
+            now=now,
+        ):
             joined.append(AnswerVersion(pk=newest_id, text=answer.text, saved_at=now))
         else:
             number = (getattr(answer, "newest_version", None) or 0) + 1
@@ -245,21 +254,20 @@ def answers_save(
         Answer.objects.bulk_create(created)
     if changed or created:
         _history_write(changed + created, kind, now)
-        if not _saved_this_minute(response, now):
+        if not _saved_this_minute(response.last_saved_at, now):
             ExerciseResponse.objects.filter(pk=response.pk).update(last_saved_at=now)
         for answer in changed + created:
             results[answer.question_id] = SaveResult(SaveResult.SAVED, answer.version, now)
     return results
 
 
-def _saved_this_minute(response: ExerciseResponse, now: datetime) -> bool:
-    """Whether the response's last save already falls in the minute of `now`.
+def _saved_this_minute(last: datetime | None, now: datetime) -> bool:
+    """Whether the response's last save, at `last`, already falls in the minute of `now`.
 
     `last_saved_at` is shown to the minute ("Last saved ... at 14:05" on My reflections)
     and counts as the person's last activity for their manager, where days matter; so
     the rapid autosaves of a minute of typing write it once, not once each. The answer's
     own `updated_at` (the "Saved at" the page shows) is written on every save."""
-    last = response.last_saved_at
     return last is not None and last.replace(second=0, microsecond=0) == now.replace(
         second=0, microsecond=0
     )
@@ -281,6 +289,161 @@ def answer_save(
     """Save one answer; see `answers_save`."""
     edit = AnswerEdit(question=question, text=text, base_version=base_version)
     return answers_save(user=user, exercise=exercise, edits=[edit], kind=kind)[question.pk]
+
+
+# --- One answer changed from the exercise page -------------------------------------------
+#
+# The exercise page's script saves one answer every few seconds while someone types, so
+# the usual case, an answer that exists changed from the version it names, is written in
+# two statements: one UPDATE that locks the response as `answers_save` locks it, applies
+# only to that case (the version check is in its WHERE clause, and is checked again
+# against the row as it is once the lock is held) and returns the new version with what
+# the history needs; then the history written. Any other case (no answer or response
+# yet, another version, the same text, a closed question) changes nothing there and
+# goes through `answers_save`, which decides it as always.
+#
+# What the UPDATE returns besides the answer's own columns is read as the statement
+# began, which may be before a save or submit that held the lock had committed. A save
+# of this answer in between leaves another version, so the UPDATE applies to nothing.
+# A submit in between marks the newest entry submitted: that entry is joined only if it
+# is still an autosave (`_ENTRY_JOIN` checks its kind), else a new entry is added, as
+# after the submit. Nothing else changes the newest entry. The response's last save
+# read too early is earlier, so at worst it is written again within the minute.
+
+# The largest version an answer can hold (a PositiveIntegerField): a save based on a
+# larger one cannot be based on the stored version, and is not sent to the database.
+_VERSION_MAX = 2_147_483_647
+# Likewise the largest exercise number (a PositiveSmallIntegerField); the address takes
+# any digits.
+_NUMBER_MAX = 32_767
+
+
+def _table(model: type[Answer] | type[AnswerVersion] | type[ExerciseResponse]) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+def _newest(column: str) -> str:
+    """The answer's newest history entry's `column`, as a subquery of the UPDATE."""
+    return (
+        f'(SELECT "{column}" FROM {_table(AnswerVersion)} '  # noqa: S608 (names only)
+        f'WHERE "answer_id" = {_table(Answer)}."id" ORDER BY "version" DESC LIMIT 1)'
+    )
+
+
+@cache
+def _answer_change_statement(lock: str) -> str:
+    """The UPDATE described above; `lock` is the database's FOR UPDATE, if it has one."""
+    response, answer = _table(ExerciseResponse), _table(Answer)
+    exercise = f'(SELECT "id" FROM "{Exercise._meta.db_table}" WHERE "number" = %s)'  # noqa: S608
+    question = (
+        f'(SELECT "id" FROM "{Question._meta.db_table}" '  # noqa: S608 (names only)
+        f'WHERE "exercise_id" = {exercise} '
+        'AND "key" = %s AND "stage" = %s AND "retired" = %s)'
+    )
+    last_saved_at = (
+        f'(SELECT "last_saved_at" FROM {response} '  # noqa: S608 (names only)
+        f'WHERE "id" = {answer}."response_id")'
+    )
+    returned = ['"id"', '"version"', '"response_id"', last_saved_at] + [
+        _newest(column) for column in _NEWEST_FIELDS
+    ]
+    return (
+        f'UPDATE {answer} SET "text" = %s, "version" = "version" + 1, "updated_at" = %s '  # noqa: S608
+        f'WHERE "response_id" = (SELECT "id" FROM {response} WHERE "user_id" = %s '
+        f'AND "exercise_id" = {exercise} {lock}) AND "question_id" = {question} '
+        f'AND "version" = %s AND "text" <> %s RETURNING {", ".join(returned)}'
+    )
+
+
+_ENTRY_JOIN = (
+    f'UPDATE {_table(AnswerVersion)} SET "text" = %s, "saved_at" = %s '  # noqa: S608
+    'WHERE "id" = %s AND "kind" = %s'
+)
+_ENTRY_ADD = (
+    f"INSERT INTO {_table(AnswerVersion)} "  # noqa: S608
+    '("answer_id", "version", "text", "saved_at", "kind") VALUES (%s, %s, %s, %s, %s)'
+)
+_RESPONSE_SAVED_AT = f'UPDATE {_table(ExerciseResponse)} SET "last_saved_at" = %s WHERE "id" = %s'  # noqa: S608
+_MOMENT = Value(None, output_field=DateTimeField())
+
+
+def _moment_from_db(value: object, connection: BaseDatabaseWrapper) -> datetime | None:
+    """A time read with raw SQL, as the ORM would give it (SQLite returns text)."""
+    for convert in connection.ops.get_db_converters(_MOMENT):
+        value = convert(value, _MOMENT, connection)
+    return value  # type: ignore[return-value]
+
+
+def answer_autosave(
+    *, user: User, number: int, key: str, text: str, base_version: int, kind: str
+) -> SaveResult:
+    """Save the answer to question `key` of exercise `number` from the exercise page's
+    script: as `answer_save` does, in fewer queries when the answer exists and changes
+    from the version it names (see above).
+
+    Raises Question.DoesNotExist for an unknown exercise number or question key (told
+    before what is wrong with the text), and what `answer_save` raises."""
+    try:
+        answer_text_check(text)
+    except AnswerRejected:
+        question_for_saving(number=number, key=key)
+        raise
+    saved = _answer_change(
+        user=user, number=number, key=key, text=text, base_version=base_version, kind=kind
+    )
+    if saved is not None:
+        return saved
+    question = question_for_saving(number=number, key=key)
+    return answer_save(
+        user=user,
+        exercise=question.exercise,
+        question=question,
+        text=text,
+        base_version=base_version,
+        kind=kind,
+    )
+
+
+@transaction.atomic
+def _answer_change(
+    *, user: User, number: int, key: str, text: str, base_version: int, kind: str
+) -> SaveResult | None:
+    """Save an existing answer to a current individual question (always open, see
+    `question_is_open`) changed from `base_version`, the version stored; None, with
+    nothing written, for any other case."""
+    if not (0 <= base_version <= _VERSION_MAX and number <= _NUMBER_MAX):
+        return None
+    connection = connections[router.db_for_write(Answer)]
+    lock = connection.ops.for_update_sql() if connection.features.has_select_for_update else ""
+    now = timezone.now()
+    stored = answer_text_encode(text)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    individual = Question.Stage.INDIVIDUAL
+    change = [stored, moment, user.pk, number, number, key, individual, False, base_version, stored]
+    with connection.cursor() as cursor:
+        cursor.execute(_answer_change_statement(lock), change)
+        row = cursor.fetchone()
+        if row is None:  # another version, or the text stored already: decided as always
+            return None
+        answer_id, version, response_id, last_saved_at, *newest = row
+        newest_id, newest_version, newest_kind, newest_saved_at = newest
+        joined = bool(newest_id) and _joins_newest_entry(
+            newest_kind=newest_kind,
+            newest_saved_at=_moment_from_db(newest_saved_at, connection),
+            kind=kind,
+            now=now,
+        )
+        if joined:
+            cursor.execute(_ENTRY_JOIN, [stored, moment, newest_id, newest_kind])
+            joined = cursor.rowcount == 1  # not if a submit marked it meanwhile
+        if not joined:
+            # A new entry is stamped when it is written, as `bulk_create` stamps it.
+            added_at = connection.ops.adapt_datetimefield_value(timezone.now())
+            entry = [answer_id, (newest_version or 0) + 1, stored, added_at, kind]
+            cursor.execute(_ENTRY_ADD, entry)
+        if not _saved_this_minute(_moment_from_db(last_saved_at, connection), now):
+            cursor.execute(_RESPONSE_SAVED_AT, [moment, response_id])
+    return SaveResult(SaveResult.SAVED, version, now)
 
 
 @transaction.atomic

@@ -8,18 +8,19 @@ cannot be read is a 400 with the endpoint's own message. Answer text is never lo
 error messages name the problem, not the text.
 """
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import path
 
 from modules.models import Question
 
-from ..autosave_forms import UNREADABLE, AnswerSaveForm, request_data
+from ..autosave_forms import UNREADABLE, AnswerSaveForm, request_data, usual_save
 from ..models import AnswerVersion
 from ..records_forms import CommitmentDatesForm
 from ..selectors.answers import question_for_saving
 from ..selectors.records import commitment_get
-from ..services.answers import AnswerRejected, QuestionClosed, SaveResult, answer_save
+from ..services.answers import AnswerRejected, QuestionClosed, SaveResult, answer_autosave
 from ..services.records import commitment_save
 from .exercise_page import answering_exercise_or_404, has_commitment, saved_at_label
 from .json_endpoints import INVALID, answers_json, json_error, not_saved_while_signed_out
@@ -35,34 +36,47 @@ def _invalid(problem: str) -> JsonResponse:
     return json_error(400, INVALID, f"Not saved: {problem} Please try again.")
 
 
-@answers_json(methods=("POST",), signed_out=not_saved_while_signed_out("this answer is"))
-def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
-    """Save one answer; always answers JSON, 401 (not a redirect) when signed out."""
+def _question_or_404(number: int, key: str) -> None:
     try:
-        question = question_for_saving(number=number, key=key)
+        question_for_saving(number=number, key=key)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
-    data = request_data(request)
-    if data is None:
-        return _invalid(UNREADABLE)
-    form = AnswerSaveForm(data)
-    if not form.is_valid():
-        return _invalid(form.first_error)
+
+
+@answers_json(methods=("POST",), signed_out=not_saved_while_signed_out("this answer is"))
+def autosave(request: HttpRequest, number: int, key: str) -> JsonResponse:
+    """Save one answer; always answers JSON, 401 (not a redirect) when signed out.
+
+    A question that does not exist is a 404 whatever was sent; it is looked for on its
+    own only when the save cannot go ahead (`answer_autosave` finds it in its UPDATE)."""
     try:
-        result = answer_save(
+        data = request_data(request)
+    except SuspiciousOperation:  # too large, too many fields: each its own 400
+        _question_or_404(number, key)
+        raise
+    if data is None:
+        _question_or_404(number, key)
+        return _invalid(UNREADABLE)
+    fields = usual_save(data)
+    if fields is None:
+        form = AnswerSaveForm(data)
+        if not form.is_valid():
+            _question_or_404(number, key)
+            return _invalid(form.first_error)
+        fields = form.cleaned_data
+    try:
+        result = answer_autosave(
             user=request.user,
-            exercise=question.exercise,
-            question=question,
-            text=form.cleaned_data["text"],
-            base_version=form.cleaned_data["version"],
+            number=number,
+            key=key,
+            text=fields["text"],
+            base_version=fields["version"],
             # Choosing after a conflict is a decision, not a pause in typing: its own
             # history entry, so the text saved in the other tab stays in the history.
-            kind=(
-                AnswerVersion.Kind.SAVE
-                if form.cleaned_data["resolved"]
-                else AnswerVersion.Kind.AUTOSAVE
-            ),
+            kind=AnswerVersion.Kind.SAVE if fields["resolved"] else AnswerVersion.Kind.AUTOSAVE,
         )
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None
     except QuestionClosed as closed:
         # Retired since the page was loaded, or a pair question that has closed: the
         # page keeps the text and shows why.

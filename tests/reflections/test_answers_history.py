@@ -4,15 +4,19 @@ Autosaves close together make one history entry; a Save, a resolved conflict and
 text current at a submit keep their own. A practitioner can delete earlier entries.
 """
 
+import threading
 from datetime import timedelta
 
+import psycopg2
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from reflections.models import Answer, AnswerVersion
 from reflections.services.answers import (
     SaveResult,
+    answer_autosave,
     answer_history_clear,
     answer_save,
     answer_version_delete,
@@ -282,3 +286,76 @@ def test_someone_else_cannot_clear_a_history(practitioner, colleague, question):
     assert answer_history_clear(user=colleague, answer=answer) == 0
     assert AnswerVersion.objects.count() == 3
     assert not AuditEvent.objects.filter(action="answer.history_cleared").exists()
+
+
+def page_autosave(user, question, text):
+    """Autosave `text` as the exercise page's script does, on top of what is stored."""
+    answer = Answer.objects.filter(response__user=user, question=question).first()
+    return answer_autosave(
+        user=user,
+        number=question.exercise.number,
+        key=question.key,
+        text=text,
+        base_version=answer.version if answer else 0,
+        kind=AUTOSAVE,
+    )
+
+
+def test_an_autosave_joins_an_autosave_as_a_save_of_the_form_does(practitioner, question):
+    page_autosave(practitioner, question, "Draft")
+    page_autosave(practitioner, question, "Draft, longer")
+    save(practitioner, question, "Draft, longer still", kind=AUTOSAVE)
+
+    entries = AnswerVersion.objects.all()
+    assert [(v.version, v.kind, v.typed_text) for v in entries] == [
+        (1, AUTOSAVE, "Draft, longer still")
+    ]
+    assert Answer.objects.get().version == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs real row locking (run with PostgreSQL)"
+)
+def test_an_autosave_waiting_for_a_submit_never_rewrites_the_submitted_entry(practitioner):
+    question = QuestionFactory(exercise=ExerciseFactory())
+    first = page_autosave(practitioner, question, "Submitted text")
+    submitting = psycopg2.connect(**connection.get_connection_params())
+    saved = []
+
+    def typing_on():
+        try:
+            saved.append(
+                answer_autosave(
+                    user=practitioner,
+                    number=question.exercise.number,
+                    key=question.key,
+                    text="Typed after",
+                    base_version=first.version,
+                    kind=AUTOSAVE,
+                )
+            )
+        finally:
+            connection.close()
+
+    # The submit holds the response's lock (as `response_submit` does) while the
+    # autosave starts, so the autosave reads the newest entry as it was before.
+    with submitting, submitting.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM reflections_exerciseresponse WHERE user_id = %s FOR UPDATE",
+            [practitioner.pk],
+        )
+        cursor.execute("UPDATE reflections_answerversion SET kind = %s", [SUBMIT])
+        typing = threading.Thread(target=typing_on)
+        typing.start()
+        typing.join(timeout=1)
+        assert typing.is_alive()  # waiting for the lock
+    typing.join()
+    submitting.close()
+
+    assert saved[0].status == SaveResult.SAVED
+    entries = AnswerVersion.objects.all()
+    assert [(v.version, v.kind, v.typed_text) for v in entries] == [
+        (2, AUTOSAVE, "Typed after"),
+        (1, SUBMIT, "Submitted text"),
+    ]

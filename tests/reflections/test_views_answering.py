@@ -517,6 +517,46 @@ def test_autosave_to_an_unknown_question_is_not_found(signed_in, exercise, numbe
     assert not Answer.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["not json", '{"text": "x"}', json.dumps({"text": "y" * 20_001, "version": 0})],
+    ids=["unreadable", "no version", "too long"],
+)
+def test_autosave_to_an_unknown_question_is_not_found_whatever_was_sent(signed_in, exercise, body):
+    url = autosave_url("no-such-key")
+    response = signed_in.post(url, body, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_autosave_to_an_exercise_number_past_any_is_not_found(signed_in, exercise):
+    response = post_json(signed_in, autosave_url("first", 10**20), {"text": "x", "version": 0})
+    assert response.status_code == 404
+
+
+def test_autosave_based_on_a_version_past_any_is_a_conflict(signed_in, practitioner, exercise):
+    save(practitioner, exercise, "first", "Saved")
+    response = post_json(signed_in, autosave_url("first"), {"text": "x", "version": 10**20})
+    assert response.status_code == 409
+    assert (response.json()["version"], response.json()["text"]) == (1, "Saved")
+
+
+def test_autosave_of_an_answer_changes_it_and_adds_to_its_history(
+    signed_in, practitioner, exercise
+):
+    save(practitioner, exercise, "first", "Saved")
+    ExerciseResponse.objects.update(last_saved_at=None)
+    response = post_json(signed_in, autosave_url("first"), {"text": "Typed", "version": 1})
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["version"]) == ("saved", 2)
+    answer = Answer.objects.get()
+    assert (answer.typed_text, answer.version) == ("Typed", 2)
+    assert [(v.version, v.typed_text, v.kind) for v in AnswerVersion.objects.all()] == [
+        (2, "Typed", "autosave"),
+        (1, "Saved", "save"),
+    ]
+    assert ExerciseResponse.objects.get().last_saved_at == answer.updated_at
+
+
 def test_autosave_to_a_retired_question_is_closed(signed_in, exercise):
     QuestionFactory(exercise=exercise, key="gone", retired=True)
     response = post_json(signed_in, autosave_url("gone"), {"text": "x", "version": 0})
