@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar
 
-from django.db.models import Prefetch
+from django.db import router
+from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from modules.compiled_queries import Compiled
 from modules.formats import day_in_words
 from modules.models import Exercise, Question
 
@@ -120,15 +122,40 @@ def submission_gaps(*, response: ExerciseResponse | None, exercise: Exercise) ->
     )
 
 
+# The columns of the exercise page's one query for the person's own work: their response
+# to the exercise, and beside it each of its answers (none before the first save).
+_RESPONSE_COLUMNS = [field.attname for field in ExerciseResponse._meta.concrete_fields]
+_ANSWER_COLUMNS = [field.attname for field in Answer._meta.concrete_fields]
+
+
+def _own_work(user_id: int, exercise_id: int) -> QuerySet:
+    return (
+        ExerciseResponse.objects.owned_by(user_id)
+        .filter(exercise_id=exercise_id)
+        .values_list(*_RESPONSE_COLUMNS, *(f"answers__{name}" for name in _ANSWER_COLUMNS))
+    )
+
+
+# Read on every exercise page: compiled once, run with the person's and exercise's ids.
+_own_work_rows = Compiled(ExerciseResponse, _own_work, arguments=2)
+
+
 def own_response_get(*, user: User, exercise: Exercise) -> OwnResponse:
-    """The requesting user's own response to `exercise` and its answers (one query once
-    they have answered, two before)."""
-    mine = ExerciseResponse.objects.owned_by(user).filter(exercise=exercise)
-    answers = list(Answer.objects.filter(response__in=mine).select_related("response"))
-    if answers:
-        by_question = {answer.question_id: answer for answer in answers}
-        return OwnResponse(exercise=exercise, response=answers[0].response, answers=by_question)
-    return OwnResponse(exercise=exercise, response=mine.first())
+    """The requesting user's own response to `exercise` and its answers (one query)."""
+    rows = _own_work_rows.rows(user.pk, exercise.pk)
+    if not rows:
+        return OwnResponse(exercise=exercise)
+    database = router.db_for_read(ExerciseResponse)
+    split = len(_RESPONSE_COLUMNS)
+    response = ExerciseResponse.from_db(database, _RESPONSE_COLUMNS, rows[0][:split])
+    by_question = {}
+    for row in rows:
+        if row[split] is None:
+            continue  # a response without answers: the one row has none
+        answer = Answer.from_db(database, _ANSWER_COLUMNS, row[split:])
+        answer.response = response
+        by_question[answer.question_id] = answer
+    return OwnResponse(exercise=exercise, response=response, answers=by_question)
 
 
 @dataclass
