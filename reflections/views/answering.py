@@ -150,7 +150,9 @@ def exercise_page(request, number):
         return _form_post(request, answering_exercise_or_404(number), submit=False)
     exercise = answering_exercise_or_404(number, course=course_for_request(request))
     own = own_response_get(user=request.user, exercise=exercise)
-    sharing = exercise_sharing(viewer=request.user, exercise=exercise)
+    sharing = exercise_sharing(
+        viewer=request.user, exercise=exercise, may_concern=own.share_may_concern
+    )
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise)
     problems = []
@@ -220,7 +222,9 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     every typed answer and date, and the problems in its error summary.
     """
     own = own_response_get(user=request.user, exercise=exercise)
-    sharing = exercise_sharing(viewer=request.user, exercise=exercise)
+    sharing = exercise_sharing(
+        viewer=request.user, exercise=exercise, may_concern=own.share_may_concern
+    )
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise, request.POST)
     outcome = Outcome()
