@@ -10,15 +10,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar
 
-from django.db.models import Prefetch
+from django.db import router
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 
 from accounts.models import User
+from modules.compiled_queries import Compiled
 from modules.formats import day_in_words
 from modules.models import Exercise, Question
 
 from ..models import Answer, AnswerVersion, Commitment, ExerciseResponse, Share
 from .records import CommitmentEntry, commitment_list
-from .sharing import pair_question_closed_reason, question_is_open, share_invitations_for
+from .sharing import (
+    pair_question_closed_reason,
+    question_is_open,
+    share_invitations_for,
+    share_may_concern,
+)
 
 
 class ResponseState:
@@ -78,6 +85,9 @@ class OwnResponse(ResponseStateMixin):
     exercise: Exercise
     response: ExerciseResponse | None = None
     answers: dict[int, Answer] = field(default_factory=dict)  # question id -> Answer
+    # Whether a share of the exercise might concern its owner (`share_may_concern`), read
+    # with it for `exercise_sharing`; None when not asked.
+    share_may_concern: bool | None = None
 
     def answer_to(self, question: Question) -> Answer | None:
         return self.answers.get(question.pk)
@@ -120,15 +130,50 @@ def submission_gaps(*, response: ExerciseResponse | None, exercise: Exercise) ->
     )
 
 
+# The columns of the exercise page's one query for the person's own work: whether a share
+# of the exercise might concern them, their response to it, and beside the response each
+# of its answers (a row of nothing but the first when they have not saved yet).
+_RESPONSE_COLUMNS = [field.attname for field in ExerciseResponse._meta.concrete_fields]
+_ANSWER_COLUMNS = [field.attname for field in Answer._meta.concrete_fields]
+
+
+def _own_work(user_id: int, exercise_id: int) -> QuerySet:
+    mine = FilteredRelation("responses", condition=Q(responses__user_id=user_id))
+    return (
+        Exercise.objects.filter(pk=exercise_id)
+        .annotate(mine=mine, may_concern=share_may_concern(user_id, exercise_id))
+        .order_by()
+        .values_list(
+            "may_concern",
+            *(f"mine__{name}" for name in _RESPONSE_COLUMNS),
+            *(f"mine__answers__{name}" for name in _ANSWER_COLUMNS),
+        )
+    )
+
+
+# Read on every exercise page: compiled once, run with the person's and exercise's ids.
+_own_work_rows = Compiled(Exercise, _own_work, arguments=2)
+
+
 def own_response_get(*, user: User, exercise: Exercise) -> OwnResponse:
-    """The requesting user's own response to `exercise` and its answers (one query once
-    they have answered, two before)."""
-    mine = ExerciseResponse.objects.owned_by(user).filter(exercise=exercise)
-    answers = list(Answer.objects.filter(response__in=mine).select_related("response"))
-    if answers:
-        by_question = {answer.question_id: answer for answer in answers}
-        return OwnResponse(exercise=exercise, response=answers[0].response, answers=by_question)
-    return OwnResponse(exercise=exercise, response=mine.first())
+    """The requesting user's own response to `exercise` and its answers, and whether a
+    share of it might concern them, for `exercise_sharing` (one query)."""
+    rows = _own_work_rows.rows(user.pk, exercise.pk)
+    if not rows:
+        return OwnResponse(exercise=exercise)
+    own = OwnResponse(exercise=exercise, share_may_concern=rows[0][0])
+    if rows[0][1] is None:
+        return own  # not saved yet
+    database = router.db_for_read(ExerciseResponse)
+    split = 1 + len(_RESPONSE_COLUMNS)
+    own.response = ExerciseResponse.from_db(database, _RESPONSE_COLUMNS, rows[0][1:split])
+    for row in rows:
+        if row[split] is None:
+            continue  # a response without answers: the one row has none
+        answer = Answer.from_db(database, _ANSWER_COLUMNS, row[split:])
+        answer.response = own.response
+        own.answers[answer.question_id] = answer
+    return own
 
 
 @dataclass

@@ -272,12 +272,24 @@ def _may_concern(*, user: User, exercise: Exercise) -> bool:
     return bool(_concerning_any.rows(user.pk, exercise.pk))
 
 
-def exercise_sharing(*, viewer: User | AnonymousUser, exercise: Exercise) -> ExerciseSharing:
+def share_may_concern(user_id: int, exercise_id: int) -> Exists:
+    """`_may_concern` as an expression, for a query that reads the person's own work on
+    the exercise at the same time (`selectors.answers.own_response_get`)."""
+    return Exists(_concerning(user_id, exercise_id))
+
+
+def exercise_sharing(
+    *, viewer: User | AnonymousUser, exercise: Exercise, may_concern: bool | None = None
+) -> ExerciseSharing:
     """The viewer's share of `exercise`, and what it lets them see (one query when no
-    share concerns them, at most five otherwise)."""
+    share concerns them, at most five otherwise). `may_concern`, when the caller has
+    read it already (`share_may_concern`), saves the first query: when true, the rules
+    below still decide everything the viewer sees."""
     if not exercise.is_shareable or not isinstance(viewer, User) or not viewer.is_authenticated:
         return ExerciseSharing(shareable=False)
-    if not _may_concern(user=viewer, exercise=exercise):
+    if may_concern is None:
+        may_concern = _may_concern(user=viewer, exercise=exercise)
+    if not may_concern:
         return ExerciseSharing()
     return _exercise_sharing(viewer=viewer, exercise=exercise)
 

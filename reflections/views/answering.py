@@ -39,14 +39,18 @@ from ..selectors.sharing import exercise_sharing
 from ..services.answers import answer_too_long_message
 from .exercise_page import (
     Outcome,
+    answer_conflict_template,
+    answer_field_html,
     answer_fields,
     answering_exercise_or_404,
     carried,
     commitment_dates,
+    exercise_html,
     gaps_mark,
     save_posted_answers,
     save_posted_dates,
     saved_at_label,
+    share_panel_html,
     submit_posted,
 )
 
@@ -64,17 +68,27 @@ def _render_page(
     refused=(),
     messages_at_actions=False,
 ):
+    # What the page shows of the course content is kept for its version (read by the
+    # header in any case, so no extra query).
+    course = course_for_request(request)
+    version = course.content_version if course is not None else None
+    fixed_html = exercise_html(exercise, version=version)
     context = {
         "messages_at_actions": messages_at_actions,
         "exercise": exercise,
+        "exercise_html": fixed_html,
         "own": own,
         "response": own.response,
         "sharing": sharing,
-        "fields": fields,
+        "fields": [
+            (field, answer_field_html(field, sharing, dates, version=version)) for field in fields
+        ],
+        "answer_conflict_template": answer_conflict_template(version=version),
+        "share_panel_html": share_panel_html(sharing, exercise, version=version),
         "dates": dates,
         "problems": problems,
         "refused": refused,
-        "signed_in_url": reverse("reflections:signed_in"),
+        "signed_in_url": fixed_html["signed_in_url"],
         # For the page's script, which checks an answer's length before sending it.
         "answer_max_length": ANSWER_MAX_LENGTH,
         "answer_too_long_message": answer_too_long_message(length="{length}"),
@@ -136,7 +150,9 @@ def exercise_page(request, number):
         return _form_post(request, answering_exercise_or_404(number), submit=False)
     exercise = answering_exercise_or_404(number, course=course_for_request(request))
     own = own_response_get(user=request.user, exercise=exercise)
-    sharing = exercise_sharing(viewer=request.user, exercise=exercise)
+    sharing = exercise_sharing(
+        viewer=request.user, exercise=exercise, may_concern=own.share_may_concern
+    )
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise)
     problems = []
@@ -206,7 +222,9 @@ def _form_post(request, exercise, *, submit, saved_message=None, resumed=False):
     every typed answer and date, and the problems in its error summary.
     """
     own = own_response_get(user=request.user, exercise=exercise)
-    sharing = exercise_sharing(viewer=request.user, exercise=exercise)
+    sharing = exercise_sharing(
+        viewer=request.user, exercise=exercise, may_concern=own.share_may_concern
+    )
     fields = answer_fields(exercise, own, sharing)
     dates = commitment_dates(request, exercise, request.POST)
     outcome = Outcome()

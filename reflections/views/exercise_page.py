@@ -5,15 +5,22 @@ Nothing here returns a response. Answer text is never put into an error message:
 messages name the problem, not the text.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, QueryDict
-from django.urls import reverse
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 
 from modules import course_cache
 from modules.formats import day_in_words
@@ -253,10 +260,19 @@ class Outcome:
 _ANY_KEY = "any-key"
 
 
+# What `_per_key_url` has reversed, by name, exercise, URLconf and script prefix.
+_per_key_urls: dict[tuple[str, int, str, str], tuple[str, str]] = {}
+
+
 def _per_key_url(name: str, number: int) -> Callable[[str], str]:
-    """The URL `name` of exercise `number` for any question key: reversed once, so a
-    page with many questions reverses each kind of link once, not once per question."""
-    before, _, after = reverse(name, args=[number, _ANY_KEY]).rpartition(_ANY_KEY)
+    """The URL `name` of exercise `number` for any question key: reversed once per
+    process (as `{% fixed_url %}`), not once per question or page."""
+    urls_key = (name, number, str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+    try:
+        before, after = _per_key_urls[urls_key]
+    except KeyError:
+        before, _, after = reverse(name, args=[number, _ANY_KEY]).rpartition(_ANY_KEY)
+        _per_key_urls[urls_key] = (before, after)
     return lambda key: f"{before}{key}{after}"
 
 
@@ -283,6 +299,129 @@ def answer_fields(
             )
         )
     return fields
+
+
+# --- Answer fields rendered once per question ------------------------------------------
+#
+# Most of an answer field (reflections/_answer_field.html) is the same for everyone: the
+# question, its key in a dozen ids, its links. The template is rendered once per
+# question, content version and shape (which of its optional parts it shows), with holes
+# where the person's own values go; a page fills the holes in. The template stays the
+# one description of the field; a field whose parts go beyond the holes (an error, a
+# conflict, a text only the script can put back, the commitment's dates) is rendered
+# in full.
+
+
+def _hole(name: str) -> str:
+    """Stands for value `name`: private-use characters that no template or course text
+    holds and HTML escaping leaves as they are."""
+    return f"\ue000{name}\ue001"
+
+
+_HOLES = re.compile("\ue000(\\w+)\ue001")
+# A template's own context for filling the holes: values shown as `{{ value }}` shows them.
+_FILL_CONTEXT = Context(autoescape=True)
+
+
+def _field_shell(field: AnswerField, *, pair_ended: bool) -> tuple[str, ...] | None:
+    """The field's template with holes: literal text and hole names, alternating. None
+    should the question's own text hold a hole's characters (it is rendered in full)."""
+    if _hole("")[0] in field.question.text_html + field.key:
+        return None
+    stand_in = SimpleNamespace(
+        key=field.key,
+        question=field.question,
+        number=field.number,
+        is_open=field.is_open,
+        autosave_url=field.autosave_url,
+        history_url=field.history_url,
+        error="",
+        conflict=None,
+        needs_exact_text=False,
+        text_for_html=_hole("text"),
+        version=_hole("version") if field.version else 0,
+        saved_at=bool(field.saved_at),
+        saved_at_label=_hole("saved_at"),
+    )
+    sharing = SimpleNamespace(
+        ended_share=pair_ended, ended_by=_hole("ended_by"), readers_label=_hole("readers")
+    )
+    html = render_to_string(
+        "reflections/_answer_field.html", {"field": stand_in, "sharing": sharing, "dates": None}
+    )
+    return tuple(_HOLES.split(html))
+
+
+def answer_field_html(
+    field: AnswerField, sharing: ExerciseSharing, dates: CommitmentDates | None, *, version
+) -> str:
+    """reflections/_answer_field.html for `field`, from its question's shell kept for the
+    course content at `version`; "" when the field must be rendered in full."""
+    is_commitment = field.question.kind == Question.Kind.COMMITMENT
+    if field.error or field.conflict or field.needs_exact_text or (is_commitment and dates):
+        return ""
+    pair_ended = bool(sharing.ended_share)
+    shape = (field.is_open, pair_ended, bool(field.saved_at), bool(field.version))
+    key = ("answer_field", field.question.pk, field.number, field.autosave_url, *shape)
+    shell = course_cache.kept(version, key, lambda: _field_shell(field, pair_ended=pair_ended))
+    if shell is None:
+        return ""
+    values: dict[str, Callable[[], object]] = {
+        "text": lambda: field.text_for_html,
+        "version": lambda: field.version,
+        "saved_at": lambda: field.saved_at_label,
+        "ended_by": lambda: sharing.ended_by,
+        "readers": lambda: sharing.readers_label,
+    }
+    parts = list(shell)
+    for index in range(1, len(parts), 2):
+        parts[index] = render_value_in_context(values[parts[index]](), _FILL_CONTEXT)
+    return mark_safe("".join(parts))  # noqa: S308 (the template's output; each value escaped)
+
+
+def answer_conflict_template(*, version) -> str:
+    """The empty conflict the page's script copies (reflections/_answer_conflict.html
+    without a field): the same on every page, so kept per content version."""
+    return course_cache.kept(
+        version,
+        "answer_conflict_template",
+        lambda: render_to_string("reflections/_answer_conflict.html", {"field": None}),
+    )
+
+
+def exercise_html(exercise: Exercise, *, version) -> dict[str, str]:
+    """The parts of the exercise page that show the course content alone (where the
+    exercise sits, its title and introduction, where its form posts), kept per content
+    version and script prefix (its links are reversed once)."""
+
+    def build():
+        context = {"exercise": exercise}
+        return {
+            "heading": render_to_string("reflections/_exercise_heading.html", context),
+            "intro": render_to_string("reflections/_exercise_intro.html", context),
+            "action_url": reverse("reflections:exercise", args=[exercise.number]),
+            "submit_url": reverse("reflections:submit", args=[exercise.number]),
+            # Where signing in again from the page's script lands.
+            "signed_in_url": reverse("reflections:signed_in"),
+        }
+
+    key = ("exercise_html", exercise.number, get_script_prefix())
+    return course_cache.kept(version, key, build)
+
+
+def share_panel_html(sharing: ExerciseSharing, exercise: Exercise, *, version) -> str:
+    """reflections/_share_panel.html when no share concerns the viewer, kept per content
+    version: then it shows the exercise alone (how comparing works, and how to start).
+    "" otherwise: the page renders the panel in full."""
+    if sharing != ExerciseSharing(shareable=sharing.shareable):
+        return ""
+    return course_cache.kept(
+        version,
+        ("share_panel_unshared", exercise.number, sharing.shareable, get_script_prefix()),
+        lambda: render_to_string(
+            "reflections/_share_panel.html", {"sharing": sharing, "exercise": exercise}
+        ),
+    )
 
 
 def has_commitment(exercise: Exercise) -> bool:

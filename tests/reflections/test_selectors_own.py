@@ -69,15 +69,43 @@ def test_own_response_get_is_one_query_once_answered(
     assert response == answer.response
 
 
-def test_own_response_get_finds_a_response_without_answers_in_two_queries(
+def test_own_response_get_finds_a_response_without_answers_in_one_query(
     practitioner, question, django_assert_num_queries
 ):
     response = ExerciseResponseFactory(user=practitioner, exercise=question.exercise)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         own = own_response_get(user=practitioner, exercise=question.exercise)
 
     assert own.response == response
+    assert own.response.submitted_at is None
     assert own.answers == {}
+
+
+def test_own_response_get_before_any_save_is_one_query_and_finds_nothing(
+    practitioner, colleague, question, django_assert_num_queries
+):
+    AnswerFactory(response__user=colleague, response__exercise=question.exercise, question=question)
+    with django_assert_num_queries(1):
+        own = own_response_get(user=practitioner, exercise=question.exercise)
+
+    assert own.response is None
+    assert own.answers == {}
+
+
+def test_own_response_get_reads_each_answer_as_stored(practitioner, question):
+    answer = AnswerFactory(
+        response__user=practitioner,
+        response__exercise=question.exercise,
+        question=question,
+        text="Mine",
+        version=3,
+    )
+
+    found = own_response_get(user=practitioner, exercise=question.exercise).answer_to(question)
+
+    assert (found.pk, found.text, found.version) == (answer.pk, "Mine", 3)
+    assert found.updated_at == answer.updated_at
+    assert found.response.pk == answer.response_id
 
 
 def test_my_reflections_states(practitioner, exercise, question):

@@ -2,8 +2,10 @@ import pytest
 
 from modules.models import Exercise
 from reflections.models import Share
+from reflections.selectors.answers import own_response_get
 from reflections.selectors.sharing import (
     ShareState,
+    _may_concern,
     colleague_search,
     exercise_sharing,
     partner_answers_visible,
@@ -248,3 +250,59 @@ def test_an_invitation_to_an_address_of_the_viewer_concerns_them(practitioner, c
         share.owner
         for share in exercise_sharing(viewer=practitioner, exercise=exercise).invitations
     ] == [colleague]
+
+
+# --- Read with the person's own work (the exercise page) -----------------------------------
+
+
+def _concerns(user, exercise):
+    """Whether a share concerns `user`, as the exercise page reads it with their work,
+    beside the sharing selector's own answer."""
+    from_own_work = own_response_get(user=user, exercise=exercise).share_may_concern
+    return from_own_work, _may_concern(user=user, exercise=exercise)
+
+
+def test_read_with_the_own_work_no_share_of_other_people_concerns_the_viewer(
+    practitioner, colleague, team, exercise
+):
+    accepted(UserFactory(team=team), colleague, exercise)
+    ShareFactory(owner=colleague, invited_email="someone@example.org", exercise=exercise)
+    accepted(practitioner, colleague, ExerciseFactory(number=8))  # another exercise's
+
+    assert _concerns(practitioner, exercise) == (False, False)
+
+
+@pytest.mark.parametrize("role", ["owner", "colleague", "invited by address"])
+def test_read_with_the_own_work_a_share_concerns_the_viewer_as_the_selector_says(
+    practitioner, colleague, exercise, role
+):
+    if role == "owner":
+        accepted(practitioner, colleague, exercise)
+    elif role == "colleague":
+        ShareFactory(owner=colleague, colleague=practitioner, exercise=exercise)
+    else:
+        ShareFactory(
+            owner=colleague, colleague=None, invited_email=practitioner.email, exercise=exercise
+        )
+    write(practitioner, exercise, "Sam", submitted=False)
+
+    assert _concerns(practitioner, exercise) == (True, True)
+
+
+def test_told_no_share_concerns_the_viewer_the_selector_asks_nothing(
+    practitioner, colleague, exercise, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        sharing = exercise_sharing(viewer=practitioner, exercise=exercise, may_concern=False)
+
+    assert sharing == exercise_sharing(viewer=practitioner, exercise=exercise)
+
+
+def test_told_a_share_may_concern_the_viewer_the_rules_still_decide(
+    practitioner, colleague, team, exercise
+):
+    accepted(UserFactory(team=team), colleague, exercise)  # other people's share
+
+    sharing = exercise_sharing(viewer=practitioner, exercise=exercise, may_concern=True)
+
+    assert (sharing.share, sharing.partner, sharing.partner_answers) == (None, None, {})

@@ -142,14 +142,28 @@ def test_the_exercise_page_stays_within_its_bound(
     grow(practitioner, exercise, 3)
     url = reverse("reflections:exercise", args=[7])
     client.get(url)
-    # Session, user, course, the answers with their response, whether a share concerns
-    # the practitioner.
-    with django_assert_max_num_queries(5):
+    # Session, user, course, and the answers with their response and whether a share
+    # concerns the practitioner.
+    with django_assert_max_num_queries(4):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Second question?" in page
     assert "Version 3" in page
+
+
+def test_the_exercise_page_before_any_answer_stays_within_the_same_bound(
+    client, practitioner, exercise, django_assert_max_num_queries
+):
+    CourseFactory()
+    client.force_login(practitioner)
+    url = reverse("reflections:exercise", args=[7])
+    client.get(url)
+    # The answers and their response are one query, whether or not there are any.
+    with django_assert_max_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Not started" in response.content.decode()
 
 
 @pytest.mark.parametrize(
