@@ -266,6 +266,25 @@ def course_outline(
     )
 
 
+# Where a course page keeps the reader's outline for the rest of the request.
+_REQUEST_OUTLINE = "_modules_outline"
+
+
+def outline_for_request(request: HttpRequest) -> Outline:
+    """The person asking's outline (`course_outline` of `course_and_progress`), built once
+    per request: other apps read the reader's figures from it (`outline_built`)."""
+    if not hasattr(request, _REQUEST_OUTLINE):
+        course, progress = course_and_progress(request)
+        outline = course_outline(user=request.user, course=course, progress=progress)
+        setattr(request, _REQUEST_OUTLINE, outline)
+    return getattr(request, _REQUEST_OUTLINE)
+
+
+def outline_built(request: HttpRequest) -> Outline | None:
+    """The outline `outline_for_request` built for this request, if a page asked for one."""
+    return getattr(request, _REQUEST_OUTLINE, None)
+
+
 def lesson_place(*, lesson: Lesson) -> tuple[int, Lesson | None]:
     """(`lesson`'s number in reading order, the lesson after it or None): one query."""
     lessons = list(Lesson.objects.current().order_by("order").only("pk", "slug", "title"))

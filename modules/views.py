@@ -15,6 +15,7 @@ from .selectors import (
     glossary_terms,
     lesson_get_for_reading,
     lesson_place,
+    outline_for_request,
 )
 from .services import (
     progress_mark_complete,
@@ -26,9 +27,7 @@ from .signals import lesson_completed
 
 
 def home(request):
-    course, progress = course_and_progress(request)
-    outline = course_outline(user=request.user, course=course, progress=progress)
-    return render(request, "modules/home.html", {"outline": outline})
+    return render(request, "modules/home.html", {"outline": outline_for_request(request)})
 
 
 def glossary(request):

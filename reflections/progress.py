@@ -7,6 +7,7 @@ them); `CompletionStatus` names the three states. Team managers' pages and the C
 record read completion through here, nowhere else.
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -32,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
+from modules import course_cache
 from modules.compiled_queries import Compiled
 from modules.models import Exercise, Lesson, LessonProgress
 
@@ -236,14 +238,69 @@ def _standing_exercises(user_id: int) -> QuerySet:
 _standing_query = Compiled(Exercise, _standing_exercises, arguments=1)
 
 
-def course_standing(*, user: User) -> CourseStanding:
+@dataclass(frozen=True)
+class Reading:
+    """What a page already knows of one person's reading (modules' `Outline`): the current
+    lessons they completed, out of how many, in the course content at `version`. Given
+    only once they have started a current lesson."""
+
+    lessons_completed: int
+    lessons_total: int
+    version: str
+
+
+def _exercises_in_order() -> list[Exercise]:
+    return list(Exercise.objects.order_by("number").only("number", "title", "minutes"))
+
+
+# The exercises someone has submitted: asked with the person's id, compiled once.
+_submitted_by = Compiled(
+    ExerciseResponse,
+    lambda user_id: (
+        ExerciseResponse.objects.submitted().filter(user_id=user_id).values_list("exercise_id")
+    ),
+    arguments=1,
+)
+
+
+def _standing_after_reading(*, user: User, reading: Reading) -> CourseStanding:
+    """`course_standing` for someone whose reading is known: the exercises are kept per
+    content version, and only which of them they submitted is asked (one small query)."""
+    kept = course_cache.kept(reading.version, "standing_exercises", _exercises_in_order)
+    submitted = {exercise_id for (exercise_id,) in _submitted_by.rows(user.pk)}
+    exercises = []
+    for exercise in kept:
+        own = copy.copy(exercise)  # what is kept is shared between requests
+        own.is_submitted = exercise.pk in submitted  # type: ignore[attr-defined]
+        exercises.append(own)
+    return CourseStanding(
+        lessons_completed=reading.lessons_completed,
+        lessons_total=reading.lessons_total,
+        exercises=exercises,
+        status=completion_status(
+            lessons_completed=reading.lessons_completed,
+            lessons_total=reading.lessons_total,
+            exercises_submitted=len(submitted & {exercise.pk for exercise in kept}),
+            exercises_total=len(exercises),
+            started=True,  # a current lesson started
+        ),
+    )
+
+
+def course_standing(*, user: User, reading: Reading | None = None) -> CourseStanding:
     """`user`'s lessons completed and each exercise, submitted or still open: one small
     query (two in a course without exercises), whatever the size of the course.
 
     Its figures are `course_completion_for`'s, counted for this one person, and its
     status the same rule (`completion_status`): for one person, building and compiling
     that query costs far more than the database takes to answer it, so it is compiled
-    once (`_standing_query`) and run with the person's id."""
+    once (`_standing_query`) and run with the person's id.
+
+    `reading`: the lesson figures a page already has (the course home's outline, which
+    counts current lessons completed by the same rule); then only the submitted
+    exercises are asked."""
+    if reading is not None:
+        return _standing_after_reading(user=user, reading=reading)
     exercises = _standing_query.objects(user.pk)
     for exercise in exercises:  # SQLite answers EXISTS with 0 or 1
         exercise.is_submitted = bool(exercise.is_submitted)  # type: ignore[attr-defined]

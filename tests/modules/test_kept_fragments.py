@@ -8,11 +8,13 @@ import pytest
 from django.db import connection
 from django.template import Context, Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from modules import course_cache
-from modules.models import Course, Lesson, content_version_new
+from modules.models import Course, Exercise, Lesson, content_version_new
 from modules.selectors import course_and_progress
 from modules.services import progress_mark_complete
+from reflections.models import ExerciseResponse
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,25 @@ def test_someone_without_progress_gets_the_course_too(rf, course, practitioner):
 
     assert course_row == Course.objects.get()
     assert progress == {}
+
+
+def test_the_homes_standing_asks_only_for_the_submitted_exercises(client, course, practitioner):
+    """Every lesson read: the home says what is left, its lessons' figures taken from the
+    outline it already has; only the submitted exercises are asked for."""
+    for lesson in course:
+        progress_mark_complete(user=practitioner, lesson=lesson)
+    first = Exercise.objects.order_by("number").first()
+    ExerciseResponse.objects.create(user=practitioner, exercise=first, submitted_at=timezone.now())
+    client.force_login(practitioner)
+    _page(client, "/")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = _page(client, "/")
+
+    assert "You have read every lesson. The course is not complete yet." in page
+    total = Exercise.objects.count()
+    assert f"1 of {total} reflective exercises submitted" in page
+    assert f"Exercise {first.number}: {first.title}</a>" not in page
+    reflections_queries = [q["sql"] for q in queries.captured_queries if "reflections_" in q["sql"]]
+    assert len(reflections_queries) == 1
+    assert "modules_lesson" not in reflections_queries[0]  # the lessons are not counted again

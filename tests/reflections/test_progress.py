@@ -6,8 +6,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from modules.models import Course
+from modules.selectors import course_outline
+from modules.services import lesson_archive
 from reflections.progress import (
     CompletionStatus,
+    Reading,
     course_completion_for,
     course_standing,
     course_totals,
@@ -174,3 +178,65 @@ def test_a_persons_standing_is_theirs_whoever_asked_before(course):
         assert first.status == CompletionStatus.IN_PROGRESS
         assert (second.lessons_completed, second.exercises_open) == (0, exercises)
         assert second.status == CompletionStatus.NOT_STARTED
+
+
+@pytest.mark.parametrize(
+    ("completed", "submitted", "drafts", "archived"),
+    [(1, 0, 0, False), (2, 1, 0, False), (2, 2, 0, False), (1, 2, 1, False), (2, 2, 0, True)],
+)
+def test_a_standing_from_the_pages_outline_agrees_with_the_one_query(
+    course, completed, submitted, drafts, archived, django_assert_num_queries
+):
+    """The course home's standing takes the lessons' figures from its outline and asks
+    only which exercises were submitted: the same answers as the one query."""
+    Course.objects.create(title="A course", summary="s", audience="a", source_citation="c")
+    lessons, exercises = course
+    user, now = UserFactory(), timezone.now()
+    for lesson in lessons[:completed]:
+        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
+    for exercise in exercises[:submitted]:
+        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
+    for exercise in exercises[submitted : submitted + drafts]:
+        ExerciseResponseFactory(user=user, exercise=exercise)
+    if archived:  # completed, then taken out of the course
+        extra = LessonFactory()
+        LessonProgressFactory(user=user, lesson=extra, last_viewed_at=now, completed_at=now)
+        lesson_archive(lesson=extra, actor=UserFactory())
+    outline = course_outline(user=user)
+    reading = Reading(
+        lessons_completed=outline.completed_count,
+        lessons_total=outline.total,
+        version=outline.version,
+    )
+    course_standing(user=user, reading=reading)  # the exercises are kept from here
+
+    with django_assert_num_queries(1):
+        from_outline = course_standing(user=user, reading=reading)
+    full = course_standing(user=user)
+
+    assert from_outline.status == full.status == figures(user).completion_status
+    assert (from_outline.lessons_completed, from_outline.lessons_total) == (
+        full.lessons_completed,
+        full.lessons_total,
+    )
+    assert [(e.pk, e.is_submitted) for e in from_outline.exercises] == [
+        (e.pk, e.is_submitted) for e in full.exercises
+    ]
+
+
+def test_a_standing_from_the_outline_is_each_persons_own(course):
+    Course.objects.create(title="A course", summary="s", audience="a", source_citation="c")
+    lessons, exercises = course
+    done, other, now = UserFactory(), UserFactory(), timezone.now()
+    for person in (done, other):
+        for lesson in lessons:
+            LessonProgressFactory(user=person, lesson=lesson, last_viewed_at=now, completed_at=now)
+    ExerciseResponseFactory(user=done, exercise=exercises[0], submitted_at=now)
+    version = Course.objects.get().content_version
+    reading = Reading(lessons_completed=2, lessons_total=2, version=version)
+
+    for _ in range(2):
+        mine, theirs = (course_standing(user=p, reading=reading) for p in (done, other))
+        assert mine.exercises_open == [exercises[1]]
+        assert theirs.exercises_open == exercises
+        assert not any(e.is_submitted for e in theirs.exercises)
