@@ -167,6 +167,13 @@ class CourseStanding:
     status: str
 
     @property
+    def fingerprint(self) -> tuple:
+        """Everything a standing shows beyond the course content, as plain values (for
+        a fragment kept between requests, `{% kept %}`)."""
+        figures = (self.lessons_completed, self.lessons_total, self.status)
+        return (*figures, tuple((e.pk, bool(e.is_submitted)) for e in self.exercises))  # type: ignore[attr-defined]
+
+    @property
     def exercises_submitted(self) -> list[Exercise]:
         return [exercise for exercise in self.exercises if exercise.is_submitted]  # type: ignore[attr-defined]
 

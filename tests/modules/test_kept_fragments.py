@@ -182,3 +182,20 @@ def test_the_homes_standing_asks_only_for_the_submitted_exercises(client, course
     reflections_queries = [q["sql"] for q in queries.captured_queries if "reflections_" in q["sql"]]
     assert len(reflections_queries) == 1
     assert "modules_lesson" not in reflections_queries[0]  # the lessons are not counted again
+
+
+def test_the_homes_standing_shows_a_new_submission_at_once(client, course, practitioner):
+    for lesson in course:
+        progress_mark_complete(user=practitioner, lesson=lesson)
+    first, second = Exercise.objects.order_by("number")[:2]
+    client.force_login(practitioner)
+    total = Exercise.objects.count()
+    assert f"0 of {total} reflective exercises submitted" in _page(client, "/")
+
+    for done, exercise in enumerate((first, second), start=1):
+        ExerciseResponse.objects.create(
+            user=practitioner, exercise=exercise, submitted_at=timezone.now()
+        )
+        page = _page(client, "/")
+        assert f"{done} of {total} reflective exercises submitted" in page
+        assert f"Exercise {exercise.number}: {exercise.title}</a>" not in page
