@@ -7,7 +7,9 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.test.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
+from django.utils.formats import date_format
 
 from .. import course_cache
 from ..formats import minutes_in_words
@@ -35,6 +37,27 @@ def fixed_url(name):
     except KeyError:
         url = _fixed_urls[key] = reverse(name)
         return url
+
+
+# Today's date as the pages print it, by format and language: one day's at a time.
+_today: dict[tuple[str, str], str] = {}
+_today_is: list[datetime.date | None] = [None]
+
+
+@register.simple_tag
+def today(format_string):
+    """`{% now format %}` for a date alone (the printed pages' "Printed on"): formatted
+    once a day per process, not on every page."""
+    day = timezone.localdate()
+    if _today_is[0] != day:
+        _today.clear()
+        _today_is[0] = day
+    key = (format_string, translation.get_language() or "")
+    try:
+        return _today[key]
+    except KeyError:
+        formatted = _today[key] = date_format(day, format_string)
+        return formatted
 
 
 # Static files' URLs by path: the few the base template links to every page.

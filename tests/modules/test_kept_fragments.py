@@ -3,6 +3,7 @@ name, state and CSRF token, and a change to the content or to what a fragment va
 shows at once."""
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from modules import course_cache
 from modules.models import Course, Exercise, Lesson, content_version_new
 from modules.selectors import course_and_progress
 from modules.services import progress_mark_complete
+from modules.templatetags import course as course_tags
 from reflections.models import ExerciseResponse
 from tests.factories import UserFactory
 
@@ -199,3 +201,23 @@ def test_the_homes_standing_shows_a_new_submission_at_once(client, course, pract
         page = _page(client, "/")
         assert f"{done} of {total} reflective exercises submitted" in page
         assert f"Exercise {exercise.number}: {exercise.title}</a>" not in page
+
+
+def test_today_is_the_date_now_would_print():
+    assert _render('{% today "j F Y" %}') == _render('{% now "j F Y" %}')
+
+
+def test_today_moves_on_with_the_date(monkeypatch):
+    for day in (date(2026, 11, 27), date(2026, 11, 28)):
+        monkeypatch.setattr(course_tags.timezone, "localdate", lambda day=day: day)
+        assert _render('{% today "j F Y" %}') == f"{day.day} November 2026"
+
+
+def test_the_footer_of_each_page_is_its_own(client, course, practitioner):
+    client.force_login(practitioner)
+    citation = Course.objects.get().source_citation
+
+    assert f"This lesson is adapted from: {citation}" in _page(client, course[0].get_absolute_url())
+    home = _page(client, "/")
+    assert f"Adapted from: {citation}" in home
+    assert "This lesson is adapted from" not in home
