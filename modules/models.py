@@ -402,8 +402,12 @@ class LessonProgress(models.Model):
     @property
     def needs_rereading(self) -> bool:
         """The rule of `LessonProgressQuerySet.needs_rereading`, for a row already read
-        (with its lesson, which the course outline sets from the lessons it has)."""
-        asked_at = self.lesson.reread_requested_at
+        (with its lesson)."""
+        return self.needs_rereading_after(self.lesson.reread_requested_at)
+
+    def needs_rereading_after(self, asked_at) -> bool:
+        """`needs_rereading` when its lesson's re-reading was asked for at `asked_at`
+        (the course outline has the lessons already)."""
         if asked_at is None or self.completed_at is None or self.completed_at >= asked_at:
             return False
         return self.read_again_at is None or self.read_again_at < asked_at

@@ -232,36 +232,37 @@ def course_outline(
     lessons = course_lessons(course=course)
     if progress is None:
         progress = progress_by_lesson(user=user)
-    current_ids = {lesson.pk for lesson in lessons}
-    # Archived lessons' progress no longer counts (LessonProgress.objects.on_current_lessons).
-    progress = {pk: row for pk, row in progress.items() if pk in current_ids}
+    # Archived lessons' progress no longer counts (LessonProgress.objects.on_current_lessons):
+    # only the current lessons' rows are looked at.
+    current: dict[int, LessonProgress] = {}
     entries: list[OutlineEntry] = []
     parts: list[OutlinePart] = []
-    for lesson in lessons:
+    completed_count = 0
+    part_id = None
+    for number, lesson in enumerate(lessons, start=1):
         record = progress.get(lesson.pk)
+        rereading = False
         if record is None:
             state = LessonState.NOT_STARTED
-        elif record.completed_at:
-            state = LessonState.COMPLETED
         else:
-            state = LessonState.IN_PROGRESS
-        if record is not None:
-            record.lesson = lesson  # already read: no query for `needs_rereading`
-        entry = OutlineEntry(
-            lesson=lesson,
-            state=state,
-            number=len(entries) + 1,
-            needs_rereading=record is not None and record.needs_rereading,
-        )
+            current[lesson.pk] = record
+            if record.completed_at:
+                state = LessonState.COMPLETED
+                completed_count += 1
+                rereading = record.needs_rereading_after(lesson.reread_requested_at)
+            else:
+                state = LessonState.IN_PROGRESS
+        entry = OutlineEntry(lesson=lesson, state=state, number=number, needs_rereading=rereading)
         entries.append(entry)
-        if not parts or parts[-1].part.pk != lesson.part_id:
+        if lesson.part_id != part_id:
+            part_id = lesson.part_id
             parts.append(OutlinePart(part=lesson.part, entries=[]))
         parts[-1].entries.append(entry)
     return Outline(
         parts=parts,
         entries=entries,
-        resume_lesson=_resume_lesson(lessons=lessons, progress_by_lesson=progress),
-        completed_count=sum(entry.state == LessonState.COMPLETED for entry in entries),
+        resume_lesson=_resume_lesson(lessons=lessons, progress_by_lesson=current),
+        completed_count=completed_count,
         version=_content_version(course),
     )
 

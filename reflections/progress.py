@@ -7,7 +7,6 @@ them); `CompletionStatus` names the three states. Team managers' pages and the C
 record read completion through here, nowhere else.
 """
 
-import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -271,15 +270,20 @@ _submitted_by = Compiled(
 
 
 def _standing_after_reading(*, user: User, reading: Reading) -> CourseStanding:
-    """`course_standing` for someone whose reading is known: the exercises are kept per
-    content version, and only which of them they submitted is asked (one small query)."""
-    kept = course_cache.kept(reading.version, "standing_exercises", _exercises_in_order)
-    submitted = {exercise_id for (exercise_id,) in _submitted_by.rows(user.pk)}
-    exercises = []
-    for exercise in kept:
-        own = copy.copy(exercise)  # what is kept is shared between requests
-        own.is_submitted = exercise.pk in submitted  # type: ignore[attr-defined]
-        exercises.append(own)
+    """`course_standing` for someone whose reading is known: only which exercises they
+    submitted is asked (one small query); the exercises are kept per content version."""
+    submitted = frozenset(exercise_id for (exercise_id,) in _submitted_by.rows(user.pk))
+
+    def marked() -> list[Exercise]:
+        exercises = []
+        for exercise in _exercises_in_order():
+            exercise.is_submitted = exercise.pk in submitted  # type: ignore[attr-defined]
+            exercises.append(exercise)
+        return exercises
+
+    # Kept by which of them were submitted (a few dozen combinations at most), shared by
+    # everyone with the same: read-only.
+    exercises = course_cache.kept(reading.version, ("standing_exercises", submitted), marked)
     return CourseStanding(
         lessons_completed=reading.lessons_completed,
         lessons_total=reading.lessons_total,
@@ -287,7 +291,7 @@ def _standing_after_reading(*, user: User, reading: Reading) -> CourseStanding:
         status=completion_status(
             lessons_completed=reading.lessons_completed,
             lessons_total=reading.lessons_total,
-            exercises_submitted=len(submitted & {exercise.pk for exercise in kept}),
+            exercises_submitted=sum(exercise.is_submitted for exercise in exercises),  # type: ignore[attr-defined]
             exercises_total=len(exercises),
             started=True,  # a current lesson started
         ),
