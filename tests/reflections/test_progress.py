@@ -36,6 +36,20 @@ def figures(user):
     ).get()
 
 
+def person_with(course, *, completed, submitted, drafts):
+    """Someone who completed the first `completed` lessons, submitted the first
+    `submitted` exercises and left `drafts` more as drafts."""
+    lessons, exercises = course
+    user, now = UserFactory(), timezone.now()
+    for lesson in lessons[:completed]:
+        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
+    for exercise in exercises[:submitted]:
+        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
+    for exercise in exercises[submitted : submitted + drafts]:
+        ExerciseResponseFactory(user=user, exercise=exercise)
+    return user
+
+
 def test_someone_who_has_opened_nothing_has_not_started(course):
     person = figures(UserFactory())
     assert person.completion_status == CompletionStatus.NOT_STARTED
@@ -134,14 +148,8 @@ def test_an_archived_lesson_completed_does_not_stand_in_for_a_current_one(course
 def test_a_persons_standing_is_one_query_with_the_same_rule(
     course, completed, submitted, drafts, django_assert_num_queries
 ):
-    lessons, exercises = course
-    user, now = UserFactory(), timezone.now()
-    for lesson in lessons[:completed]:
-        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
-    for exercise in exercises[:submitted]:
-        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
-    for exercise in exercises[submitted : submitted + drafts]:
-        ExerciseResponseFactory(user=user, exercise=exercise)
+    _lessons, exercises = course
+    user = person_with(course, completed=completed, submitted=submitted, drafts=drafts)
 
     with django_assert_num_queries(1):
         standing = course_standing(user=user)
@@ -190,16 +198,9 @@ def test_a_standing_from_the_pages_outline_agrees_with_the_one_query(
     """The course home's standing takes the lessons' figures from its outline and asks
     only which exercises were submitted: the same answers as the one query."""
     Course.objects.create(title="A course", summary="s", audience="a", source_citation="c")
-    lessons, exercises = course
-    user, now = UserFactory(), timezone.now()
-    for lesson in lessons[:completed]:
-        LessonProgressFactory(user=user, lesson=lesson, last_viewed_at=now, completed_at=now)
-    for exercise in exercises[:submitted]:
-        ExerciseResponseFactory(user=user, exercise=exercise, submitted_at=now)
-    for exercise in exercises[submitted : submitted + drafts]:
-        ExerciseResponseFactory(user=user, exercise=exercise)
+    user = person_with(course, completed=completed, submitted=submitted, drafts=drafts)
     if archived:  # completed, then taken out of the course
-        extra = LessonFactory()
+        extra, now = LessonFactory(), timezone.now()
         LessonProgressFactory(user=user, lesson=extra, last_viewed_at=now, completed_at=now)
         lesson_archive(lesson=extra, actor=UserFactory())
     outline = course_outline(user=user)
