@@ -166,6 +166,13 @@ class TeamSummary:
     def members(self) -> int:
         return sum(self.counts[status] for status in CompletionStatus.LABELS)
 
+    @property
+    def fingerprint(self) -> tuple:
+        """Everything the team's section of My teams shows, as plain values (its
+        `{% kept %}` fragment): the same for every manager of the team."""
+        figures = (self.members, self.not_started, self.in_progress, self.completed)
+        return (self.team.pk, self.team.name, *figures, self.inactive, tuple(self.lesson_counts))
+
     def chart_bars(self) -> list[tuple[ChartLesson, int, int]]:
         """(lesson, members who completed it, bar width 0 to 100) in reading order."""
         largest = self.members or 1

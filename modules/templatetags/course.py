@@ -133,9 +133,10 @@ class KeptNode(template.Node):
             with context.push(csrf_token=_CSRF_STAND_IN):
                 return self.nodelist.render(context)
 
-        # The page's template too: a block inside the fragment may differ from page to page.
+        # The page's template too: a block inside the fragment may differ from page to page;
+        # and the script prefix and language its links and words were made with.
         page = context.template.name if context.template is not None else None
-        key = (self.where, page, self.name, values)
+        key = (self.where, page, get_script_prefix(), translation.get_language(), self.name, values)
         html = course_cache.kept_fragment(version, key, build)
         # A node's output goes into the page as it is: the fragment was escaped when it
         # was rendered, and a CSRF token is letters and digits.

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.template import Context, Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from modules import course_cache
@@ -221,3 +222,15 @@ def test_the_footer_of_each_page_is_its_own(client, course, practitioner):
     home = _page(client, "/")
     assert f"Adapted from: {citation}" in home
     assert "This lesson is adapted from" not in home
+
+
+def test_each_script_prefix_has_its_own_fragment(course):
+    course_row = Course.objects.get()
+    source = "{% kept \"link\" %}{% fixed_url 'modules:glossary' %}{% endkept %}"
+    try:
+        for prefix in ("/", "/course/"):
+            set_script_prefix(prefix)
+            html = _render(source, course=course_row, csrf_token="t0ken")
+            assert html == f"{prefix}glossary/"
+    finally:
+        set_script_prefix("/")

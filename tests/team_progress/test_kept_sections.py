@@ -1,15 +1,21 @@
-"""A team's section of My teams, kept as rendered by what it shows
-(team_progress.templatetags.team_progress)."""
+"""A team's section of My teams, kept as rendered by what it shows ({% kept %} with
+`TeamSummary.fingerprint`)."""
 
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from modules.models import Lesson
+from modules.models import Course, Lesson
 
 from .conftest import complete_lessons
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def course_row(db):
+    """Fragments are kept for a course content version, which the course row holds."""
+    return Course.objects.create(title="A course", summary="s", audience="a", source_citation="c")
 
 
 def dashboard(client):
